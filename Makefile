@@ -1,0 +1,33 @@
+# Two commands from a fresh machine with Python 3.11 and make:
+#   make report   set up .venv, execute every notebook, write HTML reports, print the scorecard
+#   make test     set up .venv, run ruff and pytest
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: report test lab lint clean setup
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=/path/to/python3.11'"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m ipykernel install --prefix $(VENV) --name targets --display-name "Python (targets)"
+	touch $(STAMP)
+
+report: $(STAMP)
+	$(BIN)/targets report --output reports
+
+test: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks notebooks
+	$(BIN)/ruff format --check src tests benchmarks notebooks
+	$(BIN)/python -m pytest
+
+lab: $(STAMP)
+	JUPYTER_PATH=$(CURDIR)/$(VENV)/share/jupyter $(BIN)/jupyter lab notebooks
+
+clean:
+	rm -rf $(VENV) reports .pytest_cache

@@ -1,0 +1,131 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     formats: ipynb,py:percent
+#     notebook_metadata_filter: kernelspec,jupytext
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python (targets)
+#     language: python
+#     name: targets
+# ---
+
+# %% [markdown]
+# # What is known about Douyin's growth, from whom, and since when?
+#
+# Every figure in this analysis is a published number with its source, its publication
+# date, whether it is official or media-reported, and its unit. This report lists what the
+# data sets hold as of the chosen date, draws the main series on a log scale, and names the
+# sources, so a reader can judge the ground before reading any forecast.
+
+# %% tags=["parameters"]
+as_of = None  # a date "YYYY-MM-DD" to see only what was published by then; None = latest
+
+# %%
+import matplotlib.pyplot as plt
+from IPython.display import Markdown, display
+
+from targets import data, observations, plots
+from targets.units import format_yuan
+
+catalog = data.catalog(as_of)
+rows = data.load_all(as_of)
+as_of_text = as_of or "the latest data"
+
+# %%
+official = rows["status"].eq("official").mean()
+douyin = data.load("douyin_gmv", as_of)
+douyin_official = douyin["status"].eq("official").sum()
+display(
+    Markdown(
+        f"**Answer.** As of {as_of_text}, the data sets hold **{len(rows)} published figures** "
+        f"from **{rows['source_url'].nunique()} source pages**, "
+        f"{official:.0%} of them official. Douyin itself accounts for {len(douyin)} figures, "
+        f"of which only {douyin_official} are official, and none of those is an annual GMV level: "
+        "Douyin's scale is known from media reports and from its own growth multiples."
+    )
+)
+
+# %% [markdown]
+# ## The data sets
+
+# %%
+table = catalog.assign(
+    first_period=catalog["first_period"].dt.date,
+    last_period=catalog["last_period"].dt.date,
+    last_published=catalog["last_published"].dt.date,
+    official_share=(catalog["official_share"] * 100).round().astype(int).astype(str) + "%",
+).drop(columns=["file"])
+table
+
+# %% [markdown]
+# ## The main series on a log scale
+#
+# Calendar-year totals, taken only where a published figure covers exactly one calendar year
+# or four published quarters add up to one (no interpolation). Where sources disagree, the
+# official figure is preferred, then the latest published.
+
+# %%
+main = [
+    ("nbs_retail", "nbs_total_retail", "Total retail sales (NBS)"),
+    ("nbs_retail", "nbs_online_retail", "Online retail sales (NBS)"),
+    ("nbs_retail", "nbs_physical_online_retail", "Physical-goods online retail (NBS)"),
+    ("pinduoduo_gmv", "pinduoduo_gmv", "Pinduoduo GMV"),
+    ("kuaishou_gmv", "kuaishou_gmv", "Kuaishou GMV"),
+    ("douyin_gmv", "douyin_gmv", "Douyin GMV (reported)"),
+]
+panel = observations.annual_panel([(d, s) for d, s, _ in main], as_of)
+labels = {s: label for _, s, label in main}
+fig = plots.annual_totals(panel, labels=labels, title=f"Annual totals as of {as_of_text}")
+fig.axes[0].figure.text(
+    0.01, 0.01, "Sources: data/*.csv (NBS, company releases, media reports).", fontsize=8
+)
+plt.show()
+
+# %%
+latest = panel.sort_values("ds").groupby("unique_id").tail(1)
+display(
+    Markdown(
+        "Latest calendar-year totals: "
+        + "; ".join(
+            f"{labels[r.unique_id]} {format_yuan(r.y)} ({r.ds.year})" for r in latest.itertuples()
+        )
+        + "."
+    )
+)
+
+# %% [markdown]
+# ## Douyin's figures, each over the interval it covers
+#
+# Douyin never published an annual GMV. The published levels come from media reports with
+# different definitions (closed-loop store only, including sales routed to third-party links,
+# including product cards), and partial-year totals. Drawing each as its average annual rate
+# over its own interval shows how much they disagree.
+
+# %%
+fig = plots.interval_rows(douyin, title=f"Douyin GMV figures as of {as_of_text}")
+plt.show()
+
+# %% [markdown]
+# ## Sources
+
+# %%
+sources = (
+    rows.groupby(["publisher", "status"], as_index=False)
+    .agg(figures=("value", "size"), last_published=("published", "max"))
+    .sort_values(["figures", "publisher"], ascending=[False, True])
+)
+sources.assign(last_published=sources["last_published"].dt.date).head(40)
+
+# %% [markdown]
+# ## What would change this picture
+#
+# An official Douyin annual GMV, a published count of merchants above ¥100M in annual sales,
+# or the author and definition of the "¥9.5 trillion interest e-commerce" estimate would each
+# replace a proxy with a measurement. Until then every Douyin level carries the uncertainty
+# of a media report.

@@ -1,0 +1,418 @@
+"""Read, validate and convert the sourced data sets in ``data/``.
+
+Only this module reads files under ``data/``. Every data set is a CSV of
+observation rows (see ``data/README.md``): one figure as published by one source,
+with its interval, unit, kind, status, publisher, URL and publication date. The
+loader validates every row, converts money to yuan once (``value_yuan``), turns
+growth statements into ratios (``ratio``), and can keep only what was published by
+an "as of" date so any analysis can be re-run with what was known then.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from targets.errors import DataError
+from targets.units import parse_unit
+
+CORE_COLUMNS: list[str] = [
+    "series_id",
+    "period_start",
+    "period_end",
+    "base_start",
+    "base_end",
+    "value",
+    "value_high",
+    "qualifier",
+    "unit",
+    "kind",
+    "status",
+    "publisher",
+    "source_url",
+    "published",
+    "published_basis",
+    "definition",
+    "note",
+    "quote",
+]
+SIZE_COLUMNS: list[str] = ["entity", "platform", "threshold_value", "threshold_unit"]
+
+KINDS = ("actual", "estimate", "forecast", "target", "growth_multiple")
+STATUSES = ("official", "reported")
+QUALIFIERS = ("exact", "approx", "more_than", "less_than", "range")
+PUBLISHED_BASES = ("stated", "url", "inferred")
+_REQUIRED_TEXT = ("series_id", "unit", "kind", "status", "publisher", "source_url", "published")
+_DATE_COLUMNS = ("period_start", "period_end", "base_start", "base_end", "published")
+_DUPLICATE_KEY = [
+    "series_id",
+    "period_start",
+    "period_end",
+    "base_start",
+    "base_end",
+    "value",
+    "value_high",
+    "unit",
+    "kind",
+    "source_url",
+]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A data set in ``data/``: its file, extra columns and a one-line description."""
+
+    name: str
+    file: str
+    description: str
+    extra_columns: tuple[str, ...] = ()
+
+    @property
+    def columns(self) -> list[str]:
+        """The CSV header the file must have, in order."""
+        return CORE_COLUMNS + list(self.extra_columns)
+
+
+DATASETS: dict[str, Dataset] = {
+    d.name: d
+    for d in [
+        Dataset("douyin_gmv", "douyin_gmv.csv", "Douyin e-commerce GMV, levels and growth"),
+        Dataset("kuaishou_gmv", "kuaishou_gmv.csv", "Kuaishou e-commerce GMV"),
+        Dataset("pinduoduo_gmv", "pinduoduo_gmv.csv", "Pinduoduo GMV (TTM and annual)"),
+        Dataset("alibaba_gmv", "alibaba_gmv.csv", "Early Taobao and Alibaba China retail GMV"),
+        Dataset("jd_gmv", "jd_gmv.csv", "JD.com GMV"),
+        Dataset(
+            "other_platforms_gmv",
+            "other_platforms_gmv.csv",
+            "Taobao Live, TikTok Shop, Shopee, Meituan",
+        ),
+        Dataset("nbs_retail", "nbs_retail.csv", "NBS online, physical-goods online, total retail"),
+        Dataset(
+            "live_commerce_market",
+            "live_commerce_market.csv",
+            "Live-streaming e-commerce market size by research house",
+        ),
+        Dataset(
+            "size_distribution",
+            "size_distribution.csv",
+            "Counts of entities above sales thresholds; shares",
+            tuple(SIZE_COLUMNS),
+        ),
+        Dataset(
+            "case_claims",
+            "case_claims.csv",
+            "Seed-article claims about single merchants and events",
+            tuple(SIZE_COLUMNS),
+        ),
+    ]
+}
+
+
+def data_dir() -> Path:
+    """Return the folder holding the data sets.
+
+    ``$TARGETS_DATA_DIR`` if set, else ``data/`` at the root of the source tree
+    this package was installed from (the package is installed in editable mode
+    by ``make``).
+    """
+    env = os.environ.get("TARGETS_DATA_DIR")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / "data"
+
+
+def _as_timestamp(as_of: str | date | pd.Timestamp | None) -> pd.Timestamp | None:
+    if as_of is None:
+        return None
+    try:
+        ts = pd.Timestamp(as_of)
+    except (ValueError, TypeError) as exc:
+        raise DataError(f"as_of must be a date like '2021-04-08'; got {as_of!r}") from exc
+    if pd.isna(ts):
+        raise DataError(f"as_of must be a date like '2021-04-08'; got {as_of!r}")
+    return ts.normalize()
+
+
+def _fail(path: Path, row: int | None, message: str) -> DataError:
+    where = f"{path.name}" if row is None else f"{path.name}, row {row}"
+    return DataError(f"{where}: {message}")
+
+
+def read_csv(path: Path, dataset: Dataset) -> pd.DataFrame:
+    """Read and validate one observation file.
+
+    Parameters
+    ----------
+    path : Path
+        The CSV file.
+    dataset : Dataset
+        Its description (expected columns).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per observation with parsed dates, the computed columns
+        ``value_yuan``, ``value_high_yuan``, ``value_usd``, ``ratio``,
+        ``currency``, and ``row`` (the 1-based line in the file, header = 1).
+
+    Raises
+    ------
+    DataError
+        Naming the file, the row and what was expected, for: a wrong header, an
+        unknown unit, a malformed date, a period that ends before it starts, a
+        negative total, an actual published before its period ended, a missing
+        source or publication date, a duplicated row, an unknown kind, status,
+        qualifier or publication basis.
+    """
+    if not path.exists():
+        raise DataError(f"{path}: data file not found")
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise _fail(path, None, f"not a readable UTF-8 CSV file ({exc})") from exc
+    expected = dataset.columns
+    if list(raw.columns) != expected:
+        missing = [c for c in expected if c not in raw.columns]
+        extra = [c for c in raw.columns if c not in expected]
+        raise _fail(
+            path,
+            1,
+            f"header does not match the data dictionary; missing {missing}, unexpected {extra}; "
+            f"expected columns in this order: {', '.join(expected)}",
+        )
+    raw = raw.apply(lambda s: s.str.strip())
+    records = [_parse_row(path, i + 2, rec) for i, rec in enumerate(raw.to_dict("records"))]
+    frame = pd.DataFrame.from_records(records, columns=[*expected, *_COMPUTED])
+    _check_duplicates(path, frame)
+    frame.insert(0, "dataset", dataset.name)
+    return frame
+
+
+_COMPUTED = ["value_yuan", "value_high_yuan", "value_usd", "ratio", "currency", "row"]
+
+
+def _parse_date(path: Path, row: int, column: str, text: str) -> pd.Timestamp | None:
+    if text == "":
+        return None
+    try:
+        return pd.Timestamp(date.fromisoformat(text))
+    except ValueError:
+        raise _fail(path, row, f"{column} {text!r} is not a date in YYYY-MM-DD form") from None
+
+
+def _parse_number(path: Path, row: int, column: str, text: str) -> float:
+    if text == "":
+        return np.nan
+    try:
+        return float(text)
+    except ValueError:
+        raise _fail(
+            path, row, f"{column} {text!r} is not a number (write 11844, not 11,844)"
+        ) from None
+
+
+def _parse_row(path: Path, row: int, rec: dict[str, str]) -> dict[str, object]:
+    for col in _REQUIRED_TEXT:
+        if rec[col] == "":
+            raise _fail(path, row, f"{col} is empty; every row needs a {col}")
+    for col, allowed in [
+        ("kind", KINDS),
+        ("status", STATUSES),
+        ("qualifier", QUALIFIERS),
+        ("published_basis", PUBLISHED_BASES),
+    ]:
+        if rec[col] not in allowed:
+            raise _fail(path, row, f"{col} must be one of {', '.join(allowed)}; got {rec[col]!r}")
+    out: dict[str, object] = dict(rec)
+    for col in _DATE_COLUMNS:
+        out[col] = _parse_date(path, row, col, rec[col])
+    if out["period_start"] is None or out["period_end"] is None:
+        raise _fail(path, row, "period_start and period_end are required")
+    if out["period_end"] < out["period_start"]:
+        raise _fail(
+            path,
+            row,
+            f"period ends ({rec['period_end']}) before it starts ({rec['period_start']})",
+        )
+    try:
+        unit = parse_unit(rec["unit"])
+    except KeyError as exc:
+        raise _fail(path, row, str(exc.args[0])) from None
+    value = _parse_number(path, row, "value", rec["value"])
+    value_high = _parse_number(path, row, "value_high", rec["value_high"])
+    if np.isnan(value):
+        raise _fail(path, row, "value is empty; a row without a figure does not belong in data/")
+    out["value"], out["value_high"] = value, value_high
+    if rec["qualifier"] == "range":
+        if np.isnan(value_high) or value_high < value:
+            raise _fail(path, row, "a range needs value_high >= value")
+    elif not np.isnan(value_high):
+        raise _fail(path, row, "value_high is only allowed when qualifier is 'range'")
+
+    is_growth = rec["kind"] == "growth_multiple"
+    if is_growth != (unit.dimension == "ratio"):
+        raise _fail(
+            path,
+            row,
+            "kind growth_multiple goes with unit 'multiple' or 'percent_growth' and vice versa; "
+            f"got kind {rec['kind']!r} with unit {rec['unit']!r}",
+        )
+    has_base = out["base_start"] is not None or out["base_end"] is not None
+    if is_growth:
+        if out["base_start"] is None or out["base_end"] is None:
+            raise _fail(path, row, "a growth multiple needs base_start and base_end")
+        if out["base_end"] < out["base_start"]:
+            raise _fail(path, row, "base interval ends before it starts")
+    elif has_base:
+        raise _fail(path, row, "base_start/base_end are only for kind growth_multiple")
+
+    if unit.dimension in ("money", "count", "share") and (
+        value < 0 or (not np.isnan(value_high) and value_high < 0)
+    ):
+        raise _fail(path, row, f"negative total {value} {rec['unit']}; totals must be >= 0")
+    ratio = np.nan
+    if unit.name == "multiple":
+        ratio = value
+    elif unit.name == "percent_growth":
+        ratio = 1.0 + value / 100.0
+    if is_growth and not ratio > 0:
+        raise _fail(path, row, f"growth {value} {rec['unit']} implies a non-positive ratio")
+
+    if rec["kind"] in ("actual", "estimate") and out["published"] < out["period_end"]:
+        raise _fail(
+            path,
+            row,
+            f"an {rec['kind']} for a period ending {rec['period_end']} cannot be published on "
+            f"{rec['published']}; use kind 'forecast' or fix the date",
+        )
+    money_cny = unit.dimension == "money" and unit.currency == "CNY"
+    money_usd = unit.dimension == "money" and unit.currency == "USD"
+    out["value_yuan"] = value * unit.factor if money_cny else np.nan
+    out["value_high_yuan"] = value_high * unit.factor if money_cny else np.nan
+    out["value_usd"] = value * unit.factor if money_usd else np.nan
+    out["ratio"] = ratio
+    out["currency"] = unit.currency
+    out["row"] = row
+    return out
+
+
+def _check_duplicates(path: Path, frame: pd.DataFrame) -> None:
+    key = frame[_DUPLICATE_KEY].astype(str)
+    dup = key.duplicated(keep=False)
+    if dup.any():
+        rows = frame.loc[dup, "row"].tolist()
+        raise _fail(
+            path,
+            rows[1],
+            f"duplicated row: rows {rows} repeat the same series, period, value, kind and source",
+        )
+
+
+def _resolve(name: str) -> Dataset:
+    try:
+        return DATASETS[name]
+    except KeyError:
+        raise DataError(
+            f"unknown data set {name!r}; available: {', '.join(sorted(DATASETS))}"
+        ) from None
+
+
+def load(
+    name: str,
+    as_of: str | date | pd.Timestamp | None = None,
+    *,
+    directory: str | Path | None = None,
+) -> pd.DataFrame:
+    """Load one data set as a tidy frame in yuan.
+
+    Parameters
+    ----------
+    name : str
+        Data set name, e.g. ``"douyin_gmv"`` (see :func:`catalog`).
+    as_of : date-like, optional
+        Keep only rows published on or before this date, so an analysis can be
+        re-run with what was known then (e.g. ``"2021-04-08"``, the day the
+        Douyin goals were announced). ``None`` keeps everything.
+    directory : path, optional
+        Folder holding the CSV files; defaults to :func:`data_dir`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per published figure, sorted by series, period and publication
+        date. Money is in ``value_yuan`` (yuan); US-dollar figures keep their
+        currency in ``value_usd``; growth statements carry ``ratio``.
+        Always a DataFrame (possibly empty), never ``None``.
+
+    Raises
+    ------
+    DataError
+        For an unknown data set, a malformed ``as_of``, or any invalid row.
+
+    Examples
+    --------
+    >>> df = load("nbs_retail", as_of="2021-04-08")
+    >>> bool((df["published"] <= "2021-04-08").all())
+    True
+    """
+    dataset = _resolve(name)
+    cutoff = _as_timestamp(as_of)
+    folder = Path(directory) if directory is not None else data_dir()
+    frame = read_csv(folder / dataset.file, dataset)
+    if cutoff is not None:
+        frame = frame[frame["published"] <= cutoff]
+    return frame.sort_values(
+        ["series_id", "period_start", "period_end", "published", "row"], kind="stable"
+    ).reset_index(drop=True)
+
+
+def load_all(
+    as_of: str | date | pd.Timestamp | None = None, *, directory: str | Path | None = None
+) -> pd.DataFrame:
+    """Load every data set into one frame (the union of the core columns)."""
+    frames = [load(n, as_of, directory=directory) for n in DATASETS]
+    return pd.concat(frames, ignore_index=True, sort=False)
+
+
+def series_ids(*, directory: str | Path | None = None) -> dict[str, list[str]]:
+    """Map each data set name to the sorted series ids it holds."""
+    return {
+        n: sorted(load(n, directory=directory)["series_id"].unique().tolist()) for n in DATASETS
+    }
+
+
+def catalog(
+    as_of: str | date | pd.Timestamp | None = None, *, directory: str | Path | None = None
+) -> pd.DataFrame:
+    """List the data sets.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per data set: ``name``, ``rows``, ``series``, ``first_period``,
+        ``last_period``, ``sources`` (distinct URLs), ``official_share``,
+        ``last_published``, ``file`` and ``description``.
+    """
+    out = []
+    for name, ds in DATASETS.items():
+        df = load(name, as_of, directory=directory)
+        out.append(
+            {
+                "name": name,
+                "rows": len(df),
+                "series": df["series_id"].nunique(),
+                "first_period": df["period_start"].min() if len(df) else pd.NaT,
+                "last_period": df["period_end"].max() if len(df) else pd.NaT,
+                "sources": df["source_url"].nunique(),
+                "official_share": float((df["status"] == "official").mean()) if len(df) else 0.0,
+                "last_published": df["published"].max() if len(df) else pd.NaT,
+                "file": ds.file,
+                "description": ds.description,
+            }
+        )
+    return pd.DataFrame(out)

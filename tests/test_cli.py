@@ -1,0 +1,42 @@
+"""The `targets` console command, run as a user would run it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+TARGETS = Path(sys.executable).with_name("targets")
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(TARGETS), *args], capture_output=True, text=True, timeout=120)
+
+
+def test_data_lists_every_data_set():
+    out = run("data")
+    assert out.returncode == 0, out.stderr
+    for name in ("douyin_gmv", "nbs_retail", "live_commerce_market", "size_distribution"):
+        assert name in out.stdout
+    assert "rows in 10 data sets" in out.stdout
+
+
+def test_data_as_json_honours_as_of():
+    latest = json.loads(run("data", "--format", "json").stdout)
+    early = json.loads(run("data", "--format", "json", "--as-of", "2021-04-08").stdout)
+    assert sum(d["rows"] for d in early) < sum(d["rows"] for d in latest)
+    assert all(d["last_published"] is None or d["last_published"] <= "2021-04-08T" for d in early)
+
+
+def test_goals_lists_the_six_goals():
+    out = run("goals")
+    assert out.returncode == 0, out.stderr
+    for goal_id in ("merchants_100m", "creators_10m", "interest_commerce_2023"):
+        assert goal_id in out.stdout
+
+
+def test_bad_as_of_is_a_clear_error():
+    out = run("data", "--as-of", "someday")
+    assert out.returncode == 2
+    assert "error: as_of must be a date like '2021-04-08'; got 'someday'" in out.stderr

@@ -1,0 +1,100 @@
+"""The real data sets: they load, match the dictionary, and honour the vintage filter."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from targets import data
+from targets.units import parse_unit
+
+
+def test_every_data_set_loads_and_has_provenance():
+    for name in data.DATASETS:
+        df = data.load(name)
+        assert len(df) > 0, name
+        for col in ("source_url", "published", "publisher", "unit", "status"):
+            assert df[col].notna().all() and (df[col].astype(str) != "").all(), (name, col)
+
+
+def test_there_are_at_least_150_sourced_rows():
+    assert len(data.load_all()) >= 150
+
+
+def test_files_match_the_data_dictionary():
+    readme = (data.data_dir() / "README.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| `([a-z_]+\.csv)` \|", readme, flags=re.M))
+    on_disk = {p.name for p in data.data_dir().glob("*.csv")}
+    assert listed == on_disk == {d.file for d in data.DATASETS.values()}
+    column_row = r"^\| `([a-z_]+)` \| (?:text|date|number|URL|`)"
+    documented = set(re.findall(column_row, readme, flags=re.M))
+    for ds in data.DATASETS.values():
+        header = pd.read_csv(data.data_dir() / ds.file, nrows=0).columns.tolist()
+        assert header == ds.columns
+        assert set(header) <= documented, set(header) - documented
+
+
+def test_money_is_converted_once_from_the_published_unit():
+    df = data.load_all()
+    money = df[df["currency"] == "CNY"]
+    factors = money["unit"].map(lambda u: parse_unit(u).factor)
+    np.testing.assert_allclose(money["value_yuan"], money["value"] * factors)
+    usd = df[df["currency"] == "USD"]
+    assert usd["value_yuan"].isna().all() and usd["value_usd"].notna().all()
+
+
+def test_growth_statements_carry_a_ratio_and_a_base_interval():
+    df = data.load("douyin_gmv")
+    growth = df[df["kind"] == "growth_multiple"]
+    assert len(growth) >= 3
+    assert (growth["ratio"] > 0).all()
+    assert growth["base_start"].notna().all() and growth["base_end"].notna().all()
+
+
+def test_as_of_keeps_only_rows_published_by_then():
+    full = data.load_all()
+    early = data.load_all("2021-04-08")
+    assert 0 < len(early) < len(full)
+    assert (early["published"] <= pd.Timestamp("2021-04-08")).all()
+    later = full[full["published"] > pd.Timestamp("2021-04-08")]
+    assert not set(later["source_url"] + later["row"].astype(str)) & set(
+        early["source_url"] + early["row"].astype(str)
+    )
+
+
+def test_actuals_are_never_published_before_their_period_ends():
+    df = data.load_all()
+    actual = df[df["kind"].isin(["actual", "estimate"])]
+    assert (actual["published"] >= actual["period_end"]).all()
+
+
+def test_loading_never_modifies_the_files():
+    def digest() -> dict[str, str]:
+        return {
+            p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(data.data_dir().iterdir())
+            if p.is_file()
+        }
+
+    before = digest()
+    data.load_all()
+    data.catalog("2021-04-08")
+    assert digest() == before
+
+
+def test_catalog_lists_every_data_set():
+    cat = data.catalog()
+    assert list(cat["name"]) == list(data.DATASETS)
+    assert (cat["rows"] > 0).all()
+    assert (cat["last_published"] >= cat["first_period"]).all()
+
+
+def test_unknown_data_set_and_bad_as_of_are_clear_errors():
+    with pytest.raises(data.DataError, match="unknown data set 'nope'; available: "):
+        data.load("nope")
+    with pytest.raises(data.DataError, match="as_of must be a date"):
+        data.load("nbs_retail", as_of="yesterday-ish")

@@ -1,0 +1,89 @@
+"""The goal registry: typed, validated, extendable by editing YAML only."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from targets import goals
+from targets.errors import GoalError
+
+
+def test_registry_holds_the_six_seed_claims():
+    gs = goals.load()
+    assert [g.id for g in gs] == [
+        "merchants_100m",
+        "new_brands_100m",
+        "creators_100k",
+        "creators_10m",
+        "products_100m",
+        "interest_commerce_2023",
+    ]
+    assert all(g.announced == dt.date(2021, 4, 8) for g in gs)
+    interest = gs[-1]
+    assert interest.kind == "aggregate" and interest.threshold == pytest.approx(9.5e12)
+    merchants = gs[0]
+    assert merchants.kind == "count" and merchants.threshold == 1000
+    assert merchants.entity_threshold == pytest.approx(1e8)
+    assert goals.get("creators_100k").entity_threshold == pytest.approx(1e5)
+    assert interest.is_met(9.6e12) and not interest.is_met(9.5e12)
+
+
+def test_unknown_goal_lists_known_ids():
+    with pytest.raises(GoalError, match="unknown goal 'x'; known goals: merchants_100m"):
+        goals.get("x")
+
+
+def _write(data_copy, text: str):
+    (data_copy / "goals.yaml").write_text(text, encoding="utf-8")
+
+
+GOAL = """
+- id: kuaishou_1t
+  statement_zh: 快手电商GMV破万亿
+  statement_en: Kuaishou GMV passes one trillion yuan in 2023.
+  announced: 2022-03-29
+  deadline_start: 2023-01-01
+  deadline_end: 2023-12-31
+  kind: aggregate
+  metric: Kuaishou e-commerce GMV in 2023
+  dataset: kuaishou_gmv
+  series_id: {series}
+  comparator: ">="
+  threshold: 1
+  unit: 万亿元
+  source: {{publisher: example, url: http://example.org, published: 2022-03-29}}
+"""
+
+
+def test_a_new_goal_is_added_by_editing_yaml_only(data_copy):
+    _write(data_copy, GOAL.format(series="kuaishou_gmv"))
+    (g,) = goals.load(directory=data_copy)
+    assert g.id == "kuaishou_1t" and g.threshold == pytest.approx(1e12)
+
+
+def test_goal_naming_a_missing_series_is_an_error(data_copy):
+    _write(data_copy, GOAL.format(series="kuaishou_gmv_typo"))
+    with pytest.raises(GoalError, match=r"goal 1 \(kuaishou_1t\): series 'kuaishou_gmv_typo' does"):
+        goals.load(directory=data_copy)
+
+
+def test_malformed_yaml_is_an_error(data_copy):
+    _write(data_copy, "- id: [unclosed\n")
+    with pytest.raises(GoalError, match="goals.yaml: malformed YAML"):
+        goals.load(directory=data_copy)
+
+
+def test_missing_field_and_bad_date_are_errors(data_copy):
+    _write(
+        data_copy,
+        GOAL.format(series="kuaishou_gmv").replace(
+            "  metric: Kuaishou e-commerce GMV in 2023\n", ""
+        ),
+    )
+    with pytest.raises(GoalError, match="missing required field"):
+        goals.load(directory=data_copy)
+    _write(data_copy, GOAL.format(series="kuaishou_gmv").replace("2023-12-31", "2023-31-12"))
+    with pytest.raises(GoalError, match="deadline_end '2023-31-12' is not a date"):
+        goals.load(directory=data_copy)

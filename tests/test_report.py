@@ -1,0 +1,94 @@
+"""Notebooks run top to bottom in real kernels and render to clean, self-contained HTML."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from targets import report
+
+pytestmark = pytest.mark.slow
+
+NOTEBOOKS = report.discover()
+
+
+def assert_clean_report(html_text: str, name: str) -> None:
+    assert 'data-mime-type="application/vnd.jupyter.stderr"' not in html_text, f"{name}: stderr"
+    assert 'data-mime-type="application/vnd.jupyter.error"' not in html_text, f"{name}: error"
+    assert "Traceback" not in html_text, name
+    assert "cmdstanpy - INFO" not in html_text and "Importing plotly failed" not in html_text
+    assert report.count_images(html_text) >= 1, f"{name}: no image"
+    assert not re.search(r'<script[^>]+src="https?://', html_text), f"{name}: loads a CDN script"
+
+
+@pytest.fixture(scope="module", params=[None, "2021-04-08"], ids=["latest", "as-of-2021-04-08"])
+def rendered(request, tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports") / "out"
+    run = report.write_reports(out, as_of=request.param, progress=False)
+    return request.param, run
+
+
+def test_every_notebook_executes_and_renders_clean_html(rendered):
+    as_of, run = rendered
+    assert NOTEBOOKS, "no notebooks found"
+    failures = [(r.notebook, r.failed_cell, r.error) for r in run.results if not r.ok]
+    assert not failures
+    assert run.output.name == "out"
+    for r in run.results:
+        text = (run.output / r.html_name).read_text(encoding="utf-8")
+        assert_clean_report(text, r.notebook)
+        assert "Contents" in text
+        if as_of:
+            assert as_of in text, f"{r.notebook} does not say which vintage it shows"
+    index = (run.output / "index.html").read_text(encoding="utf-8")
+    for r in run.results:
+        assert f'href="{r.html_name}"' in index
+
+
+def test_a_failing_notebook_is_named_and_the_earlier_report_survives(tmp_path):
+    good = NOTEBOOKS[0]
+    bad = tmp_path / "99-broken.ipynb"
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# Broken"),
+            nbformat.v4.new_code_cell("x = 1"),
+            nbformat.v4.new_code_cell("raise RuntimeError('deliberate failure')"),
+        ]
+    )
+    nbformat.write(nb, bad)
+    out = tmp_path / "reports"
+    out.mkdir()
+    (out / "index.html").write_text("earlier report", encoding="utf-8")
+    run = report.write_reports(out, notebooks=[good, bad], progress=False, jobs=2)
+    assert not run.ok
+    broken = next(r for r in run.results if r.notebook == "99-broken.ipynb")
+    assert broken.failed_cell == 2 and "RuntimeError: deliberate failure" in broken.error
+    assert (out / "index.html").read_text(encoding="utf-8") == "earlier report"
+    assert run.output == tmp_path / "reports.failed"
+    assert (run.output / (good.stem + ".html")).exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".reports")]
+
+
+def test_unknown_parameter_is_refused():
+    nb = nbformat.read(NOTEBOOKS[0], as_version=4)
+    with pytest.raises(report.TargetsError, match="parameter\\(s\\) horizon not declared"):
+        report.inject_parameters(nb, {"horizon": 3})
+
+
+def test_notebooks_carry_no_outputs_and_match_their_text_twins():
+    import jupytext
+
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        assert not any(c.get("outputs") for c in nb.cells if c.cell_type == "code"), path
+        twin = jupytext.read(path.with_suffix(".py"))
+        assert [c.source for c in nb.cells] == [c.source for c in twin.cells], path
+        tags = [c.metadata.get("tags", []) for c in nb.cells]
+        assert sum("parameters" in t for t in tags) == 1, path
+        assert "as_of" in next(
+            c.source for c in nb.cells if "parameters" in c.metadata.get("tags", [])
+        )
+        assert Path(path).name[:2].isdigit()
