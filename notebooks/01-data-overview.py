@@ -100,6 +100,21 @@ display(
 )
 
 # %% [markdown]
+# ### Figures their own sources flag
+#
+# Some published figures carry a warning in their source or in our notes: a unit that looks
+# wrong, a company denial, a low-confidence blog. They stay in the data (nothing is silently
+# dropped) and are listed here, so a reader can discount them; a jump in the chart above
+# often traces back to one of them.
+
+# %%
+flag_words = "suspect|garbled|denied|low confidence|mislabel|inaccurate|untrue"
+flagged = rows[rows["note"].str.contains(flag_words, case=False, regex=True)]
+flagged[["dataset", "series_id", "period_start", "value", "unit", "publisher", "note"]].assign(
+    period_start=flagged["period_start"].dt.date, note=flagged["note"].str.slice(0, 140)
+)
+
+# %% [markdown]
 # ## Douyin's figures, each over the interval it covers
 #
 # Douyin never published an annual GMV. The published levels come from media reports with

@@ -170,12 +170,18 @@ def format_yuan(value: float, digits: int = 3) -> str:
     '¥9.5T'
     >>> format_yuan(1.2e8)
     '¥120M'
+    >>> format_yuan(1e11, 2)
+    '¥100B'
     """
     if value != value:  # NaN
         return "n/a"
     sign = "-" if value < 0 else ""
     v = abs(value)
-    for threshold, suffix in [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")]:
-        if v >= threshold:
-            return f"{sign}¥{v / threshold:.{digits}g}{suffix}"
-    return f"{sign}¥{v:.{digits}g}"
+    for threshold, suffix in [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k"), (0.0, "")]:
+        if v >= threshold or threshold == 0.0:
+            x = v / threshold if threshold else v
+            text = f"{x:.{digits}g}"
+            if "e" in text:  # e.g. 100 at two significant digits: write it out
+                text = f"{x:.0f}"
+            return f"{sign}¥{text}{suffix}"
+    raise AssertionError("unreachable")
