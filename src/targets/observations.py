@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from targets.errors import DataError, check_choice
@@ -244,3 +245,28 @@ def annual_panel(
     if not frames:
         return pd.DataFrame(columns=REGULAR_COLUMNS)
     return pd.concat(frames, ignore_index=True)
+
+
+def contiguous_tail(series: pd.DataFrame, freq: Freq = "YS") -> pd.DataFrame:
+    """Keep, per ``unique_id``, the latest run of consecutive periods (no gaps).
+
+    Models need regular series; a missing period (e.g. a year with only a
+    "more than" figure) breaks the run. This keeps the periods after the last
+    gap, explicitly, instead of interpolating across it.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"unique_id": "a", "y": [1.0, 2.0, 4.0],
+    ...                   "ds": pd.to_datetime(["2015-01-01", "2017-01-01", "2018-01-01"])})
+    >>> contiguous_tail(s)["ds"].dt.year.tolist()
+    [2017, 2018]
+    """
+    parts = []
+    for _, g in series.sort_values(["unique_id", "ds"]).groupby("unique_id", sort=True):
+        expected_next = g["ds"].shift(1) + pd.tseries.frequencies.to_offset(freq)
+        breaks = (g["ds"] != expected_next) & expected_next.notna()
+        start = int(np.flatnonzero(breaks.to_numpy())[-1]) if breaks.any() else 0
+        parts.append(g.iloc[start:])
+    if not parts:
+        return series.iloc[0:0]
+    return pd.concat(parts, ignore_index=True)

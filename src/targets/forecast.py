@@ -1,0 +1,373 @@
+"""One probabilistic contract for every model.
+
+``forecast(df, h, freq, models, level, n_samples, seed)`` takes regular series in
+the ``unique_id, ds, y`` convention (Prophet's and statsforecast's) and returns a
+tidy frame with one row per series, model and future period::
+
+    unique_id, ds, model, mean, lo-80, hi-80, lo-95, hi-95
+
+``mean`` is the point forecast, the **median** of the model's sample paths: all
+models here work on logs, and the median of a log-scale predictive is its
+geometric mean, the forecast that MASE and sMAPE reward (the arithmetic mean of
+a log-Student-t predictive is not even finite). ``lo-L``/``hi-L`` are the
+central ``L``% interval of the sample paths.
+
+With ``return_paths=True`` it also returns :class:`SamplePaths`, which answers
+probability questions about totals over *any* interval (not only the forecast
+steps): :meth:`SamplePaths.total` and :meth:`SamplePaths.prob_exceeds`.
+"""
+
+from __future__ import annotations
+
+import warnings
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal, overload
+
+import numpy as np
+import pandas as pd
+
+from targets.errors import ForecastError
+from targets.models import ENSEMBLE, MODEL_NAMES, MODELS, Series
+from targets.models.base import SEASON
+
+DEFAULT_MODELS: tuple[str, ...] = ("naive", "ets", "arima", "theta", "logistic", ENSEMBLE)
+FREQS: tuple[str, ...] = tuple(SEASON)
+
+
+@dataclass(frozen=True)
+class SamplePaths:
+    """Simulated future period totals, with the observed history, per series and model.
+
+    Attributes
+    ----------
+    freq : str
+    history : dict
+        ``unique_id`` -> observed totals (``pandas.Series`` indexed by period start).
+    future : dict
+        ``unique_id`` -> future period starts.
+    samples : dict
+        ``(unique_id, model)`` -> array ``(n_samples, h)`` of totals (yuan).
+    skipped : pandas.DataFrame
+        ``unique_id, model, reason`` for models that could not be fitted.
+    """
+
+    freq: str
+    history: dict[str, pd.Series]
+    future: dict[str, pd.DatetimeIndex]
+    samples: dict[tuple[str, str], np.ndarray] = field(repr=False)
+    skipped: pd.DataFrame
+
+    def _periods(self, unique_id: str) -> tuple[pd.DatetimeIndex, pd.DatetimeIndex]:
+        starts = self.history[unique_id].index.append(self.future[unique_id])
+        ends = pd.date_range(starts[0], periods=len(starts) + 1, freq=self.freq)[1:]
+        return starts, ends - pd.Timedelta(days=1)
+
+    def total(
+        self,
+        unique_id: str,
+        model: str,
+        start: str | pd.Timestamp,
+        end: str | pd.Timestamp,
+    ) -> np.ndarray:
+        """Distribution of the total over ``[start, end]`` (inclusive dates), yuan.
+
+        Periods inside the interval count fully; a period the interval cuts is
+        counted pro rata by days (an even spread within the period is assumed
+        there). Observed periods enter at their observed value.
+
+        Returns
+        -------
+        numpy.ndarray
+            One total per sample path.
+
+        Raises
+        ------
+        ForecastError
+            If the series or model is unknown, or the interval is reversed or
+            reaches outside the observed history plus forecast horizon.
+        """
+        if (unique_id, model) not in self.samples:
+            raise ForecastError(
+                f"no sample paths for series {unique_id!r} and model {model!r}; available: "
+                f"{sorted(self.samples)}"
+            )
+        start, end = pd.Timestamp(start), pd.Timestamp(end)
+        if end < start:
+            raise ForecastError(f"interval ends ({end.date()}) before it starts ({start.date()})")
+        starts, ends = self._periods(unique_id)
+        if start < starts[0] or end > ends[-1]:
+            raise ForecastError(
+                f"interval {start.date()}..{end.date()} is outside the history and horizon "
+                f"{starts[0].date()}..{ends[-1].date()}"
+            )
+        lengths = (ends - starts).days + 1
+        overlap = (np.minimum(ends, end) - np.maximum(starts, start)).days + 1
+        weight = np.clip(np.asarray(overlap, dtype=float), 0, None) / np.asarray(lengths)
+        hist = self.history[unique_id].to_numpy(float)
+        n_hist = len(hist)
+        paths = self.samples[(unique_id, model)]
+        return float(weight[:n_hist] @ hist) + paths @ weight[n_hist:]
+
+    def prob_exceeds(
+        self,
+        unique_id: str,
+        model: str,
+        start: str | pd.Timestamp,
+        end: str | pd.Timestamp,
+        threshold: float,
+    ) -> float:
+        """Probability that the total over ``[start, end]`` exceeds ``threshold`` (yuan)."""
+        return float(np.mean(self.total(unique_id, model, start, end) > threshold))
+
+
+def _stable_seed(seed: int, *names: str) -> np.random.Generator:
+    keys = [zlib.crc32(n.encode("utf-8")) for n in names]
+    return np.random.default_rng(np.random.SeedSequence([seed, *keys]))
+
+
+def validate_frame(df: pd.DataFrame, freq: str) -> dict[str, pd.Series]:
+    """Check a ``unique_id, ds, y`` frame and split it into regular series.
+
+    Raises
+    ------
+    ForecastError
+        For missing columns, an unknown frequency, unparseable dates, missing
+        or non-positive values (every model works on logs), duplicated periods
+        (overlapping intervals), or a series that is not regular at ``freq``
+        (names the first missing period).
+    """
+    if freq not in FREQS:
+        raise ForecastError(f"freq must be one of {', '.join(FREQS)}; got {freq!r}")
+    missing = [c for c in ("unique_id", "ds", "y") if c not in df.columns]
+    if missing:
+        raise ForecastError(f"the frame needs columns unique_id, ds, y; missing {missing}")
+    try:
+        ds = pd.to_datetime(df["ds"])
+    except (ValueError, TypeError) as exc:
+        raise ForecastError(f"ds must hold dates: {exc}") from None
+    y = pd.to_numeric(df["y"], errors="coerce")
+    out: dict[str, pd.Series] = {}
+    frame = pd.DataFrame({"unique_id": df["unique_id"].astype(str), "ds": ds, "y": y})
+    for uid, g in frame.groupby("unique_id", sort=True):
+        if g["y"].isna().any():
+            raise ForecastError(f"series {uid!r}: y has missing or non-numeric values")
+        if (g["y"] <= 0).any():
+            bad = g.loc[g["y"] <= 0, "ds"].iloc[0]
+            raise ForecastError(
+                f"series {uid!r}: non-positive value at {bad.date()}; the models work on the "
+                "log scale and need positive totals"
+            )
+        if g["ds"].duplicated().any():
+            dup = g.loc[g["ds"].duplicated(), "ds"].iloc[0]
+            raise ForecastError(f"series {uid!r}: period {dup.date()} appears twice (overlapping)")
+        g = g.sort_values("ds")
+        expected = pd.date_range(g["ds"].iloc[0], periods=len(g), freq=freq)
+        if not (expected == pd.DatetimeIndex(g["ds"])).all():
+            first = next(
+                (e for e, a in zip(expected, g["ds"], strict=True) if e != a), expected[-1]
+            )
+            raise ForecastError(
+                f"series {uid!r} is not regular at freq {freq!r}: expected a period starting "
+                f"{first.date()}; observations.contiguous_tail() keeps the latest unbroken run"
+            )
+        out[str(uid)] = pd.Series(g["y"].to_numpy(float), index=pd.DatetimeIndex(g["ds"]))
+    if not out:
+        raise ForecastError("the frame has no rows")
+    return out
+
+
+def _check_models(models: Sequence[str]) -> list[str]:
+    if isinstance(models, str):
+        models = [models]
+    unknown = [m for m in models if m not in MODEL_NAMES]
+    if unknown:
+        raise ForecastError(f"unknown model(s) {unknown}; available: {', '.join(MODEL_NAMES)}")
+    if not models:
+        raise ForecastError("models must name at least one model")
+    return list(dict.fromkeys(models))
+
+
+def _check_levels(level: Sequence[int]) -> list[int]:
+    levels = sorted(set(int(v) for v in level))
+    if any(not 0 < v < 100 for v in levels):
+        raise ForecastError(f"levels must be between 0 and 100 (exclusive); got {list(level)}")
+    return levels
+
+
+def _mixture(
+    members: dict[str, np.ndarray], n_samples: int, rng: np.random.Generator
+) -> np.ndarray:
+    """Equal-weight mixture: each member contributes n_samples / k of its paths."""
+    names = sorted(members)
+    counts = np.full(len(names), n_samples // len(names))
+    counts[: n_samples % len(names)] += 1
+    parts = [
+        members[name][rng.permutation(members[name].shape[0])[:c]]
+        for name, c in zip(names, counts, strict=True)
+    ]
+    return np.concatenate(parts, axis=0)[rng.permutation(n_samples)]
+
+
+def _summarize(paths: SamplePaths, levels: list[int]) -> pd.DataFrame:
+    records = []
+    for (uid, model), samples in paths.samples.items():
+        q = {"mean": np.median(samples, axis=0)}
+        for lv in levels:
+            q[f"lo-{lv}"] = np.quantile(samples, (100 - lv) / 200, axis=0)
+            q[f"hi-{lv}"] = np.quantile(samples, 1 - (100 - lv) / 200, axis=0)
+        frame = pd.DataFrame({"unique_id": uid, "ds": paths.future[uid], "model": model, **q})
+        records.append(frame)
+    columns = ["unique_id", "ds", "model", "mean"] + [
+        f"{side}-{lv}" for lv in levels for side in ("lo", "hi")
+    ]
+    if not records:
+        return pd.DataFrame(columns=columns)
+    out = pd.concat(records, ignore_index=True)[columns]
+    order = {m: i for i, m in enumerate(MODEL_NAMES)}
+    return out.sort_values(
+        ["unique_id", "model", "ds"], key=lambda s: s.map(order) if s.name == "model" else s
+    ).reset_index(drop=True)
+
+
+@overload
+def forecast(
+    df: pd.DataFrame,
+    h: int,
+    freq: str = ...,
+    models: Sequence[str] = ...,
+    level: Sequence[int] = ...,
+    n_samples: int = ...,
+    seed: int = ...,
+    *,
+    return_paths: Literal[False] = ...,
+) -> pd.DataFrame: ...
+
+
+@overload
+def forecast(
+    df: pd.DataFrame,
+    h: int,
+    freq: str = ...,
+    models: Sequence[str] = ...,
+    level: Sequence[int] = ...,
+    n_samples: int = ...,
+    seed: int = ...,
+    *,
+    return_paths: Literal[True],
+) -> tuple[pd.DataFrame, SamplePaths]: ...
+
+
+def forecast(
+    df: pd.DataFrame,
+    h: int,
+    freq: str = "YS",
+    models: Sequence[str] = DEFAULT_MODELS,
+    level: Sequence[int] = (80, 95),
+    n_samples: int = 1000,
+    seed: int = 0,
+    *,
+    return_paths: bool = False,
+) -> pd.DataFrame | tuple[pd.DataFrame, SamplePaths]:
+    """Probabilistic forecasts of regular series from every requested model.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Columns ``unique_id, ds, y``: one row per series and period, ``ds`` the
+        period start, ``y`` the total over the period (positive, e.g. yuan).
+        Not modified.
+    h : int
+        Number of future periods.
+    freq : {"YS", "QS", "MS"}
+        Calendar years, quarters or months.
+    models : sequence of str
+        Model names (see :mod:`targets.models`), plus ``"ensemble"``: an
+        equal-weight mixture of the sample paths of the other requested models
+        that could be fitted.
+    level : sequence of int
+        Central interval levels in percent.
+    n_samples : int
+        Sample paths per series and model.
+    seed : int
+        Seed; each series and model draws from its own stream derived from it,
+        so adding a model does not change the others' results.
+    return_paths : bool
+        Also return the :class:`SamplePaths`.
+
+    Returns
+    -------
+    pandas.DataFrame or (pandas.DataFrame, SamplePaths)
+        ``unique_id, ds, model, mean, lo-80, hi-80, lo-95, hi-95`` (interval
+        columns follow ``level``). ``frame.attrs["skipped"]`` lists models that
+        could not be fitted and why; the ensemble is built from the others.
+
+    Raises
+    ------
+    ForecastError
+        For an unknown model or frequency, bad levels, a malformed frame, or a
+        single requested model that cannot be fitted (too few points, ...).
+
+    Warns
+    -----
+    UserWarning
+        When a model is left out of the result (and of the ensemble).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"unique_id": "s", "ds": pd.date_range("2015", periods=6, freq="YS"),
+    ...                    "y": [1.0, 2.1, 3.9, 8.2, 15.8, 31.0]})
+    >>> fc = forecast(df, h=2, models=["naive"], n_samples=200)
+    >>> list(fc.columns)
+    ['unique_id', 'ds', 'model', 'mean', 'lo-80', 'hi-80', 'lo-95', 'hi-95']
+    """
+    if not isinstance(h, int | np.integer) or h < 1:
+        raise ForecastError(f"h must be a positive integer; got {h!r}")
+    if n_samples < 10:
+        raise ForecastError(f"n_samples must be at least 10; got {n_samples}")
+    names = _check_models(models)
+    levels = _check_levels(level)
+    series = validate_frame(df, freq)
+    members = [m for m in names if m != ENSEMBLE]
+    if ENSEMBLE in names and not members:
+        members = [m for m in DEFAULT_MODELS if m != ENSEMBLE]
+    samples: dict[tuple[str, str], np.ndarray] = {}
+    skipped: list[dict[str, str]] = []
+    future: dict[str, pd.DatetimeIndex] = {}
+    for uid, y in series.items():
+        s = Series(ds=pd.DatetimeIndex(y.index), y=y.to_numpy(float), freq=freq)
+        future[uid] = s.future_ds(h)
+        fitted: dict[str, np.ndarray] = {}
+        for name in members:
+            try:
+                fitted[name] = MODELS[name](s, h, n_samples, _stable_seed(seed, uid, name))
+            except ForecastError as exc:
+                if len(names) == 1:
+                    raise ForecastError(f"series {uid!r}: {exc}") from None
+                skipped.append({"unique_id": uid, "model": name, "reason": str(exc)})
+                warnings.warn(
+                    f"series {uid!r}: model {name!r} left out: {exc}", UserWarning, stacklevel=2
+                )
+        for name in names:
+            if name in fitted:
+                samples[(uid, name)] = fitted[name]
+        if ENSEMBLE in names:
+            if not fitted:
+                skipped.append({"unique_id": uid, "model": ENSEMBLE, "reason": "no member fitted"})
+                continue
+            samples[(uid, ENSEMBLE)] = _mixture(
+                fitted, n_samples, _stable_seed(seed, uid, ENSEMBLE)
+            )
+    history = {uid: y for uid, y in series.items()}
+    paths = SamplePaths(
+        freq,
+        history,
+        future,
+        samples,
+        pd.DataFrame(skipped, columns=["unique_id", "model", "reason"]),
+    )
+    frame = _summarize(paths, levels)
+    frame.attrs["skipped"] = paths.skipped
+    return (frame, paths) if return_paths else frame

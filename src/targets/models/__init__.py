@@ -1,0 +1,42 @@
+"""The model registry: every engine behind :func:`targets.forecast`.
+
+=============  ====  ==========================================================
+name           min   what it is
+=============  ====  ==========================================================
+naive          3     random walk with drift on logs, exact small-sample predictive
+ets            3     statsmodels ETSModel on logs, damped trend, chosen by AICc
+arima          4     statsmodels ARIMA(p,1,q) with drift on logs, chosen by AICc
+theta          4     statsmodels ThetaModel on logs
+prophet        3     Prophet (linear on logs, or logistic with ``cap``)
+exponential    3     exponential curve fitted to the period totals
+logistic       4     logistic curve (saturating)
+gompertz       4     Gompertz curve (saturating)
+bass           5     Bass diffusion curve (saturating)
+ensemble       --    equal-weight mixture of the members' sample paths
+=============  ====  ==========================================================
+"""
+
+from __future__ import annotations
+
+from targets.models import naive, prophet_model, statsmodels_models
+from targets.models.base import ModelSpec, Series
+from targets.models.curve_model import make_fit_sample
+
+MODELS: dict[str, ModelSpec] = {
+    m.name: m
+    for m in [
+        ModelSpec("naive", 3, naive.fit_sample, "random walk with drift on logs"),
+        ModelSpec("ets", 3, statsmodels_models.ets_fit_sample, "ETS on logs (AICc)"),
+        ModelSpec("arima", 4, statsmodels_models.arima_fit_sample, "ARIMA with drift on logs"),
+        ModelSpec("theta", 4, statsmodels_models.theta_fit_sample, "Theta method on logs"),
+        ModelSpec("prophet", 3, prophet_model.fit_sample, "Prophet"),
+        ModelSpec("exponential", 3, make_fit_sample("exponential"), "exponential curve"),
+        ModelSpec("logistic", 4, make_fit_sample("logistic"), "logistic curve"),
+        ModelSpec("gompertz", 4, make_fit_sample("gompertz"), "Gompertz curve"),
+        ModelSpec("bass", 5, make_fit_sample("bass"), "Bass diffusion curve"),
+    ]
+}
+ENSEMBLE = "ensemble"
+MODEL_NAMES: tuple[str, ...] = (*MODELS, ENSEMBLE)
+
+__all__ = ["ENSEMBLE", "MODELS", "MODEL_NAMES", "ModelSpec", "Series"]

@@ -1,0 +1,167 @@
+"""``ets``, ``arima`` and ``theta``: statsmodels engines on the log scale.
+
+All three work on ``log y`` (the series are positive and grow multiplicatively),
+choose among a few simple specifications by AICc on short series (FPP3 section
+8.6 advises simple models and AICc when data are scarce), simulate future paths
+through statsmodels' own ``simulate``/interval methods, and widen them for the
+small sample (:func:`targets.models.base.widen_small_sample`).
+
+One private helper builds each engine call, so the specifications cannot drift
+apart between fitting and parity tests.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+from targets.errors import ForecastError
+from targets.models.base import Array, Series, widen_small_sample
+
+
+def _quiet_fit(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """Call a statsmodels fit, turning its convergence chatter into nothing.
+
+    statsmodels warns (ConvergenceWarning, ValueWarning about frequency) on
+    most fits of five-point series; the fits are still usable and the choice
+    among them is made by AICc, so these specific warnings are dropped here,
+    locally. Other warnings pass through.
+    """
+    from statsmodels.tools.sm_exceptions import (
+        ConvergenceWarning,
+        EstimationWarning,
+        ValueWarning,
+    )
+
+    quiet = (ConvergenceWarning, EstimationWarning, ValueWarning)
+    # statsmodels resets warning filters inside some fits, so filters set here
+    # would not hold; record everything instead and re-issue what is not chatter.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = fn(*args, **kwargs)
+    for w in caught:
+        chatter = issubclass(w.category, quiet) or (
+            issubclass(w.category, RuntimeWarning) and "statsmodels" in w.filename
+        )
+        if not chatter:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return result
+
+
+def ets_candidates(n: int, season: int) -> list[dict[str, Any]]:
+    """ETS specifications tried for a series of ``n`` points (additive errors on logs)."""
+    specs: list[dict[str, Any]] = [{"trend": None, "damped_trend": False}]
+    if n >= 4:
+        specs.append({"trend": "add", "damped_trend": False})
+    if n >= 5:
+        specs.append({"trend": "add", "damped_trend": True})
+    if season > 1 and n >= 2 * season + 2:
+        specs += [dict(s, seasonal="add", seasonal_periods=season) for s in list(specs)]
+    return specs
+
+
+def build_ets(log_y: Array, spec: dict[str, Any]) -> Any:
+    """The statsmodels ETSModel for one specification (additive error)."""
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    return ETSModel(log_y, error="add", initialization_method="estimated", **spec)
+
+
+def fit_ets(log_y: Array, season: int) -> Any:
+    """Fit every candidate ETS model and return the results with the lowest AICc."""
+    best = None
+    for spec in ets_candidates(len(log_y), season):
+        try:
+            res = _quiet_fit(build_ets(log_y, spec).fit, disp=False)
+        except (ValueError, np.linalg.LinAlgError):
+            continue
+        score = res.aicc if np.isfinite(res.aicc) else res.aic
+        if np.isfinite(score) and (best is None or score < best[0]):
+            best = (score, res)
+    if best is None:
+        raise ForecastError("no ETS specification could be fitted")
+    return best[1]
+
+
+def ets_fit_sample(series: Series, h: int, n_samples: int, rng: np.random.Generator) -> Array:
+    """Damped-trend ETS on logs (chosen by AICc), statsmodels ``simulate`` paths."""
+    log_y = np.log(series.y)
+    res = fit_ets(log_y, series.season)
+    center = np.asarray(res.forecast(h), dtype=float)
+    sims = _quiet_fit(res.simulate, nsimulations=h, anchor="end", repetitions=n_samples, rng=rng)
+    log_paths = np.asarray(sims, dtype=float).reshape(h, n_samples).T
+    log_paths = widen_small_sample(log_paths, center, series.n, len(res.params), rng)
+    return np.exp(log_paths)
+
+
+def arima_candidates(n: int) -> list[tuple[int, int, int]]:
+    """ARIMA orders tried (all with one difference and a drift)."""
+    orders = [(0, 1, 0)]
+    if n >= 6:
+        orders += [(1, 1, 0), (0, 1, 1)]
+    return orders
+
+
+def build_arima(log_y: Array, order: tuple[int, int, int]) -> Any:
+    """The statsmodels ARIMA with drift for one order."""
+    from statsmodels.tsa.arima.model import ARIMA
+
+    return ARIMA(log_y, order=order, trend="t")
+
+
+def fit_arima(log_y: Array) -> Any:
+    """Fit the candidate ARIMA orders and return the results with the lowest AICc."""
+    best = None
+    for order in arima_candidates(len(log_y)):
+        try:
+            res = _quiet_fit(build_arima(log_y, order).fit)
+        except (ValueError, np.linalg.LinAlgError):
+            continue
+        if np.isfinite(res.aicc) and (best is None or res.aicc < best[0]):
+            best = (res.aicc, res)
+    if best is None:
+        raise ForecastError("no ARIMA order could be fitted")
+    return best[1]
+
+
+def arima_fit_sample(series: Series, h: int, n_samples: int, rng: np.random.Generator) -> Array:
+    """ARIMA(p,1,q) with drift on logs (chosen by AICc), statsmodels ``simulate`` paths."""
+    log_y = np.log(series.y)
+    res = fit_arima(log_y)
+    center = np.asarray(res.forecast(h), dtype=float)
+    sims = _quiet_fit(res.simulate, nsimulations=h, anchor="end", repetitions=n_samples, rng=rng)
+    log_paths = np.asarray(sims, dtype=float).reshape(h, n_samples).T
+    log_paths = widen_small_sample(log_paths, center, series.n - 1, len(res.params), rng)
+    return np.exp(log_paths)
+
+
+def build_theta(log_y: Array, season: int) -> Any:
+    """The statsmodels ThetaModel (deseasonalised only with two full seasons)."""
+    from statsmodels.tsa.forecasting.theta import ThetaModel
+
+    seasonal = season > 1 and len(log_y) >= 2 * season
+    return ThetaModel(log_y, period=season if seasonal else 1, deseasonalize=seasonal)
+
+
+def theta_fit_sample(series: Series, h: int, n_samples: int, rng: np.random.Generator) -> Array:
+    """Theta method on logs; paths built from statsmodels' prediction intervals.
+
+    ThetaModel gives marginal intervals, not paths. Paths are built as a random
+    walk whose step variances reproduce the marginal variances, which is the
+    error structure of the Theta method's SES-with-drift representation
+    (Hyndman & Billah 2003).
+    """
+    log_y = np.log(series.y)
+    res = _quiet_fit(build_theta(log_y, series.season).fit)
+    center = np.asarray(res.forecast(h), dtype=float)
+    alpha = 0.2
+    bounds = np.asarray(_quiet_fit(res.prediction_intervals, h, alpha=alpha), dtype=float)
+    sd = (bounds[:, 1] - bounds[:, 0]) / (2 * stats.norm.ppf(1 - alpha / 2))
+    step_var = np.diff(np.concatenate([[0.0], np.maximum.accumulate(sd**2)]))
+    steps = rng.standard_normal((n_samples, h)) * np.sqrt(step_var)
+    log_paths = center + np.cumsum(steps, axis=1)
+    log_paths = widen_small_sample(log_paths, center, series.n - 1, 2, rng)
+    return np.exp(log_paths)
