@@ -300,8 +300,9 @@ def forecast(
     -------
     pandas.DataFrame or (pandas.DataFrame, SamplePaths)
         ``unique_id, ds, model, mean, lo-80, hi-80, lo-95, hi-95`` (interval
-        columns follow ``level``). ``frame.attrs["skipped"]`` lists models that
-        could not be fitted and why; the ensemble is built from the others.
+        columns follow ``level``). ``frame.attrs["skipped"]`` lists (as records
+        ``unique_id, model, reason``) the models that could not be fitted; the
+        ensemble is built from the others.
 
     Raises
     ------
@@ -369,5 +370,6 @@ def forecast(
         pd.DataFrame(skipped, columns=["unique_id", "model", "reason"]),
     )
     frame = _summarize(paths, levels)
-    frame.attrs["skipped"] = paths.skipped
+    # A list of plain records, not a frame: pandas compares attrs when combining frames.
+    frame.attrs["skipped"] = skipped
     return (frame, paths) if return_paths else frame
