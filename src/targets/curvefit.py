@@ -30,6 +30,7 @@ from scipy.optimize import least_squares
 
 from targets.curves import CURVES, Array, Curve, integrate
 from targets.errors import ForecastError, check_choice
+from targets.sampling import student_scale
 
 #: Noise scale (standard deviation of the log of a published figure around the
 #: truth) by status and kind. Official statistics are revised by a few percent;
@@ -304,7 +305,7 @@ class CurveFit:
         # Process noise is Student-t with the fit's residual degrees of freedom
         # (floored at 2): its scale is itself estimated from a handful of rows.
         nu = max(len(self.rows.kind) - len(self.theta), 2)
-        scale_draw = np.sqrt(nu / rng.chisquare(nu, size=(n_samples, 1)))
+        scale_draw = student_scale(nu, n_samples, rng)[:, None]
         process = rng.standard_normal(out.shape) * self.process_sigma * scale_draw
         measurement = rng.standard_normal(out.shape) * measurement_sigma
         return out * np.exp(process + measurement)

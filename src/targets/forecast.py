@@ -32,7 +32,18 @@ from targets.errors import ForecastError
 from targets.models import ENSEMBLE, MODEL_NAMES, MODELS, Series
 from targets.models.base import SEASON
 
-DEFAULT_MODELS: tuple[str, ...] = ("naive", "ets", "arima", "theta", "logistic", ENSEMBLE)
+#: Models fitted when none are named. The ensemble mixes all the others; the
+#: benchmark (benchmarks/bench_forecast.py) measures its calibration.
+DEFAULT_MODELS: tuple[str, ...] = (
+    "naive",
+    "ets",
+    "arima",
+    "theta",
+    "prophet",
+    "logistic",
+    "gompertz",
+    ENSEMBLE,
+)
 FREQS: tuple[str, ...] = tuple(SEASON)
 
 

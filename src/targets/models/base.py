@@ -16,6 +16,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from targets.errors import ForecastError
+from targets.sampling import student_scale
 
 Array = NDArray[np.float64]
 
@@ -136,5 +137,5 @@ def widen_small_sample(
     # whose quantiles are finite but whose tails swamp any probability question.
     nu = max(n_resid - n_params, 2)
     bias = np.sqrt(n_resid / nu)
-    draw = np.sqrt(nu / rng.chisquare(nu, size=(log_paths.shape[0], 1)))
+    draw = student_scale(nu, log_paths.shape[0], rng)[:, None]
     return center + (log_paths - center) * bias * draw

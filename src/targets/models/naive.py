@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from targets.models.base import Array, Series
+from targets.models.base import Array, Series, student_scale
 
 
 def fit_sample(series: Series, h: int, n_samples: int, rng: np.random.Generator) -> Array:
@@ -29,7 +29,7 @@ def fit_sample(series: Series, h: int, n_samples: int, rng: np.random.Generator)
     # A series whose growth never varied still has unknown future variation: use a
     # floor of 1% a period, which only matters for degenerate inputs.
     s2 = max(s2, 1e-4)
-    sigma2 = nu * s2 / rng.chisquare(nu, size=(n_samples, 1))
+    sigma2 = s2 * student_scale(nu, n_samples, rng)[:, None] ** 2
     mu = d.mean() + rng.standard_normal((n_samples, 1)) * np.sqrt(sigma2 / m)
     steps = mu + rng.standard_normal((n_samples, h)) * np.sqrt(sigma2)
     return series.y[-1] * np.exp(np.cumsum(steps, axis=1))

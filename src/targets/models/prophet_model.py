@@ -10,6 +10,7 @@ number of changepoints to the series (one per three points).
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -63,11 +64,15 @@ def fit_sample(series: Series, h: int, n_samples: int, rng: np.random.Generator)
     saved = np.random.get_state()  # noqa: NPY002 (Prophet reads the global state)
     try:
         np.random.seed(int(rng.integers(0, 2**31 - 1)))  # noqa: NPY002
-        model.fit(frame)
-        future = pd.DataFrame({"ds": series.future_ds(h)})
-        if series.cap is not None:
-            future["cap"] = series.future_cap
-        samples = model.predictive_samples(future)["yhat"]  # (h, n_samples)
+        with warnings.catch_warnings():
+            # Prophet 1.1 calls DataFrame.drop(inplace=True), which pandas 3.1
+            # deprecates; the warning is Prophet's to fix, not the user's to see.
+            warnings.filterwarnings("ignore", message="The inplace keyword in DataFrame")
+            model.fit(frame)
+            future = pd.DataFrame({"ds": series.future_ds(h)})
+            if series.cap is not None:
+                future["cap"] = series.future_cap
+            samples = model.predictive_samples(future)["yhat"]  # (h, n_samples)
     finally:
         np.random.set_state(saved)  # noqa: NPY002
     samples = np.asarray(samples, dtype=float).T

@@ -1,0 +1,217 @@
+"""The forecast contract: invariants for every model, seeds, errors, ensemble, probabilities."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from targets.errors import ForecastError
+from targets.forecast import forecast
+from targets.models import MODEL_NAMES, MODELS
+
+ALL_MODELS = list(MODEL_NAMES)
+
+
+def growth_frame(n: int = 8, uid: str = "s", seed: int = 3) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    y = 100 * np.exp(np.cumsum(rng.normal(0.25, 0.08, n)))
+    return pd.DataFrame(
+        {"unique_id": uid, "ds": pd.date_range("2014-01-01", periods=n, freq="YS"), "y": y}
+    )
+
+
+@pytest.fixture(scope="module")
+def all_models_forecast():
+    df = pd.concat([growth_frame(8, "a", 1), growth_frame(9, "b", 2)], ignore_index=True)
+    return forecast(df, 3, models=ALL_MODELS, n_samples=300, seed=11, return_paths=True)
+
+
+def test_every_model_returns_ordered_intervals(all_models_forecast):
+    fc, _ = all_models_forecast
+    assert list(fc.columns) == [
+        "unique_id",
+        "ds",
+        "model",
+        "mean",
+        "lo-80",
+        "hi-80",
+        "lo-95",
+        "hi-95",
+    ]
+    assert set(fc["model"]) == set(ALL_MODELS)
+    assert len(fc) == 2 * len(ALL_MODELS) * 3
+    ordered = (
+        (fc["lo-95"] <= fc["lo-80"])
+        & (fc["lo-80"] <= fc["mean"])
+        & (fc["mean"] <= fc["hi-80"])
+        & (fc["hi-80"] <= fc["hi-95"])
+    )
+    assert ordered.all(), fc[~ordered]
+    assert (fc["lo-95"] > 0).all()
+    assert fc.groupby(["unique_id", "model"])["ds"].apply(lambda s: s.is_monotonic_increasing).all()
+
+
+def test_same_seed_same_output_and_input_untouched():
+    df = growth_frame()
+    before = df.copy(deep=True)
+    a = forecast(
+        df, 2, models=["naive", "ets", "prophet", "logistic", "ensemble"], seed=5, n_samples=200
+    )
+    b = forecast(
+        df, 2, models=["naive", "ets", "prophet", "logistic", "ensemble"], seed=5, n_samples=200
+    )
+    pd.testing.assert_frame_equal(a, b)
+    pd.testing.assert_frame_equal(df, before)
+    c = forecast(df, 2, models=["naive"], seed=6, n_samples=200)
+    assert not np.allclose(c["hi-80"], a[a["model"] == "naive"]["hi-80"])
+
+
+def test_adding_a_model_does_not_change_the_others():
+    df = growth_frame()
+    alone = forecast(df, 2, models=["naive"], seed=1, n_samples=200)
+    together = forecast(df, 2, models=["naive", "theta"], seed=1, n_samples=200)
+    pd.testing.assert_frame_equal(
+        alone.reset_index(drop=True),
+        together[together["model"] == "naive"].reset_index(drop=True),
+    )
+
+
+def test_global_random_state_is_neither_read_nor_changed():
+    np.random.seed(123)  # noqa: NPY002 (checking that we leave it alone)
+    state = np.random.get_state()  # noqa: NPY002
+    a = forecast(growth_frame(), 2, models=["prophet", "naive"], seed=2, n_samples=100)
+    after = np.random.get_state()  # noqa: NPY002
+    assert all(np.array_equal(x, y) for x, y in zip(state[1:2], after[1:2], strict=True))
+    np.random.seed(999)  # noqa: NPY002
+    b = forecast(growth_frame(), 2, models=["prophet", "naive"], seed=2, n_samples=100)
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_ensemble_leaves_out_a_model_that_cannot_fit_and_says_so():
+    df = growth_frame(4)
+    with pytest.warns(UserWarning, match="model 'bass' left out: model 'bass' needs at least 5"):
+        fc = forecast(df, 2, models=["naive", "bass", "ensemble"], n_samples=200)
+    assert set(fc["model"]) == {"naive", "ensemble"}
+    assert fc.attrs["skipped"] == [
+        {
+            "unique_id": "s",
+            "model": "bass",
+            "reason": "model 'bass' needs at least 5 points; the series has 4",
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"models": ["naive"], "df": growth_frame(2)}, "model 'naive' needs at least 3 points"),
+        ({"models": ["arima"], "df": growth_frame(3)}, "model 'arima' needs at least 4 points"),
+        ({"models": ["wavenet"]}, r"unknown model\(s\) \['wavenet'\]; available: naive, ets"),
+        ({"freq": "W"}, "freq must be one of YS, QS, MS; got 'W'"),
+        ({"h": 0}, "h must be a positive integer"),
+        ({"level": (80, 120)}, "levels must be between 0 and 100"),
+    ],
+)
+def test_documented_errors(kwargs, message):
+    args = {"df": growth_frame(), "h": 2, "models": ["naive"]} | kwargs
+    with pytest.raises(ForecastError, match=message):
+        forecast(**args)
+
+
+def test_non_positive_values_are_refused_for_log_models():
+    df = growth_frame()
+    df.loc[3, "y"] = 0.0
+    with pytest.raises(ForecastError, match="non-positive value at 2017-01-01; the models work"):
+        forecast(df, 2, models=["ets"])
+
+
+def test_overlapping_and_irregular_periods_are_refused():
+    df = growth_frame()
+    dup = pd.concat([df, df.iloc[[2]]], ignore_index=True)
+    with pytest.raises(ForecastError, match="period 2016-01-01 appears twice"):
+        forecast(dup, 2, models=["naive"])
+    gap = df.drop(index=4)
+    with pytest.raises(
+        ForecastError, match="not regular at freq 'YS': expected a period starting 2018"
+    ):
+        forecast(gap, 2, models=["naive"])
+
+
+def test_probability_of_a_total_over_any_interval(all_models_forecast):
+    _, paths = all_models_forecast
+    # A window straddling the last observed year and the first forecast year.
+    last = paths.history["a"].index[-1]
+    start, end = (
+        last + pd.DateOffset(months=6),
+        last + pd.DateOffset(months=18) - pd.Timedelta(days=1),
+    )
+    totals = paths.total("a", "ensemble", start, end)
+    observed_half = paths.history["a"].iloc[-1] * 184 / 365
+    assert np.all(totals > observed_half)
+    median = np.median(totals)
+    p_low = paths.prob_exceeds("a", "ensemble", start, end, 0.5 * median)
+    p_mid = paths.prob_exceeds("a", "ensemble", start, end, median)
+    p_high = paths.prob_exceeds("a", "ensemble", start, end, 2 * median)
+    assert p_low > p_mid > p_high
+    assert p_mid == pytest.approx(0.5, abs=0.02)
+    # A full forecast year equals that step's sample paths.
+    first = paths.future["a"][0]
+    np.testing.assert_allclose(
+        paths.total("a", "naive", first, first + pd.offsets.YearEnd(0)),
+        paths.samples[("a", "naive")][:, 0],
+    )
+    with pytest.raises(ForecastError, match="outside the history and horizon"):
+        paths.total("a", "naive", "2040-01-01", "2040-12-31")
+
+
+@pytest.mark.slow
+def test_naive_intervals_are_calibrated_on_random_walks_with_drift():
+    """The naive model's predictive is exact for its own process: coverage ~80%.
+
+    300 six-point log random walks with drift; one step ahead. A tolerance of
+    +-0.07 is about three binomial standard errors; intervals that ignored the
+    uncertainty of the drift and variance cover ~65% here.
+    """
+    rng = np.random.default_rng(42)
+    hits = []
+    frames = []
+    for i in range(300):
+        mu, sigma = rng.uniform(0, 0.4), rng.uniform(0.03, 0.2)
+        y = 100 * np.exp(np.cumsum(rng.normal(mu, sigma, 7)))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "unique_id": f"s{i:03d}",
+                    "ds": pd.date_range("2015", periods=6, freq="YS"),
+                    "y": y[:6],
+                }
+            )
+        )
+        hits.append(y[6])
+    fc = forecast(pd.concat(frames), 1, models=["naive"], n_samples=400, seed=1)
+    fc = fc.sort_values("unique_id")
+    outcome = np.array(hits)
+    cover = np.mean((outcome >= fc["lo-80"].to_numpy()) & (outcome <= fc["hi-80"].to_numpy()))
+    assert 0.73 <= cover <= 0.87, cover
+
+
+def test_registry_states_minimum_points():
+    assert {m.name: m.min_points for m in MODELS.values()}["naive"] == 3
+    assert all(m.min_points >= 3 for m in MODELS.values())
+
+
+def test_quarterly_series_are_supported():
+    rng = np.random.default_rng(0)
+    y = 100 * np.exp(np.cumsum(rng.normal(0.05, 0.03, 12))) * np.tile([1.0, 1.1, 1.05, 1.4], 3)
+    df = pd.DataFrame(
+        {"unique_id": "q", "ds": pd.date_range("2021-01-01", periods=12, freq="QS"), "y": y}
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fc = forecast(df, 4, freq="QS", models=["ets", "theta", "prophet"], n_samples=200)
+    assert list(fc["ds"].drop_duplicates()) == list(
+        pd.date_range("2024-01-01", periods=4, freq="QS")
+    )
