@@ -25,7 +25,7 @@ from simulate import panel
 
 from targets import backtest
 from targets.data import load
-from targets.forecast import forecast
+from targets.forecasting import forecast
 from targets.observations import contiguous_tail, to_regular
 
 MODELS = ["naive", "ets", "arima", "theta", "prophet", "logistic", "gompertz"]

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from targets.errors import ForecastError
-from targets.forecast import forecast
+from targets.forecasting import forecast
 from targets.models import MODEL_NAMES, MODELS
 
 ALL_MODELS = list(MODEL_NAMES)

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from targets.forecast import forecast
+from targets.forecasting import forecast
 
 
 def series(n: int = 8) -> pd.DataFrame:

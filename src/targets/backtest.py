@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from targets.errors import ForecastError
-from targets.forecast import DEFAULT_MODELS, forecast
+from targets.forecasting import DEFAULT_MODELS, forecast
 from targets.metrics import coverage, crps_samples, smape, winkler
 
 SCORE_COLUMNS = [

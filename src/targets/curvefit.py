@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import least_squares
 
 from targets.curves import CURVES, Array, Curve, integrate
 from targets.errors import ForecastError, check_choice
@@ -373,6 +372,8 @@ def fit_curve(
     MacKay, D. J. C. (2003). Information theory, inference and learning
     algorithms, ch. 27 (Laplace's method).
     """
+    from scipy.optimize import least_squares
+
     try:
         check_choice("curve", curve, CURVES)
     except ValueError as exc:

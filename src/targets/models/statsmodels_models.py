@@ -16,7 +16,6 @@ import warnings
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from targets.errors import ForecastError
 from targets.models.base import Array, Series, widen_small_sample
@@ -154,6 +153,8 @@ def theta_fit_sample(series: Series, h: int, n_samples: int, rng: np.random.Gene
     error structure of the Theta method's SES-with-drift representation
     (Hyndman & Billah 2003).
     """
+    from scipy import stats
+
     log_y = np.log(series.y)
     res = _quiet_fit(build_theta(log_y, series.season).fit)
     center = np.asarray(res.forecast(h), dtype=float)
