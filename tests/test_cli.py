@@ -40,3 +40,29 @@ def test_bad_as_of_is_a_clear_error():
     out = run("data", "--as-of", "someday")
     assert out.returncode == 2
     assert "error: as_of must be a date like '2021-04-08'; got 'someday'" in out.stderr
+
+
+def test_assess_prints_a_scorecard_for_all_goals_as_of_the_announcement():
+    out = run("assess", "--as-of", "2021-04-08", "--explain")
+    assert out.returncode == 0, out.stderr
+    for goal_id in (
+        "merchants_100m",
+        "new_brands_100m",
+        "creators_100k",
+        "creators_10m",
+        "products_100m",
+        "interest_commerce_2023",
+    ):
+        assert goal_id in out.stdout
+    assert "As of 2021-04-08, the probability that" in out.stdout
+
+
+def test_assess_csv_has_one_row_per_goal():
+    import csv
+    import io
+
+    out = run("assess", "--format", "csv")
+    assert out.returncode == 0, out.stderr
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert len(rows) == 6
+    assert all(0.0 <= float(r["probability"]) <= 1.0 for r in rows)

@@ -1,4 +1,4 @@
-"""The ``targets`` command: ``targets data | goals | report``."""
+"""The ``targets`` command: ``targets data | goals | assess | report``."""
 
 from __future__ import annotations
 
@@ -46,16 +46,69 @@ def _cmd_goals(args: argparse.Namespace) -> int:
     return 0
 
 
-def goals_summary_html(as_of: str | None) -> str:
-    """HTML table shown on the report index (the goal registry)."""
-    from targets import goals
+def scorecard_table(as_of: str | None) -> pd.DataFrame:
+    """The scorecard formatted for people: probabilities in percent, money with suffixes."""
+    from targets.assess import scorecard
+    from targets.goals import load as load_goals
+    from targets.units import format_yuan
 
-    frame = goals.to_frame(goals.load()).drop(columns=["series"])
-    return frame.to_html(index=False, border=0, float_format=lambda v: f"{v:,.0f}")
+    sc = scorecard(as_of)
+    kinds = {g.id: g.kind for g in load_goals()}
+
+    def fmt(goal: str, v: float) -> str:
+        if v != v:  # NaN
+            return ""
+        return format_yuan(v) if kinds[goal] == "aggregate" else f"{v:,.0f}"
+
+    out = pd.DataFrame(
+        {
+            "goal": sc["goal"],
+            "P(met)": sc["probability"].map(lambda p: "" if p != p else f"{p:.0%}"),
+            "verdict": sc["verdict"],
+            "forecast (80%)": [
+                f"{fmt(g, m)} ({fmt(g, lo)}-{fmt(g, hi)})" if m == m else ""
+                for g, m, lo, hi in zip(
+                    sc["goal"], sc.get("median"), sc.get("lo_80"), sc.get("hi_80"), strict=True
+                )
+            ],
+            "goal threshold": [fmt(g, t) for g, t in zip(sc["goal"], sc["threshold"], strict=True)],
+            "progress": sc.get("progress", ""),
+            "met (hindsight)": sc["met_in_hindsight"].map(
+                lambda m: "no published figure" if m is None else ("yes" if m else "no")
+            ),
+        }
+    )
+    return out
+
+
+def scorecard_html(as_of: str | None) -> str:
+    """HTML scorecard shown on the report index."""
+    from targets.assess import scorecard
+
+    table = scorecard_table(as_of).to_html(index=False, border=0, na_rep="")
+    notes = "".join(
+        f"<li><strong>{g}</strong>: {e}</li>"
+        for g, e in zip(*[scorecard(as_of)[c] for c in ("goal", "explanation")], strict=True)
+    )
+    return f"{table}<h3>Reasons</h3><ul>{notes}</ul>"
+
+
+def _cmd_assess(args: argparse.Namespace) -> int:
+    from targets.assess import scorecard
+
+    if args.format == "table":
+        _print_table(scorecard_table(args.as_of), "table")
+        if args.explain:
+            for g, e in zip(
+                *[scorecard(args.as_of)[c] for c in ("goal", "explanation")], strict=True
+            ):
+                print(f"\n{g}: {e}")
+    else:
+        _print_table(scorecard(args.as_of), args.format)
+    return 0
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from targets import goals
     from targets.report import write_reports
 
     run = write_reports(
@@ -63,7 +116,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         as_of=args.as_of,
         with_code=args.with_code,
         jobs=args.jobs,
-        summary=goals_summary_html,
+        summary=scorecard_html,
         progress=not args.quiet,
     )
     for r in run.results:
@@ -74,8 +127,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
             line += f"\n       {cell}: {r.error}"
         print(line)
     print(f"\nreports: {run.output / 'index.html'}")
-    print("\nGoal scorecard")
-    _print_table(goals.to_frame(goals.load()).drop(columns=["series"]), "table")
+    print(f"\nGoal scorecard ({'as of ' + args.as_of if args.as_of else 'latest data'})")
+    _print_table(scorecard_table(args.as_of), "table")
     if not run.ok:
         print(
             f"\nerror: {sum(not r.ok for r in run.results)} notebook(s) failed; the previous "
@@ -102,6 +155,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("goals", help="list the goals in data/goals.yaml")
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
     p.set_defaults(func=_cmd_goals)
+
+    p = sub.add_parser("assess", help="the scorecard: probability and verdict for every goal")
+    p.add_argument("--as-of", help="use only data published by this date (YYYY-MM-DD)")
+    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    p.add_argument("--explain", action="store_true", help="print the reasons under the table")
+    p.set_defaults(func=_cmd_assess)
 
     p = sub.add_parser("report", help="execute every notebook and render HTML reports")
     p.add_argument("--as-of", help="render as of this date (YYYY-MM-DD)")

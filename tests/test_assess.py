@@ -1,0 +1,123 @@
+"""Goal plausibility: known answers, monotonicity, vintages, reproducibility, errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from targets import assess, goals
+from targets.errors import ForecastError, GoalError
+from targets.tails import lognormal_count_above, pareto_count_above, solve_sigma
+
+
+def test_required_growth_on_hand_checkable_numbers():
+    assert assess.required_growth(100.0, 121.0, 2.0) == pytest.approx(0.10)
+    assert assess.required_growth(1.0, 8.0, 3.0) == pytest.approx(1.0)
+    assert assess.progress_category(1.0) == "on track"
+    assert assess.progress_category(0.7) == "acceleration needed"
+    assert assess.progress_category(0.3) == "limited progress"
+    assert assess.progress_category(-0.1) == "deterioration"
+
+
+def test_lognormal_count_matches_closed_form_and_simulation():
+    from scipy import stats
+
+    total, n, sigma, threshold = 1e12, 2e6, 2.2, 1e8
+    mu = np.log(total / n) - sigma**2 / 2
+    closed = n * stats.lognorm.sf(threshold, s=sigma, scale=np.exp(mu))
+    assert lognormal_count_above(total, n, sigma, threshold) == pytest.approx(closed, rel=1e-9)
+    rng = np.random.default_rng(0)
+    x = rng.lognormal(mu, sigma, size=2_000_000)
+    assert x.mean() * n == pytest.approx(total, rel=0.02)
+    simulated = np.mean(x > threshold) * n
+    assert lognormal_count_above(total, n, sigma, threshold) == pytest.approx(simulated, rel=0.05)
+
+
+def test_pareto_count_matches_simulation_and_sigma_solver_inverts():
+    rng = np.random.default_rng(1)
+    alpha, total, n = 1.8, 5e9, 1e5
+    x_m = total / n * (alpha - 1) / alpha
+    x = x_m * (1 + rng.pareto(alpha, size=1_000_000))
+    assert np.mean(x > 1e6) * n == pytest.approx(pareto_count_above(total, n, alpha, 1e6), rel=0.05)
+    s = solve_sigma(mean=1e6, fraction_above=1e-3, threshold=1e8)
+    assert lognormal_count_above(1e6 * 1000, 1000, s, 1e8) == pytest.approx(1.0, rel=1e-6)
+
+
+@pytest.fixture(scope="module")
+def latest():
+    return {g.id: assess.assess(g.id, n_samples=1500) for g in goals.load()}
+
+
+@pytest.fixture(scope="module")
+def announced():
+    return {g.id: assess.assess(g.id, "2021-04-08", n_samples=1500) for g in goals.load()}
+
+
+def test_every_goal_gets_a_probability_verdict_and_reasons(latest, announced):
+    for results in (latest, announced):
+        for goal_id, a in results.items():
+            assert 0.0 <= a.probability <= 1.0, goal_id
+            assert a.verdict == assess.verdict(a.probability)
+            assert f"{a.probability:.0%}" in a.explanation
+            assert not a.rows_used.empty
+
+
+def test_an_earlier_as_of_uses_no_row_published_later(announced):
+    for a in announced.values():
+        assert (a.rows_used["published"] <= pd.Timestamp("2021-04-08")).all()
+
+
+def test_aggregate_goal_shows_proxies_ceiling_and_hindsight(latest):
+    a = latest["interest_commerce_2023"]
+    assert list(a.proxies["proxy"]) == [
+        "Live-streaming e-commerce market (research houses)",
+        "Douyin + Kuaishou GMV",
+        "Douyin GMV",
+    ]
+    assert a.ceiling is not None and (a.ceiling["median_share"].dropna() > 0).all()
+    h = a.hindsight.set_index("proxy")
+    assert not h.loc["Douyin GMV", "met"]  # about ¥2.2T in 2023, far below ¥9.5T
+    assert 0 <= h.loc["Douyin GMV", "percentile_at_announcement"] <= 1
+    assert np.isfinite(a.growth["ratio"]) and a.growth["ratio_lo_80"] <= a.growth["ratio"]
+
+
+def test_probability_falls_as_the_threshold_rises(latest):
+    a = latest["merchants_100m"]
+    probs = [np.mean(a.samples >= t) for t in (10, 100, 300, 1000, 3000)]
+    assert all(x >= y for x, y in zip(probs, probs[1:], strict=False))
+    g = goals.get("merchants_100m")
+    table = assess.sensitivity(g, gmv=1e12)
+    for _, part in table.groupby("entities"):
+        # Over the prior range a fatter tail puts more merchants above ¥100M; far beyond
+        # it the median collapses and the count falls again.
+        assert part.loc[part["sigma"] <= 2.6, "count"].is_monotonic_increasing
+        assert part["count"].idxmax() != part.index[0]
+    assert table["meets_goal"].any() and not table["meets_goal"].all()
+
+
+def test_same_seed_same_answer():
+    a = assess.assess("creators_10m", "2022-06-30", n_samples=500, seed=3)
+    b = assess.assess("creators_10m", "2022-06-30", n_samples=500, seed=3)
+    assert a.probability == b.probability and np.array_equal(a.samples, b.samples)
+
+
+def test_clear_errors():
+    with pytest.raises(GoalError, match="unknown goal 'gmv_moon'"):
+        assess.assess("gmv_moon")
+    with pytest.raises(ForecastError, match="too little data to forecast: no rows published"):
+        assess.assess("merchants_100m", "2019-06-30")
+    with pytest.raises(ForecastError, match="too little data"):
+        assess.assess("interest_commerce_2023", "2020-06-30")
+
+
+def test_scorecard_and_track_record():
+    sc = assess.scorecard("2022-06-30", n_samples=500)
+    assert list(sc["goal"]) == [g.id for g in goals.load()]
+    assert sc["probability"].between(0, 1).all()
+    tr = assess.track_record(
+        "merchants_100m", ["2020-06-30", "2021-06-30", "2022-06-30"], n_samples=500
+    )
+    assert list(tr["verdict"].iloc[:1]) == ["no forecast"]
+    assert tr["probability"].iloc[1:].between(0, 1).all()
+    assert "too little data" in tr["note"].iloc[0]
