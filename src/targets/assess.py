@@ -673,8 +673,16 @@ def assess(goal_id: str, as_of=None, *, n_samples: int = 4000, seed: int = 0) ->
         When the goal's series has too little data by ``as_of`` to forecast
         (e.g. before any Douyin figure was published).
     """
+    return _assess_cached(goal_id, _as_of(as_of), n_samples, seed)
+
+
+@lru_cache(maxsize=128)
+def _assess_cached(
+    goal_id: str, cutoff: pd.Timestamp | None, n_samples: int, seed: int
+) -> Assessment:
+    # Assessments are deterministic in their arguments and read immutable inputs,
+    # so a notebook that shows the scorecard and then one goal computes it once.
     goal = goals.get(goal_id)
-    cutoff = _as_of(as_of)
     result = (_aggregate if goal.kind == "aggregate" else _count)(goal, cutoff, n_samples, seed)
     samples = result["samples"]
     met = samples >= goal.threshold if goal.comparator == ">=" else samples > goal.threshold
@@ -799,3 +807,105 @@ def track_record(
                 }
             )
     return pd.DataFrame(rows)
+
+
+def tail_evidence(as_of=None) -> pd.DataFrame:
+    """The log-normal tail shapes implied by the size-distribution evidence in ``data/``.
+
+    Each row is one published pair "k entities above a threshold, out of n, with
+    total sales S" and the shape ``sigma`` that reproduces it
+    (:func:`targets.tails.solve_sigma`), with the rows' status and caveats. The
+    evidence is weak: the Douyin pair comes from an agency blog with an unclear
+    period ("cumulative" GMV, c. 2023), and the Tmall pair describes a selected
+    population (new apparel brands), whose shape is narrower than a whole
+    marketplace's. Rows not yet published by ``as_of`` are left out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``evidence, published, status, entities, above, total_yuan, threshold_yuan,
+        implied_sigma, caveat``.
+    """
+    from targets.tails import solve_sigma
+
+    size = load("size_distribution", as_of)
+    out = []
+
+    def first(series_id: str) -> pd.Series | None:
+        hit = size[size["series_id"] == series_id]
+        return None if hit.empty else hit.iloc[0]
+
+    above, total_n = first("douyin_merchants_cum_gmv_above"), first("douyin_merchants_total")
+    if above is not None and total_n is not None:
+        gmv_rows = level_rows(drivers.douyin_rows(as_of))
+        y2023 = gmv_rows[
+            (gmv_rows["period_start"] == "2023-01-01") & (gmv_rows["period_end"] == "2023-12-31")
+        ]
+        if not y2023.empty:
+            gmv = float(y2023["value_yuan"].median())
+            threshold = float(above["threshold_value"]) * _unit_factor(above["threshold_unit"])
+            out.append(
+                {
+                    "evidence": f">{above['value']:.0f} Douyin merchants above "
+                    f"{format_yuan(threshold)} among >{total_n['value']:,.0f}, with 2023 GMV "
+                    f"{format_yuan(gmv)}",
+                    "published": above["published"],
+                    "status": above["status"],
+                    "entities": float(total_n["value"]),
+                    "above": float(above["value"]),
+                    "total_yuan": gmv,
+                    "threshold_yuan": threshold,
+                    "implied_sigma": solve_sigma(
+                        gmv / float(total_n["value"]),
+                        float(above["value"]) / float(total_n["value"]),
+                        threshold,
+                    ),
+                    "caveat": "agency blog, low confidence; period and 'cumulative' unclear",
+                }
+            )
+    brands, sales, big = (
+        first("tmall_apparel_new_brands_count"),
+        first("tmall_apparel_new_brands_sales"),
+        first("tmall_apparel_brands_above"),
+    )
+    if brands is not None and sales is not None and big is not None:
+        threshold = float(big["threshold_value"]) * _unit_factor(big["threshold_unit"])
+        total = float(sales["value_yuan"])
+        out.append(
+            {
+                "evidence": f"{big['value']:.0f} of {brands['value']:,.0f} new Tmall apparel "
+                f"brands above {format_yuan(threshold)}, with sales {format_yuan(total)}",
+                "published": big["published"],
+                "status": big["status"],
+                "entities": float(brands["value"]),
+                "above": float(big["value"]),
+                "total_yuan": total,
+                "threshold_yuan": threshold,
+                "implied_sigma": solve_sigma(
+                    total / float(brands["value"]),
+                    float(big["value"]) / float(brands["value"]),
+                    threshold,
+                ),
+                "caveat": "a selected population (new brands), another platform",
+            }
+        )
+    return pd.DataFrame(
+        out,
+        columns=[
+            "evidence",
+            "published",
+            "status",
+            "entities",
+            "above",
+            "total_yuan",
+            "threshold_yuan",
+            "implied_sigma",
+            "caveat",
+        ],
+    )
+
+
+def _unit_factor(unit: str) -> float:
+    from targets.units import parse_unit
+
+    return parse_unit(unit).factor

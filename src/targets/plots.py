@@ -108,3 +108,88 @@ def interval_rows(
     ax.set_title(title)
     ax.grid(True, alpha=0.3)
     return fig
+
+
+def probability_bars(
+    scorecard: pd.DataFrame, *, ax: Axes | None = None, title: str = "Probability each goal is met"
+) -> Figure:
+    """Horizontal bars of each goal's probability, with the verdict thresholds drawn.
+
+    Parameters
+    ----------
+    scorecard : pandas.DataFrame
+        From :func:`targets.assess.scorecard` (``goal``, ``probability``).
+    """
+    from targets.assess import VERDICTS
+
+    fig, ax = _axes(ax, (9, 4))
+    data = scorecard.iloc[::-1]
+    ax.barh(data["goal"], data["probability"].fillna(0.0), color="#4C72B0")
+    for cut, label in VERDICTS[:-1]:
+        ax.axvline(cut, color="grey", linestyle=":", linewidth=1)
+        ax.text(cut, len(data) - 0.4, f" {label} ≥ {cut:.0%}", fontsize=8, color="grey")
+    for i, p in enumerate(data["probability"]):
+        ax.text(
+            (0.0 if p != p else p) + 0.01,
+            i,
+            "no forecast" if p != p else f"{p:.0%}",
+            va="center",
+            fontsize=9,
+        )
+    ax.set_xlim(0, 1.12)
+    ax.set_xlabel("probability that the goal is met")
+    ax.set_title(title)
+    return fig
+
+
+def count_sensitivity(
+    table: pd.DataFrame,
+    goal_threshold: float,
+    *,
+    prior_sigma: tuple[float, float] | None = None,
+    evidence: pd.DataFrame | None = None,
+    ax: Axes | None = None,
+    title: str = "Entities above the threshold against the tail shape",
+) -> Figure:
+    """Count above a sales threshold as a function of the log-normal tail shape.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From :func:`targets.assess.sensitivity` (``sigma, entities, count``).
+    goal_threshold : float
+        The goal's count, drawn as a horizontal line; the region where it is met
+        is shaded.
+    prior_sigma : (float, float), optional
+        The tail-shape range the assessment assumes, shaded.
+    evidence : pandas.DataFrame, optional
+        From :func:`targets.assess.tail_evidence`: implied shapes drawn as
+        vertical lines.
+    """
+    fig, ax = _axes(ax)
+    for entities, part in table.groupby("entities"):
+        ax.plot(part["sigma"], part["count"], label=f"{entities:,.0f} active entities")
+    ax.set_yscale("log")
+    ax.axhline(goal_threshold, color="black", linewidth=1.5)
+    top = max(float(table["count"].max()) * 3, goal_threshold * 3)
+    ax.axhspan(goal_threshold, top, color="green", alpha=0.08, label="goal met")
+    ax.text(table["sigma"].min(), goal_threshold * 1.15, f"goal: {goal_threshold:,.0f}", fontsize=9)
+    if prior_sigma is not None:
+        ax.axvspan(*prior_sigma, color="grey", alpha=0.12, label="tail shapes assumed")
+    if evidence is not None:
+        for r in evidence.itertuples():
+            ax.axvline(r.implied_sigma, color="tab:red", linestyle="--", linewidth=1)
+            ax.text(
+                r.implied_sigma,
+                goal_threshold / 20,
+                f" implied by\n {r.caveat[:28]}...",
+                fontsize=7,
+                color="tab:red",
+            )
+    ax.set_ylim(max(float(table["count"].min()), 0.1), top)
+    ax.set_xlabel("log-normal shape σ of annual sales per entity (larger = fatter tail)")
+    ax.set_ylabel("entities above the threshold (log scale)")
+    ax.set_title(title)
+    ax.legend(fontsize="small", loc="lower right")
+    ax.grid(True, alpha=0.3)
+    return fig

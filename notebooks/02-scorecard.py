@@ -1,0 +1,145 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     formats: ipynb,py:percent
+#     notebook_metadata_filter: kernelspec,jupytext
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python (targets)
+#     language: python
+#     name: targets
+# ---
+
+# %% [markdown]
+# # Were Douyin's April 2021 goals plausible, and were they met?
+#
+# On 8 April 2021 Douyin E-commerce promised, within a year, 1,000 merchants and 100 new brands
+# above ¥100M in annual sales, 100,000 creators at ¥100k and 10,000 above ¥10M, and 100 products
+# above ¥100M; it also cited a third-party estimate that "interest e-commerce" would pass
+# ¥9.5 trillion in 2023. This report gives each goal a probability, computed only from what
+# had been published by the chosen date.
+
+# %% tags=["parameters"]
+as_of = None  # a date "YYYY-MM-DD" to see only what was published by then; None = latest
+
+# %%
+import matplotlib.pyplot as plt
+from IPython.display import Markdown, display
+
+from targets import assess, goals, plots
+from targets.cli import scorecard_table
+from targets.units import format_yuan
+
+as_of_text = f"as of {as_of}" if as_of else "on the latest data"
+card = assess.scorecard(as_of)
+by_verdict = card.groupby("verdict")["goal"].apply(lambda g: ", ".join(g))
+display(
+    Markdown(
+        f"**Answer ({as_of_text}).** "
+        + "; ".join(f"*{v}*: {g}" for v, g in by_verdict.items())
+        + ". The reasons for each follow the table."
+    )
+)
+
+# %% [markdown]
+# ## The scorecard
+#
+# Probability that the goal is met; the measured quantity's forecast median and 80% interval
+# at the deadline; progress (growth achieved against growth required, the Open SDG method
+# used by Statistics Canada's trackers); and, where later figures exist, whether it was met.
+
+# %%
+scorecard_table(as_of)
+
+# %%
+fig = plots.probability_bars(card, title=f"Probability each goal is met ({as_of_text})")
+plt.show()
+
+# %% [markdown]
+# ## Reasons
+
+# %%
+display(Markdown("\n".join(f"* **{r.goal}**: {r.explanation}" for r in card.itertuples())))
+
+# %% [markdown]
+# ## The "¥9.5 trillion interest e-commerce" estimate: it depends on the definition
+#
+# "Interest e-commerce" has no official series. Three proxies are forecast side by side; the
+# goal registry judges the estimate on the live-streaming e-commerce market size.
+
+# %%
+interest = assess.assess("interest_commerce_2023", as_of)
+proxies = interest.proxies.assign(
+    probability=interest.proxies["probability"].map(lambda p: "" if p != p else f"{p:.0%}"),
+    median=interest.proxies["median"].map(format_yuan),
+    lo_80=interest.proxies["lo_80"].map(format_yuan),
+    hi_80=interest.proxies["hi_80"].map(format_yuan),
+)
+proxies
+
+# %%
+ceiling = interest.ceiling.assign(
+    median_share=interest.ceiling["median_share"].map(lambda v: f"{v:.0%}")
+)[["denominator", "median_share"]]
+display(
+    Markdown(
+        f"¥9.5 trillion would be {ceiling.iloc[0]['median_share']} of "
+        f"{ceiling.iloc[0]['denominator']} and {ceiling.iloc[1]['median_share']} of "
+        f"{ceiling.iloc[1]['denominator']}. The largest share of physical-goods online retail "
+        f"any one platform has held is {ceiling.iloc[2]['median_share']}."
+    )
+)
+if interest.hindsight is not None:
+    display(interest.hindsight)
+
+# %% [markdown]
+# ## Merchants above ¥100M: what would one have to believe?
+#
+# The count of merchants above ¥100M depends on how unequal sales are: the shape of the
+# distribution of annual sales per merchant. The chart shows the count against that shape
+# for the median forecast GMV over the goal year, for the low, middle and high number of
+# active merchants, with the goal and the shapes the published evidence implies.
+
+# %%
+merchants = assess.assess("merchants_100m", as_of)
+goal = goals.get("merchants_100m")
+gmv = float(merchants.proxies.iloc[1]["median"])
+table = assess.sensitivity(goal, gmv)
+evidence = assess.tail_evidence(as_of)
+fig = plots.count_sensitivity(
+    table,
+    goal.threshold,
+    prior_sigma=assess.ENTITY_PRIORS[goal.id].sigma,
+    evidence=evidence,
+    title=f"Merchants above ¥100M at a goal-year GMV of {format_yuan(gmv)} ({as_of_text})",
+)
+plt.show()
+
+# %%
+needed = table[table["meets_goal"]].groupby("entities")["sigma"].min()
+implied = ", ".join(f"{v:.2f}" for v in evidence["implied_sigma"])
+display(
+    Markdown(
+        "For the goal to be met at that GMV, the tail shape must be at least "
+        + ", ".join(f"{s:.2f} with {e:,.0f} merchants" for e, s in needed.items())
+        + (
+            f". The published evidence implies {implied} (weak evidence, listed below)."
+            if len(evidence)
+            else ". No size-distribution evidence had been published by then."
+        )
+    )
+)
+evidence
+
+# %% [markdown]
+# ## What would change the answer
+#
+# A published count of merchants, creators or products above the thresholds would replace
+# the size model with a measurement; an official Douyin GMV would narrow every count
+# forecast; and the author and definition of the ¥9.5 trillion estimate would say which
+# proxy is the right one.
