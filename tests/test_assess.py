@@ -121,3 +121,11 @@ def test_scorecard_and_track_record():
     assert list(tr["verdict"].iloc[:1]) == ["no forecast"]
     assert tr["probability"].iloc[1:].between(0, 1).all()
     assert "too little data" in tr["note"].iloc[0]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("goal_id", [g.id for g in goals.load()])
+def test_track_record_runs_for_every_goal(goal_id):
+    tr = assess.track_record(goal_id, ["2021-04-08", "2022-12-31"], n_samples=300)
+    assert list(tr["as_of"]) == [pd.Timestamp("2021-04-08"), pd.Timestamp("2022-12-31")]
+    assert tr["probability"].between(0, 1).all(), tr

@@ -27,7 +27,9 @@ def assert_clean_report(html_text: str, name: str) -> None:
 @pytest.fixture(scope="module", params=[None, "2021-04-08"], ids=["latest", "as-of-2021-04-08"])
 def rendered(request, tmp_path_factory):
     out = tmp_path_factory.mktemp("reports") / "out"
-    run = report.write_reports(out, as_of=request.param, progress=False)
+    from targets.cli import scorecard_html
+
+    run = report.write_reports(out, as_of=request.param, progress=False, summary=scorecard_html)
     return request.param, run
 
 
@@ -46,6 +48,20 @@ def test_every_notebook_executes_and_renders_clean_html(rendered):
     index = (run.output / "index.html").read_text(encoding="utf-8")
     for r in run.results:
         assert f'href="{r.html_name}"' in index
+
+
+def test_index_and_scorecard_report_show_the_scorecard_numbers(rendered):
+    from targets.assess import scorecard
+
+    as_of, run = rendered
+    card = scorecard(as_of)
+    index = (run.output / "index.html").read_text(encoding="utf-8")
+    page = (run.output / "02-scorecard.html").read_text(encoding="utf-8")
+    for row in card.itertuples():
+        cell = f"<td>{row.probability:.0%}</td>"
+        assert cell in index, (row.goal, cell)
+        assert f"<strong>{row.goal}</strong>:" in page
+        assert f"is met is {row.probability:.0%} ({row.verdict})" in page, row.goal
 
 
 def test_a_failing_notebook_is_named_and_the_earlier_report_survives(tmp_path):
