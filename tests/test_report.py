@@ -56,7 +56,7 @@ def test_index_and_scorecard_report_show_the_scorecard_numbers(rendered):
     as_of, run = rendered
     card = scorecard(as_of)
     index = (run.output / "index.html").read_text(encoding="utf-8")
-    page = (run.output / "02-scorecard.html").read_text(encoding="utf-8")
+    page = (run.output / "01-scorecard.html").read_text(encoding="utf-8")
     for row in card.itertuples():
         cell = f"<td>{row.probability:.0%}</td>"
         assert cell in index, (row.goal, cell)

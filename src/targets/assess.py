@@ -385,18 +385,11 @@ def _aggregate(goal: Goal, as_of, n: int, seed: int) -> dict:
     start, end, mid = _deadline(goal)
     rng = np.random.default_rng(seed)
     ceiling_samples = drivers.physical_online_retail_samples(as_of, end.year, n, seed)
-    ceiling = (None, float(np.quantile(ceiling_samples, 0.95)))
     proxies, samples, rows_used = [], {}, []
 
     live_rows = drivers.live_commerce_rows(as_of)
     try:
-        lo = float(level_rows(live_rows)["value_yuan"].max()) if not live_rows.empty else 1e9
-        live = drivers.series_driver(
-            "Live-streaming e-commerce market (research houses)",
-            live_rows,
-            as_of,
-            saturation=(lo, max(ceiling[1], lo * 1.01)),
-        )
+        live = drivers.live_commerce_driver(as_of, end.year, n, seed)
         s = live.totals(start, end, n, rng)
         proxies.append(_summary(live.name, live.method, s, goal))
         samples[live.name] = s

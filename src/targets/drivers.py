@@ -9,6 +9,7 @@ analog platforms' paths (outside view, :mod:`targets.reference`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -191,6 +192,7 @@ def live_commerce_rows(as_of: pd.Timestamp | None) -> pd.DataFrame:
     return rows[~rows["series_id"].eq("live_commerce_mofcom_key_platforms")]
 
 
+@lru_cache(maxsize=32)
 def physical_online_retail_samples(
     as_of: pd.Timestamp | None, year: int, n: int, seed: int
 ) -> np.ndarray:
@@ -221,3 +223,39 @@ def physical_online_retail_samples(
             return_paths=True,
         )
     return paths.samples[("nbs_physical_online_retail", "ensemble")][:, -1]
+
+
+def annual_samples(
+    driver: Driver, years: list[int], n: int = 2000, seed: int = 0
+) -> tuple[pd.DatetimeIndex, np.ndarray]:
+    """Sample calendar-year totals from a driver, for fan charts.
+
+    Returns
+    -------
+    (DatetimeIndex, numpy.ndarray)
+        Year starts and an array ``(n, len(years))`` of totals (yuan). Each year
+        is sampled separately (the fan shows marginal bands).
+    """
+    rng = np.random.default_rng(seed)
+    starts = pd.DatetimeIndex([pd.Timestamp(year=y, month=1, day=1) for y in years])
+    columns = [driver.totals(s, s + pd.offsets.YearEnd(0), n, rng) for s in starts]
+    return starts, np.column_stack(columns)
+
+
+def live_commerce_driver(
+    as_of: pd.Timestamp | None, ceiling_year: int, n: int = 4000, seed: int = 0
+) -> Driver:
+    """Live-streaming e-commerce market size, with a saturation ceiling.
+
+    The saturation level lies between the largest published market size and the
+    95th percentile of NBS physical-goods online retail sales in ``ceiling_year``
+    (live commerce is a part of online retail of goods).
+    """
+    rows = live_commerce_rows(as_of)
+    ceiling = physical_online_retail_samples(as_of, ceiling_year, n, seed)
+    levels = level_rows(rows)
+    low = float(levels["value_yuan"].max()) if not levels.empty else 1e9
+    high = max(float(np.quantile(ceiling, 0.95)), low * 1.01)
+    return series_driver(
+        "Live-streaming e-commerce market (research houses)", rows, as_of, saturation=(low, high)
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -16,6 +17,22 @@ def _axes(ax: Axes | None, figsize: tuple[float, float] = (9, 5)) -> tuple[Figur
         fig, ax = plt.subplots(figsize=figsize, layout="constrained")
         return fig, ax
     return ax.figure, ax  # type: ignore[return-value]
+
+
+def show(fig: Figure, alt: str) -> None:
+    """Display a figure in a notebook as a PNG carrying alt text, then close it.
+
+    The rendered HTML report puts ``alt`` on the image, so readers of the report
+    with a screen reader get the chart's message.
+    """
+    import io
+
+    from IPython.display import Image, display
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+    plt.close(fig)
+    display(Image(data=buffer.getvalue(), format="png", metadata={"alt": alt}))
 
 
 def yuan_axis(ax: Axes, axis: str = "y") -> None:
@@ -192,4 +209,150 @@ def count_sensitivity(
     ax.set_title(title)
     ax.legend(fontsize="small", loc="lower right")
     ax.grid(True, alpha=0.3)
+    return fig
+
+
+def fan_chart(
+    years: pd.DatetimeIndex | list,
+    samples: dict[str, np.ndarray],
+    *,
+    observed: pd.DataFrame | None = None,
+    goal: float | None = None,
+    goal_label: str = "goal",
+    ax: Axes | None = None,
+    title: str = "Forecast fan: median, 50% and 80% bands",
+) -> Figure:
+    """Fan chart of annual totals from sample paths, one colour per model.
+
+    Parameters
+    ----------
+    years : sequence of Timestamps
+        Year starts of the columns of each sample array.
+    samples : dict
+        Model name -> array ``(n_samples, len(years))`` of totals (yuan).
+    observed : pandas.DataFrame, optional
+        ``ds, y`` points drawn as dots (published annual levels).
+    goal : float, optional
+        A threshold drawn as a horizontal line on the chart it is judged against.
+    """
+    fig, ax = _axes(ax)
+    x = pd.DatetimeIndex(years).year
+    palette = plt.get_cmap("tab10")
+    for i, (name, s) in enumerate(samples.items()):
+        q = np.quantile(s, [0.1, 0.25, 0.5, 0.75, 0.9], axis=0)
+        ax.fill_between(x, q[0], q[4], color=palette(i), alpha=0.15)
+        ax.fill_between(x, q[1], q[3], color=palette(i), alpha=0.25)
+        ax.plot(x, q[2], color=palette(i), label=f"{name} (median, 50% and 80% bands)")
+    if observed is not None and len(observed):
+        ax.scatter(
+            observed["ds"].dt.year,
+            observed["y"],
+            color="black",
+            zorder=3,
+            s=18,
+            label="published annual figures",
+        )
+    if goal is not None:
+        ax.axhline(goal, color="black", linestyle="--", linewidth=1.2)
+        ax.text(x.min(), goal * 1.08, goal_label, fontsize=9)
+    ax.set_yscale("log")
+    yuan_axis(ax)
+    ax.set_xlabel("calendar year")
+    ax.set_ylabel("total over the year (yuan, log scale)")
+    ax.set_title(title)
+    ax.legend(fontsize="small", loc="upper left")
+    ax.grid(True, alpha=0.3)
+    return fig
+
+
+def aligned_by_scale(
+    analogs: pd.DataFrame,
+    target: pd.DataFrame,
+    level: float,
+    *,
+    ax: Axes | None = None,
+    title: str = "Platforms aligned by the year they first reached the same scale",
+) -> Figure:
+    """Annual GMV of several platforms against years since each first reached ``level``.
+
+    Parameters
+    ----------
+    analogs, target : pandas.DataFrame
+        ``unique_id, ds, y`` annual series; ``target`` is drawn thicker.
+    level : float
+        The alignment scale (yuan per year).
+    """
+    fig, ax = _axes(ax)
+    for frame, width in ((analogs, 1.5), (target, 3.0)):
+        for uid, g in frame.groupby("unique_id"):
+            g = g.sort_values("ds")
+            reached = g[g["y"] >= level]
+            if reached.empty:
+                continue
+            year0 = reached["ds"].dt.year.iloc[0]
+            ax.plot(g["ds"].dt.year - year0, g["y"], marker="o", linewidth=width, label=uid)
+    ax.axhline(level, color="grey", linestyle=":")
+    ax.set_yscale("log")
+    yuan_axis(ax)
+    ax.set_xlabel(f"years since annual GMV first reached {format_yuan(level)}")
+    ax.set_ylabel("annual GMV (yuan, log scale)")
+    ax.set_title(title)
+    ax.legend(fontsize="small")
+    ax.grid(True, alpha=0.3)
+    return fig
+
+
+def goal_distributions(assessments: list, *, title: str = "Forecast at the deadline") -> Figure:
+    """One panel per goal: the forecast distribution of the measured quantity and the goal.
+
+    Parameters
+    ----------
+    assessments : list of targets.assess.Assessment
+    """
+    n = len(assessments)
+    cols = 3
+    rows = int(np.ceil(n / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(12, 3.4 * rows), layout="constrained")
+    for ax, a in zip(np.ravel(axes), assessments, strict=False):
+        s = np.asarray(a.samples, dtype=float)
+        s = s[s > 0]
+        if len(s):
+            bins = np.logspace(np.log10(s.min()), np.log10(max(s.max(), a.goal.threshold)), 40)
+            ax.hist(s, bins=bins, color="#4C72B0", alpha=0.8)
+        ax.set_xscale("log")
+        ax.axvline(a.goal.threshold, color="black", linestyle="--")
+        if a.goal.kind == "aggregate":
+            yuan_axis(ax, "x")
+        ax.set_title(f"{a.goal.id}: P = {a.probability:.0%}", fontsize=10)
+        ax.set_yticks([])
+        ax.set_xlabel("yuan" if a.goal.kind == "aggregate" else f"{a.goal.entity} above threshold")
+    for ax in np.ravel(axes)[n:]:
+        ax.set_visible(False)
+    fig.suptitle(title)
+    return fig
+
+
+def probability_over_time(
+    records: pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    title: str = "How each goal's probability moved as data arrived",
+) -> Figure:
+    """Probability against as-of date, one line per goal.
+
+    Parameters
+    ----------
+    records : pandas.DataFrame
+        ``goal, as_of, probability`` (from :func:`targets.assess.track_record`).
+    """
+    import seaborn as sns
+
+    fig, ax = _axes(ax)
+    sns.lineplot(data=records, x="as_of", y="probability", hue="goal", marker="o", ax=ax)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_ylabel("probability that the goal is met")
+    ax.set_xlabel("as-of date (data published by then)")
+    ax.set_title(title)
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize="small", title=None)
     return fig

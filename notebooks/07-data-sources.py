@@ -16,7 +16,7 @@
 # ---
 
 # %% [markdown]
-# # What is known about Douyin's growth, from whom, and since when?
+# # Data sources: what is known about Douyin's growth, from whom, and since when?
 #
 # Every figure in this analysis is a published number with its source, its publication
 # date, whether it is official or media-reported, and its unit. This report lists what the
@@ -27,7 +27,6 @@
 as_of = None  # a date "YYYY-MM-DD" to see only what was published by then; None = latest
 
 # %%
-import matplotlib.pyplot as plt
 from IPython.display import Markdown, display
 
 from targets import data, observations, plots
@@ -85,7 +84,14 @@ fig = plots.annual_totals(panel, labels=labels, title=f"Annual totals as of {as_
 fig.axes[0].figure.text(
     0.01, 0.01, "Sources: data/*.csv (NBS, company releases, media reports).", fontsize=8
 )
-plt.show()
+plots.show(
+    fig,
+    "Log-scale line chart of calendar-year totals: "
+    + "; ".join(
+        f"{labels[u]} {g['ds'].dt.year.min()}-{g['ds'].dt.year.max()}"
+        for u, g in panel.groupby("unique_id")
+    ),
+)
 
 # %%
 latest = panel.sort_values("ds").groupby("unique_id").tail(1)
@@ -124,7 +130,11 @@ flagged[["dataset", "series_id", "period_start", "value", "unit", "publisher", "
 
 # %%
 fig = plots.interval_rows(douyin, title=f"Douyin GMV figures as of {as_of_text}")
-plt.show()
+plots.show(
+    fig,
+    f"Each of {douyin['value_yuan'].notna().sum()} Douyin money figures drawn as a segment "
+    "over the interval it covers, at its average annual rate, log scale.",
+)
 
 # %% [markdown]
 # ## Sources

@@ -28,7 +28,6 @@
 as_of = None  # a date "YYYY-MM-DD" to see only what was published by then; None = latest
 
 # %%
-import matplotlib.pyplot as plt
 from IPython.display import Markdown, display
 
 from targets import assess, goals, plots
@@ -58,7 +57,30 @@ scorecard_table(as_of)
 
 # %%
 fig = plots.probability_bars(card, title=f"Probability each goal is met ({as_of_text})")
-plt.show()
+plots.show(
+    fig,
+    "Bar chart of the probability each goal is met: "
+    + "; ".join(
+        f"{r.goal} {'no forecast' if r.probability != r.probability else f'{r.probability:.0%}'}"
+        for r in card.itertuples()
+    ),
+)
+
+# %% [markdown]
+# ### One chart per goal
+#
+# The forecast distribution of what each goal is judged on, at its deadline, with the goal's
+# threshold as a dashed line: money for the ¥9.5T estimate, a count for the others.
+
+# %%
+forecastable = set(card.loc[card["probability"].notna(), "goal"])
+assessments = [assess.assess(g.id, as_of) for g in goals.load() if g.id in forecastable]
+fig = plots.goal_distributions(assessments, title=f"Forecast at each deadline ({as_of_text})")
+plots.show(
+    fig,
+    "Histograms of each goal's forecast at its deadline with the threshold marked: "
+    + "; ".join(f"{a.goal.id} probability {a.probability:.0%}" for a in assessments),
+)
 
 # %% [markdown]
 # ## Reasons
@@ -118,7 +140,11 @@ fig = plots.count_sensitivity(
     evidence=evidence,
     title=f"Merchants above ¥100M at a goal-year GMV of {format_yuan(gmv)} ({as_of_text})",
 )
-plt.show()
+plots.show(
+    fig,
+    f"Line chart: merchants above ¥100M against the tail shape at {format_yuan(gmv)} GMV; "
+    f"the goal of {goal.threshold:,.0f} is drawn as a horizontal line.",
+)
 
 # %%
 needed = table[table["meets_goal"]].groupby("entities")["sigma"].min()

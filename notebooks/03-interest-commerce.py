@@ -1,0 +1,120 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     formats: ipynb,py:percent
+#     notebook_metadata_filter: kernelspec,jupytext
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python (targets)
+#     language: python
+#     name: targets
+# ---
+
+# %% [markdown]
+# # Would "interest e-commerce" pass ¥9.5 trillion in 2023?
+#
+# At the April 2021 conference Douyin cited a third-party estimate that interest e-commerce
+# GMV would exceed ¥9.5 trillion by 2023. Nobody publishes an "interest e-commerce" series, so
+# the claim is judged on three proxies, side by side, against the ceiling that all online
+# retail of physical goods sets.
+
+# %% tags=["parameters"]
+as_of = None  # a date "YYYY-MM-DD" to see only what was published by then; None = latest
+
+# %%
+import pandas as pd
+from IPython.display import Markdown, display
+
+from targets import assess, drivers, plots
+from targets.units import format_yuan
+
+as_of_ts = pd.Timestamp(as_of) if as_of else None
+as_of_text = f"as of {as_of}" if as_of else "on the latest data"
+a = assess.assess("interest_commerce_2023", as_of)
+display(Markdown(f"**Answer.** {a.explanation}"))
+
+# %% [markdown]
+# ## Three proxies
+
+# %%
+a.proxies.assign(
+    probability=a.proxies["probability"].map(lambda p: "" if p != p else f"{p:.0%}"),
+    median=a.proxies["median"].map(format_yuan),
+    lo_80=a.proxies["lo_80"].map(format_yuan),
+    hi_80=a.proxies["hi_80"].map(format_yuan),
+)
+
+# %% [markdown]
+# ## The live-streaming e-commerce market, forecast
+#
+# Research houses' estimates of the market (pooled: each house's figure enters with the noise
+# of a third-party estimate), with the ¥9.5 trillion claim drawn on the chart.
+
+# %%
+live_rows = drivers.live_commerce_rows(as_of_ts)
+live = drivers.live_commerce_driver(as_of_ts, 2023)
+years, samples = drivers.annual_samples(live, list(range(2019, 2025)), seed=2)
+observed = live_rows[
+    live_rows["kind"].isin(["actual", "estimate"])
+    & live_rows["value_yuan"].notna()
+    & (live_rows["period_end"] == live_rows["period_start"] + pd.offsets.YearEnd(0))
+].rename(columns={"period_start": "ds", "value_yuan": "y"})
+fig = plots.fan_chart(
+    years,
+    {"live-streaming e-commerce": samples},
+    observed=observed,
+    goal=9.5e12,
+    goal_label="¥9.5T claimed for 2023",
+    title=f"Live-streaming e-commerce market ({as_of_text})",
+)
+plots.show(
+    fig,
+    f"Fan chart of the live-streaming e-commerce market 2019-2024 with the ¥9.5T "
+    f"claim; {live.method}.",
+)
+
+# %% [markdown]
+# ## The ceiling: how much of all online retail would ¥9.5 trillion be?
+
+# %%
+a.ceiling.assign(
+    median_share=a.ceiling["median_share"].map(lambda v: f"{v:.0%}"),
+    lo_80=a.ceiling["lo_80"].map(lambda v: "" if v != v else f"{v:.0%}"),
+    hi_80=a.ceiling["hi_80"].map(lambda v: "" if v != v else f"{v:.0%}"),
+)
+
+# %% [markdown]
+# ## Required against achieved growth
+
+# %%
+g = a.growth
+if g["ratio"] == g["ratio"]:
+    text = (
+        f"From the {int(g['current_year'])} level of {format_yuan(g['current'])}, reaching "
+        f"¥9.5T in 2023 needed {g['required']:.0%} growth a year; the market grew "
+        f"{g['achieved']:.0%} in {int(g['current_year'])}: a progress ratio of {g['ratio']:.2f} "
+        f"(80% interval {g['ratio_lo_80']:.2f} to {g['ratio_hi_80']:.2f}), '{g['category']}' "
+        "in the Open SDG scheme."
+    )
+elif g["required"] == g["required"]:
+    text = (
+        f"From the {int(g['current_year'])} level it needed {g['required']:.0%} growth a "
+        "year; achieved growth cannot be computed from the figures published by then."
+    )
+else:
+    text = "No annual level had been published by then."
+display(Markdown(text))
+
+# %% [markdown]
+# ## What happened
+
+# %%
+if a.hindsight is not None:
+    display(a.hindsight.assign(realized=a.hindsight["realized"].map(format_yuan)))
+else:
+    display(Markdown("No 2023 figure had been published by this date."))
