@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test lab lint clean setup
+.PHONY: report test lab lint clean setup browser
 
 setup: $(STAMP)
 
@@ -21,7 +21,14 @@ $(STAMP): pyproject.toml
 report: $(STAMP)
 	$(BIN)/targets report --output reports
 
-test: $(STAMP)
+# Debian's Chromium for the browser tests; best effort (needs apt and root). Where it cannot
+# be installed the browser tests are skipped and say why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || apt-get install -y -q chromium >/dev/null 2>&1 \
+	  || (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1) \
+	  || echo "note: could not install Chromium; browser tests will be skipped"
+
+test: $(STAMP) browser
 	$(BIN)/ruff check src tests benchmarks notebooks
 	$(BIN)/ruff format --check src tests benchmarks notebooks
 	$(BIN)/python -m pytest

@@ -53,7 +53,7 @@ display(
 # used by Statistics Canada's trackers); and, where later figures exist, whether it was met.
 
 # %%
-scorecard_table(as_of)
+scorecard_table(as_of).set_index("goal")
 
 # %%
 fig = plots.probability_bars(card, title=f"Probability each goal is met ({as_of_text})")

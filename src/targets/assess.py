@@ -381,6 +381,7 @@ def _deadline(goal: Goal) -> tuple[pd.Timestamp, pd.Timestamp, pd.Timestamp]:
     return start, end, start + (end - start) / 2
 
 
+@lru_cache(maxsize=32)
 def _aggregate(goal: Goal, as_of, n: int, seed: int) -> dict:
     start, end, mid = _deadline(goal)
     rng = np.random.default_rng(seed)

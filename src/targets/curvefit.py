@@ -22,6 +22,7 @@ calibration on simulated curves is checked in the tests.
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -206,6 +207,7 @@ class CurveFit:
     residuals: Array = field(repr=False)
     lower: Array = field(repr=False, default_factory=lambda: np.empty(0))
     upper: Array = field(repr=False, default_factory=lambda: np.empty(0))
+    _cache: dict = field(repr=False, default_factory=dict, compare=False)
 
     def sample_params(self, n_samples: int, rng: np.random.Generator) -> Array:
         """Draw parameters from the posterior by sampling-importance-resampling.
@@ -213,20 +215,30 @@ class CurveFit:
         The Laplace approximation is the proposal (a multivariate Student-t with
         4 degrees of freedom around ``theta`` with covariance ``cov``, so its
         tails cover the true posterior's); draws outside the parameter bounds
-        are dropped, and the rest are reweighted by the exact (scaled)
-        likelihood of the rows over the proposal density and resampled. For
-        the exponential curve the two agree; for saturating curves fitted in
-        their exponential phase, where the Gaussian approximation of the
-        saturation level is poor, this keeps every draw consistent with the data.
+        are dropped, and the rest are weighted by the exact (scaled) likelihood
+        of the rows over the proposal density. For the exponential curve the two
+        agree; for saturating curves fitted in their exponential phase, where
+        the Gaussian approximation of the saturation level is poor, this keeps
+        every draw consistent with the data. The weighted pool of proposals is
+        built once per fit (from a seed derived from the fit, so it is
+        reproducible); each call resamples from it with ``rng``.
 
         References
         ----------
         Rubin, D. B. (1988). Using the SIR algorithm to simulate posterior
         distributions. Bayesian Statistics 3, 395-402.
         """
+        draws, weights = self._proposal_pool()
+        idx = rng.choice(len(draws), size=n_samples, replace=True, p=weights)
+        return draws[idx]
+
+    def _proposal_pool(self) -> tuple[Array, Array]:
+        if "pool" in self._cache:
+            return self._cache["pool"]
         k = len(self.theta)
-        m = max(8 * n_samples, 2000)
+        m = 6000
         nu = 4.0
+        rng = np.random.default_rng(zlib.crc32(np.asarray(self.theta).tobytes()))
         vals, vecs = np.linalg.eigh((self.cov + self.cov.T) / 2.0)
         vals = np.clip(vals, 1e-12, None)
         root = vecs * np.sqrt(vals)
@@ -235,15 +247,10 @@ class CurveFit:
         draws = self.theta + (z * w) @ root.T
         inside = np.all((draws >= self.lower) & (draws <= self.upper), axis=1)
         draws = draws[inside]
-        if len(draws) < n_samples:
-            draws = np.vstack([draws, np.repeat(self.theta[None, :], n_samples, axis=0)])
-        # log proposal density (up to a constant) of a multivariate t
-        maha = np.einsum(
-            "ij,ij->i",
-            (draws - self.theta) @ vecs / np.sqrt(vals),
-            (draws - self.theta) @ vecs / np.sqrt(vals),
-        )
-        log_q = -0.5 * (nu + k) * np.log1p(maha / nu)
+        if len(draws) == 0:
+            draws = self.theta[None, :]
+        white = (draws - self.theta) @ vecs / np.sqrt(vals)
+        log_q = -0.5 * (nu + k) * np.log1p(np.einsum("ij,ij->i", white, white) / nu)
         log_p = (
             np.array(
                 [-0.5 * float(np.sum(_residuals(d, self.curve, self.rows) ** 2)) for d in draws]
@@ -254,8 +261,8 @@ class CurveFit:
         log_w -= log_w.max()
         weights = np.exp(log_w)
         weights /= weights.sum()
-        idx = rng.choice(len(draws), size=n_samples, replace=True, p=weights)
-        return draws[idx]
+        self._cache["pool"] = (draws, weights)
+        return draws, weights
 
     def total(self, start: pd.Series | pd.Timestamp, end: pd.Series | pd.Timestamp) -> Array:
         """Fitted total (yuan) over inclusive date intervals."""
