@@ -30,6 +30,7 @@ as_of = None  # a date "YYYY-MM-DD" to see only what was published by then; None
 from IPython.display import Markdown, display
 
 from targets import data, observations, plots
+from targets.cli import catalog_table
 from targets.units import format_yuan
 
 catalog = data.catalog(as_of)
@@ -54,13 +55,7 @@ display(
 # ## The data sets
 
 # %%
-table = catalog.assign(
-    first_period=catalog["first_period"].dt.date,
-    last_period=catalog["last_period"].dt.date,
-    last_published=catalog["last_published"].dt.date,
-    official_share=(catalog["official_share"] * 100).round().astype(int).astype(str) + "%",
-).drop(columns=["file"])
-table
+catalog_table(as_of)
 
 # %% [markdown]
 # ## The main series on a log scale

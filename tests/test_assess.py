@@ -129,3 +129,13 @@ def test_track_record_runs_for_every_goal(goal_id):
     tr = assess.track_record(goal_id, ["2021-04-08", "2022-12-31"], n_samples=300)
     assert list(tr["as_of"]) == [pd.Timestamp("2021-04-08"), pd.Timestamp("2022-12-31")]
     assert tr["probability"].between(0, 1).all(), tr
+
+
+def test_tail_evidence_reproduces_its_counts_and_respects_as_of():
+    ev = assess.tail_evidence()
+    assert len(ev) >= 2
+    for r in ev.itertuples():
+        implied = lognormal_count_above(r.total_yuan, r.entities, r.implied_sigma, r.threshold_yuan)
+        assert implied == pytest.approx(r.above, rel=1e-6)
+    early = assess.tail_evidence("2021-04-08")
+    assert early.empty or (early["published"] <= pd.Timestamp("2021-04-08")).all()

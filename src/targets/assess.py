@@ -829,6 +829,27 @@ def tail_evidence(as_of=None) -> pd.DataFrame:
         hit = size[size["series_id"] == series_id]
         return None if hit.empty else hit.iloc[0]
 
+    def row(
+        evidence: str,
+        ref: pd.Series,
+        entities: float,
+        above_n: float,
+        total: float,
+        threshold: float,
+        caveat: str,
+    ) -> dict:
+        return {
+            "evidence": evidence,
+            "published": ref["published"],
+            "status": ref["status"],
+            "entities": entities,
+            "above": above_n,
+            "total_yuan": total,
+            "threshold_yuan": threshold,
+            "implied_sigma": solve_sigma(total / entities, above_n / entities, threshold),
+            "caveat": caveat,
+        }
+
     above, total_n = first("douyin_merchants_cum_gmv_above"), first("douyin_merchants_total")
     if above is not None and total_n is not None:
         gmv_rows = level_rows(drivers.douyin_rows(as_of))
@@ -839,23 +860,16 @@ def tail_evidence(as_of=None) -> pd.DataFrame:
             gmv = float(y2023["value_yuan"].median())
             threshold = float(above["threshold_value"]) * _unit_factor(above["threshold_unit"])
             out.append(
-                {
-                    "evidence": f">{above['value']:.0f} Douyin merchants above "
-                    f"{format_yuan(threshold)} among >{total_n['value']:,.0f}, with 2023 GMV "
-                    f"{format_yuan(gmv)}",
-                    "published": above["published"],
-                    "status": above["status"],
-                    "entities": float(total_n["value"]),
-                    "above": float(above["value"]),
-                    "total_yuan": gmv,
-                    "threshold_yuan": threshold,
-                    "implied_sigma": solve_sigma(
-                        gmv / float(total_n["value"]),
-                        float(above["value"]) / float(total_n["value"]),
-                        threshold,
-                    ),
-                    "caveat": "agency blog, low confidence; period and 'cumulative' unclear",
-                }
+                row(
+                    f">{above['value']:.0f} Douyin merchants above {format_yuan(threshold)} among "
+                    f">{total_n['value']:,.0f}, with 2023 GMV {format_yuan(gmv)}",
+                    above,
+                    float(total_n["value"]),
+                    float(above["value"]),
+                    gmv,
+                    threshold,
+                    "agency blog, low confidence; period and 'cumulative' unclear",
+                )
             )
     brands, sales, big = (
         first("tmall_apparel_new_brands_count"),
@@ -866,22 +880,16 @@ def tail_evidence(as_of=None) -> pd.DataFrame:
         threshold = float(big["threshold_value"]) * _unit_factor(big["threshold_unit"])
         total = float(sales["value_yuan"])
         out.append(
-            {
-                "evidence": f"{big['value']:.0f} of {brands['value']:,.0f} new Tmall apparel "
-                f"brands above {format_yuan(threshold)}, with sales {format_yuan(total)}",
-                "published": big["published"],
-                "status": big["status"],
-                "entities": float(brands["value"]),
-                "above": float(big["value"]),
-                "total_yuan": total,
-                "threshold_yuan": threshold,
-                "implied_sigma": solve_sigma(
-                    total / float(brands["value"]),
-                    float(big["value"]) / float(brands["value"]),
-                    threshold,
-                ),
-                "caveat": "a selected population (new brands), another platform",
-            }
+            row(
+                f"{big['value']:.0f} of {brands['value']:,.0f} new Tmall apparel brands above "
+                f"{format_yuan(threshold)}, with sales {format_yuan(total)}",
+                big,
+                float(brands["value"]),
+                float(big["value"]),
+                total,
+                threshold,
+                "a selected population (new brands), another platform",
+            )
         )
     return pd.DataFrame(
         out,

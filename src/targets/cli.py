@@ -21,17 +21,23 @@ def _print_table(df: pd.DataFrame, fmt: str) -> None:
             print(df.to_string(index=False))
 
 
+def catalog_table(as_of: str | None = None) -> pd.DataFrame:
+    """The data catalog formatted for people: dates without times, shares in percent."""
+    from targets.data import catalog
+
+    cat = catalog(as_of)
+    return cat.assign(
+        first_period=cat["first_period"].dt.date,
+        last_period=cat["last_period"].dt.date,
+        last_published=cat["last_published"].dt.date,
+        official_share=(cat["official_share"] * 100).round().astype(int).astype(str) + "%",
+    ).drop(columns=["file"])
+
+
 def _cmd_data(args: argparse.Namespace) -> int:
     from targets.data import catalog
 
-    cat = catalog(args.as_of)
-    if args.format == "table":
-        cat = cat.assign(
-            first_period=cat["first_period"].dt.date,
-            last_period=cat["last_period"].dt.date,
-            last_published=cat["last_published"].dt.date,
-            official_share=(cat["official_share"] * 100).round().astype(int).astype(str) + "%",
-        ).drop(columns=["file"])
+    cat = catalog_table(args.as_of) if args.format == "table" else catalog(args.as_of)
     _print_table(cat, args.format)
     if args.format == "table":
         print(f"\n{int(cat['rows'].sum())} rows in {len(cat)} data sets")
