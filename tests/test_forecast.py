@@ -215,3 +215,16 @@ def test_quarterly_series_are_supported():
     assert list(fc["ds"].drop_duplicates()) == list(
         pd.date_range("2024-01-01", periods=4, freq="QS")
     )
+
+
+def test_cap_column_makes_prophet_and_curves_saturate():
+    df = growth_frame(8)
+    cap = float(df["y"].max()) * 1.5
+    capped = df.assign(cap=cap)
+    fc = forecast(capped, 4, models=["prophet", "logistic"], n_samples=300, seed=2)
+    assert (fc[fc["model"] == "logistic"]["mean"] <= cap * 1.05).all()
+    assert fc[fc["model"] == "prophet"]["mean"].max() <= cap * 1.05
+    free = forecast(df, 4, models=["prophet"], n_samples=300, seed=2)
+    assert free["mean"].iloc[-1] > fc[fc["model"] == "prophet"]["mean"].iloc[-1]
+    with pytest.raises(ForecastError, match="cap must be a number above every y"):
+        forecast(df.assign(cap=1.0), 2, models=["prophet"])

@@ -189,6 +189,24 @@ def validate_frame(df: pd.DataFrame, freq: str) -> dict[str, pd.Series]:
     return out
 
 
+def _caps(df: pd.DataFrame, series: dict[str, pd.Series]) -> dict[str, np.ndarray]:
+    """Per series, Prophet's ``cap`` column (saturation level), if the frame has one.
+
+    The last observed cap is used for the forecast periods; saturating curves
+    take ``(cap / 2, cap)`` as the range of their saturation level.
+    """
+    if "cap" not in df.columns:
+        return {}
+    out = {}
+    frame = df.assign(unique_id=df["unique_id"].astype(str), ds=pd.to_datetime(df["ds"]))
+    for uid, g in frame.groupby("unique_id"):
+        cap = pd.to_numeric(g.sort_values("ds")["cap"], errors="coerce").to_numpy(float)
+        if np.isnan(cap).any() or (cap <= g.sort_values("ds")["y"].to_numpy(float)).any():
+            raise ForecastError(f"series {uid!r}: cap must be a number above every y")
+        out[str(uid)] = cap
+    return out
+
+
 def _check_models(models: Sequence[str]) -> list[str]:
     if isinstance(models, str):
         models = [models]
@@ -288,7 +306,9 @@ def forecast(
     df : pandas.DataFrame
         Columns ``unique_id, ds, y``: one row per series and period, ``ds`` the
         period start, ``y`` the total over the period (positive, e.g. yuan).
-        Not modified.
+        An optional ``cap`` column (Prophet's convention) gives a saturation
+        level: Prophet then grows logistically towards it, and the saturating
+        curves take ``(cap / 2, cap)`` as the range of their level. Not modified.
     h : int
         Number of future periods.
     freq : {"YS", "QS", "MS"}
@@ -342,6 +362,7 @@ def forecast(
     names = _check_models(models)
     levels = _check_levels(level)
     series = validate_frame(df, freq)
+    caps = _caps(df, series)
     members = [m for m in names if m != ENSEMBLE]
     if ENSEMBLE in names and not members:
         members = [m for m in DEFAULT_MODELS if m != ENSEMBLE]
@@ -349,7 +370,14 @@ def forecast(
     skipped: list[dict[str, str]] = []
     future: dict[str, pd.DatetimeIndex] = {}
     for uid, y in series.items():
-        s = Series(ds=pd.DatetimeIndex(y.index), y=y.to_numpy(float), freq=freq)
+        cap = caps.get(uid)
+        s = Series(
+            ds=pd.DatetimeIndex(y.index),
+            y=y.to_numpy(float),
+            freq=freq,
+            cap=cap,
+            future_cap=None if cap is None else float(cap[-1]),
+        )
         future[uid] = s.future_ds(h)
         fitted: dict[str, np.ndarray] = {}
         for name in members:
