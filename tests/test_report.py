@@ -108,3 +108,21 @@ def test_notebooks_carry_no_outputs_and_match_their_text_twins():
             c.source for c in nb.cells if "parameters" in c.metadata.get("tags", [])
         )
         assert Path(path).name[:2].isdigit()
+
+
+def test_code_is_hidden_unless_asked(tmp_path):
+    path = tmp_path / "00-tiny.ipynb"
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# Tiny\n\n## Part"),
+            nbformat.v4.new_code_cell("secret_variable_name = 6 * 7\nsecret_variable_name"),
+        ]
+    )
+    nbformat.write(nb, path)
+    executed, failed, _ = report.execute(path)
+    assert failed is None
+    hidden = report.render_html(executed)
+    shown = report.render_html(executed, with_code=True)
+    assert "42" in hidden and "secret_variable_name" not in hidden
+    assert "secret_variable_name" in shown
+    assert 'href="#Part"' in hidden  # table of contents
