@@ -28,6 +28,7 @@
 as_of = None  # a date "YYYY-MM-DD" to see only what was published by then; None = latest
 
 # %%
+import pandas as pd
 from IPython.display import Markdown, display
 
 from targets import assess, goals, plots
@@ -35,6 +36,7 @@ from targets.cli import scorecard_table
 from targets.units import format_yuan
 
 as_of_text = f"as of {as_of}" if as_of else "on the latest data"
+assess_as_of = pd.Timestamp(as_of) if as_of else None
 card = assess.scorecard(as_of)
 by_verdict = card.groupby("verdict")["goal"].apply(lambda g: ", ".join(g))
 display(
@@ -131,12 +133,12 @@ if interest.hindsight is not None:
 merchants = assess.assess("merchants_100m", as_of)
 goal = goals.get("merchants_100m")
 gmv = float(merchants.proxies.iloc[1]["median"])
-table = assess.sensitivity(goal, gmv)
+table = assess.sensitivity(goal, gmv, as_of=assess_as_of)
 evidence = assess.tail_evidence(as_of)
 fig = plots.count_sensitivity(
     table,
     goal.threshold,
-    prior_sigma=assess.ENTITY_PRIORS[goal.id].sigma,
+    prior_sigma=assess.prior_for(goal.id, assess_as_of).sigma,
     evidence=evidence,
     title=f"Merchants above ¥100M at a goal-year GMV of {format_yuan(gmv)} ({as_of_text})",
 )

@@ -35,6 +35,7 @@ from targets import assess, goals, plots
 from targets.units import format_yuan
 
 as_of_text = f"as of {as_of}" if as_of else "on the latest data"
+assess_as_of = pd.Timestamp(as_of) if as_of else None
 count_goals = [g for g in goals.load() if g.kind == "count"]
 results = {g.id: assess.assess(g.id, as_of) for g in count_goals}
 display(
@@ -58,7 +59,7 @@ pd.DataFrame(
             "tail shape σ": f"{p.sigma[0]}-{p.sigma[1]}",
             "evidence": p.evidence,
         }
-        for gid, p in assess.ENTITY_PRIORS.items()
+        for gid, p in ((g.id, assess.prior_for(g.id, assess_as_of)) for g in count_goals)
     ]
 )
 
@@ -81,11 +82,11 @@ evidence if len(evidence) else Markdown("No size-distribution pair had been publ
 for gid, a in results.items():
     goal = goals.get(gid)
     gmv = float(a.proxies.iloc[1]["median"])
-    table = assess.sensitivity(goal, gmv)
+    table = assess.sensitivity(goal, gmv, as_of=assess_as_of)
     fig = plots.count_sensitivity(
         table,
         goal.threshold,
-        prior_sigma=assess.ENTITY_PRIORS[gid].sigma,
+        prior_sigma=assess.prior_for(gid, assess_as_of).sigma,
         evidence=evidence if goal.entity in ("merchants", "brands") else None,
         title=f"{gid}: {goal.entity} above {format_yuan(goal.entity_threshold)} "
         f"at {format_yuan(gmv)} GMV ({as_of_text})",

@@ -139,3 +139,14 @@ def test_tail_evidence_reproduces_its_counts_and_respects_as_of():
         assert implied == pytest.approx(r.above, rel=1e-6)
     early = assess.tail_evidence("2021-04-08")
     assert early.empty or (early["published"] <= pd.Timestamp("2021-04-08")).all()
+
+
+def test_count_inputs_use_only_evidence_published_by_the_as_of_date():
+    early = assess.prior_for("merchants_100m", pd.Timestamp("2021-04-08"))
+    late = assess.prior_for("merchants_100m", None)
+    assert early.count == assess.WITHOUT_EVIDENCE["count"]
+    assert early.sigma == assess.WITHOUT_EVIDENCE["sigma"]
+    assert "no evidence published yet" in early.evidence
+    assert late.count == assess.ENTITY_PRIORS["merchants_100m"].count
+    implied = assess.tail_evidence()["implied_sigma"].iloc[0]
+    assert late.sigma[0] < implied < late.sigma[1]

@@ -129,6 +129,70 @@ ENTITY_PRIORS: dict[str, EntityPrior] = {
 }
 
 
+#: What the count-goal inputs are before the evidence behind them was published.
+#: An analysis "as of" an earlier date must not use counts published later.
+EVIDENCE_SERIES: dict[str, dict[str, tuple[str, ...]]] = {
+    "merchants_100m": {"count": ("douyin_merchants_total",)},
+    "new_brands_100m": {"count": ("douyin_merchants_total",)},
+    "creators_100k": {
+        "count": ("douyin_presenters_with_ecom_income",),
+        "gmv_share": ("douyin_gmv_share_influencer_live",),
+    },
+    "creators_10m": {
+        "count": ("douyin_presenters_with_ecom_income",),
+        "gmv_share": ("douyin_gmv_share_influencer_live",),
+    },
+    "products_100m": {},
+}
+#: Ranges used while no evidence had been published: an order of magnitude or more.
+WITHOUT_EVIDENCE: dict[str, tuple[float, float]] = {
+    "count": (2.0e5, 5.0e6),
+    "gmv_share": (0.2, 0.8),
+    "sigma": (1.2, 3.0),
+}
+#: Half-width of the tail-shape range around the shape implied by Douyin's own evidence.
+SIGMA_HALF_WIDTH = 0.5
+
+
+@lru_cache(maxsize=64)
+def prior_for(goal_id: str, as_of: pd.Timestamp | None = None) -> EntityPrior:
+    """The count-model inputs as they could be set with the data published by ``as_of``.
+
+    Where the evidence behind a range in :data:`ENTITY_PRIORS` had not been
+    published yet (:data:`EVIDENCE_SERIES`), the wide range in
+    :data:`WITHOUT_EVIDENCE` is used instead; the tail shape is centred on the
+    shape Douyin's own size evidence implies (:func:`tail_evidence`) once it is
+    published, and is the wide default before. ``evidence`` says which applies.
+    """
+    base = ENTITY_PRIORS[goal_id]
+    published = set(load("size_distribution", as_of)["series_id"])
+    notes = []
+    fields = {}
+    for name, series in EVIDENCE_SERIES[goal_id].items():
+        if not any(s in published for s in series):
+            fields[name] = WITHOUT_EVIDENCE[name]
+            notes.append(
+                f"{name.replace('_', ' ')}: no evidence published yet, "
+                f"{WITHOUT_EVIDENCE[name][0]:g} to {WITHOUT_EVIDENCE[name][1]:g} assumed"
+            )
+    douyin = tail_evidence(as_of)
+    douyin = douyin[douyin["evidence"].str.contains("Douyin")]
+    if douyin.empty:
+        fields["sigma"] = WITHOUT_EVIDENCE["sigma"]
+        notes.append("tail shape: no Douyin size evidence published yet, 1.2 to 3.0 assumed")
+    else:
+        centre = float(douyin["implied_sigma"].iloc[0])
+        fields["sigma"] = (round(centre - SIGMA_HALF_WIDTH, 2), round(centre + SIGMA_HALF_WIDTH, 2))
+    evidence = base.evidence + (" As of this date: " + "; ".join(notes) + "." if notes else "")
+    return EntityPrior(
+        gmv_share=fields.get("gmv_share", base.gmv_share),
+        count=fields.get("count", base.count),
+        sigma=fields["sigma"],
+        subset_share=base.subset_share,
+        evidence=evidence,
+    )
+
+
 def verdict(probability: float) -> str:
     """The verdict category of a probability (see :data:`VERDICTS`)."""
     return next(label for cut, label in VERDICTS if probability >= cut)
@@ -302,7 +366,11 @@ def _douyin(as_of: pd.Timestamp | None) -> drivers.Driver:
 
 
 def count_samples(
-    goal: Goal, gmv: np.ndarray, rng: np.random.Generator, prior: EntityPrior | None = None
+    goal: Goal,
+    gmv: np.ndarray,
+    rng: np.random.Generator,
+    prior: EntityPrior | None = None,
+    as_of: pd.Timestamp | None = None,
 ) -> np.ndarray:
     """Monte Carlo counts of entities above the goal's per-entity threshold.
 
@@ -314,14 +382,15 @@ def count_samples(
         Samples of platform GMV over the deadline interval (yuan).
     rng : numpy.random.Generator
     prior : EntityPrior, optional
-        Defaults to :data:`ENTITY_PRIORS` for the goal.
+        Defaults to :func:`prior_for` the goal as of ``as_of``.
+    as_of : Timestamp, optional
 
     Returns
     -------
     numpy.ndarray
         One simulated count per GMV sample (Poisson around the expected count).
     """
-    prior = prior or ENTITY_PRIORS[goal.id]
+    prior = prior or prior_for(goal.id, as_of)
     n = len(gmv)
     share = rng.uniform(*prior.gmv_share, size=n)
     count = np.exp(rng.uniform(np.log(prior.count[0]), np.log(prior.count[1]), size=n))
@@ -332,7 +401,9 @@ def count_samples(
     return rng.poisson(expected).astype(float)
 
 
-def sensitivity(goal: Goal, gmv: float, sigmas: np.ndarray | None = None) -> pd.DataFrame:
+def sensitivity(
+    goal: Goal, gmv: float, sigmas: np.ndarray | None = None, as_of: pd.Timestamp | None = None
+) -> pd.DataFrame:
     """Count above the threshold as a function of the tail shape.
 
     For the median GMV and the low, middle and high number of entities.
@@ -342,7 +413,7 @@ def sensitivity(goal: Goal, gmv: float, sigmas: np.ndarray | None = None) -> pd.
     pandas.DataFrame
         ``sigma, entities, count, meets_goal``.
     """
-    prior = ENTITY_PRIORS[goal.id]
+    prior = prior_for(goal.id, _as_of(as_of))
     sigmas = np.linspace(1.0, 3.2, 45) if sigmas is None else np.asarray(sigmas)
     share = float(np.mean(prior.gmv_share))
     subset = float(np.mean(prior.subset_share)) if prior.subset_share else 1.0
@@ -359,11 +430,11 @@ def sensitivity(goal: Goal, gmv: float, sigmas: np.ndarray | None = None) -> pd.
     return pd.DataFrame(records)
 
 
-def _required_gmv_for_count(goal: Goal) -> float:
+def _required_gmv_for_count(goal: Goal, as_of: pd.Timestamp | None) -> float:
     """GMV at which the median inputs give exactly the goal's count."""
     from scipy import optimize
 
-    prior = ENTITY_PRIORS[goal.id]
+    prior = prior_for(goal.id, as_of)
     share = float(np.mean(prior.gmv_share))
     entities = float(np.sqrt(prior.count[0] * prior.count[1]))
     sigma = float(np.mean(prior.sigma))
@@ -512,7 +583,7 @@ def _count(goal: Goal, as_of, n: int, seed: int) -> dict:
     rng = np.random.default_rng(seed)
     douyin = _douyin(as_of)
     gmv = douyin.totals(start, end, n, rng)
-    counts = count_samples(goal, gmv, rng)
+    counts = count_samples(goal, gmv, rng, as_of=as_of)
     summary = _summary(
         f"Douyin {goal.entity} above {format_yuan(goal.entity_threshold)}",
         f"log-normal size model over {douyin.method}",
@@ -522,7 +593,7 @@ def _count(goal: Goal, as_of, n: int, seed: int) -> dict:
     gmv_summary = _summary("Douyin GMV over the goal year", douyin.method, gmv, goal)
     gmv_summary["probability"] = np.nan
     levels = _annual_levels(douyin.rows)
-    needed = _required_gmv_for_count(goal)
+    needed = _required_gmv_for_count(goal, as_of)
     growth = _growth(levels, needed, mid)
     growth = _growth_interval(growth, douyin.rows, needed, mid, n, rng)
     growth["required_gmv"] = needed
