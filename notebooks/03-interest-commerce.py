@@ -31,6 +31,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from targets import assess, drivers, plots
+from targets.observations import level_rows
 from targets.units import format_yuan
 
 as_of_ts = pd.Timestamp(as_of) if as_of else None
@@ -59,11 +60,10 @@ a.proxies.assign(
 live_rows = drivers.live_commerce_rows(as_of_ts)
 live = drivers.live_commerce_driver(as_of_ts, 2023)
 years, samples = drivers.annual_samples(live, list(range(2019, 2025)), seed=2)
-observed = live_rows[
-    live_rows["kind"].isin(["actual", "estimate"])
-    & live_rows["value_yuan"].notna()
-    & (live_rows["period_end"] == live_rows["period_start"] + pd.offsets.YearEnd(0))
-].rename(columns={"period_start": "ds", "value_yuan": "y"})
+levels = level_rows(live_rows)  # exact or approximate figures: bounds are not points
+observed = levels[levels["period_end"] == levels["period_start"] + pd.offsets.YearEnd(0)].rename(
+    columns={"period_start": "ds", "value_yuan": "y"}
+)
 fig = plots.fan_chart(
     years,
     {"live-streaming e-commerce": samples},

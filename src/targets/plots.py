@@ -254,13 +254,13 @@ def fan_chart(
         )
     if goal is not None:
         ax.axhline(goal, color="black", linestyle="--", linewidth=1.2)
-        ax.text(x.min(), goal * 1.08, goal_label, fontsize=9)
+        ax.text(x.max(), goal * 1.08, goal_label, fontsize=9, ha="right")
     ax.set_yscale("log")
     yuan_axis(ax)
     ax.set_xlabel("calendar year")
     ax.set_ylabel("total over the year (yuan, log scale)")
     ax.set_title(title)
-    ax.legend(fontsize="small", loc="upper left")
+    ax.legend(fontsize="small", loc="lower right")
     ax.grid(True, alpha=0.3)
     return fig
 
