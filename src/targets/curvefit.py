@@ -46,6 +46,8 @@ APPROX_SCALE = 0.05
 MIN_ROWS = {name: len(c.params) for name, c in CURVES.items()}
 
 _DAYS_PER_YEAR = 365.25
+#: Starting points refined by least squares after the grid screen.
+N_REFINED_STARTS = 5
 
 
 def years_since(dates: pd.Series | pd.DatetimeIndex | pd.Timestamp, origin: pd.Timestamp) -> Array:
@@ -172,6 +174,21 @@ def _residuals(theta: Array, curve: Curve, r: FitRows) -> Array:
     return diff / r.sigma
 
 
+def _residuals_batch(thetas: Array, curve: Curve, r: FitRows) -> Array:
+    """Scaled residuals for many parameter vectors at once, shape ``(m, rows)``."""
+    batch = thetas.T[:, :, None, None]  # (k, m, 1, 1): broadcast against (rows, nodes)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        pred = np.log(np.maximum(integrate(curve.rate, batch, r.start, r.end), 1e-300))
+        is_ratio = r.kind == "ratio"
+        if is_ratio.any():
+            base = integrate(curve.rate, batch, r.base_start[is_ratio], r.base_end[is_ratio])
+            pred[:, is_ratio] -= np.log(np.maximum(base, 1e-300))
+    diff = pred - r.log_value
+    diff = np.where(r.kind == "lower", np.minimum(diff, 0.0), diff)
+    diff = np.where(r.kind == "upper", np.maximum(diff, 0.0), diff)
+    return np.nan_to_num(diff / r.sigma, nan=1e6, posinf=1e6, neginf=-1e6)
+
+
 @dataclass(frozen=True)
 class CurveFit:
     """A fitted growth curve with its Laplace approximation.
@@ -251,12 +268,8 @@ class CurveFit:
             draws = self.theta[None, :]
         white = (draws - self.theta) @ vecs / np.sqrt(vals)
         log_q = -0.5 * (nu + k) * np.log1p(np.einsum("ij,ij->i", white, white) / nu)
-        log_p = (
-            np.array(
-                [-0.5 * float(np.sum(_residuals(d, self.curve, self.rows) ** 2)) for d in draws]
-            )
-            / self.scale**2
-        )
+        log_p = -0.5 * np.sum(_residuals_batch(draws, self.curve, self.rows) ** 2, axis=1)
+        log_p = log_p / self.scale**2
         log_w = log_p - log_q
         log_w -= log_w.max()
         weights = np.exp(log_w)
@@ -416,8 +429,11 @@ def fit_curve(
         if curve == "bass":
             lower[3], upper[3] = -50.0, float(np.nanmin(r.start)) + 1e-3
     best = None
-    for x0 in _starts(spec, r):
-        x0 = np.clip(x0, lower + 1e-6, upper - 1e-6)
+    starts = np.clip(np.array(_starts(spec, r)), lower + 1e-6, upper - 1e-6)
+    # Screen the grid of starting points in one vectorized pass and refine the
+    # most promising few: the same optimum as refining all, at a fraction of the cost.
+    screen = np.sum(_residuals_batch(starts, spec, r) ** 2, axis=1)
+    for x0 in starts[np.argsort(screen, kind="stable")[:N_REFINED_STARTS]]:
         try:
             res = least_squares(_residuals, x0, args=(spec, r), bounds=(lower, upper), method="trf")
         except (ValueError, np.linalg.LinAlgError):

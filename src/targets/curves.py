@@ -166,4 +166,6 @@ def integrate(
     mid = (e + s) / 2.0
     t = mid[:, None] + half[:, None] * _GL_NODES[None, :]
     values = rate(t, theta)
-    return half * (values * _GL_WEIGHTS[None, :]).sum(axis=1)
+    # Summing over the last axis lets ``theta`` carry a batch of parameter
+    # vectors (shape ``(k, m, 1, 1)``): the result is then ``(m, len(start))``.
+    return half * (values * _GL_WEIGHTS).sum(axis=-1)
