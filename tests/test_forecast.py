@@ -228,3 +228,25 @@ def test_cap_column_makes_prophet_and_curves_saturate():
     assert free["mean"].iloc[-1] > fc[fc["model"] == "prophet"]["mean"].iloc[-1]
     with pytest.raises(ForecastError, match="cap must be a number above every y"):
         forecast(df.assign(cap=1.0), 2, models=["prophet"])
+
+
+def test_degenerate_and_falling_series_do_not_poison_the_ensemble():
+    flat = pd.DataFrame(
+        {"unique_id": "flat", "y": [100.0] * 6, "ds": pd.date_range("2015", periods=6, freq="YS")}
+    )
+    falling = pd.DataFrame(
+        {
+            "unique_id": "fall",
+            "y": [100.0, 80, 65, 50, 42, 33],
+            "ds": pd.date_range("2015", periods=6, freq="YS"),
+        }
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        fc = forecast(pd.concat([flat, falling]), 2, n_samples=300)
+    skipped = {(s["unique_id"], s["model"]) for s in fc.attrs["skipped"]}
+    assert ("fall", "logistic") in skipped and ("fall", "gompertz") in skipped
+    assert ("flat", "theta") in skipped
+    ens = fc[fc["model"] == "ensemble"].set_index("unique_id")
+    assert ens.loc["flat", "hi-80"].max() < 1.2 * 100 and ens.loc["flat", "lo-80"].min() > 0.8 * 100
+    assert ens.loc["fall", "hi-80"].iloc[0] < 33.0  # a falling series is not forecast to rebound

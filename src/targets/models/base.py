@@ -95,6 +95,14 @@ class ModelSpec:
         paths = self.fit_sample(series, h, n_samples, rng)
         if paths.shape != (n_samples, h) or not np.all(np.isfinite(paths)):
             raise ForecastError(f"model {self.name!r} produced invalid sample paths")
+        # A one-step median a thousand times off the last observation is a numerical
+        # failure of the engine (seen with degenerate inputs), not a forecast.
+        ratio = float(np.median(paths[:, 0])) / float(series.y[-1])
+        if not 1e-3 < ratio < 1e3:
+            raise ForecastError(
+                f"model {self.name!r} failed on this series: its one-step forecast is "
+                f"{ratio:.3g} times the last observation"
+            )
         return paths
 
 

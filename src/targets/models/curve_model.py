@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from targets.curvefit import fit_curve
+from targets.errors import ForecastError
 from targets.models.base import Array, Series
 
 
@@ -43,6 +44,10 @@ def make_fit_sample(curve: str) -> Callable[[Series, int, int, np.random.Generat
     """A ``fit_sample`` function for one curve."""
 
     def fit_sample(series: Series, h: int, n_samples: int, rng: np.random.Generator) -> Array:
+        growth = np.diff(np.log(series.y))
+        if curve != "exponential" and not (np.median(growth) > 0 and series.y[-1] > series.y[0]):
+            # Saturating curves only rise; on a flat or falling series they can only misfit.
+            raise ForecastError(f"the {curve} curve needs a growing series; this one is not")
         saturation = None
         if series.cap is not None and curve != "exponential":
             cap = float(series.future_cap or series.cap[-1])

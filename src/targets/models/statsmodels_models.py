@@ -42,9 +42,9 @@ def _quiet_fit(fn: Any, *args: Any, **kwargs: Any) -> Any:
         warnings.simplefilter("always")
         result = fn(*args, **kwargs)
     for w in caught:
-        chatter = issubclass(w.category, quiet) or (
-            issubclass(w.category, RuntimeWarning) and "statsmodels" in w.filename
-        )
+        # Numerical RuntimeWarnings inside a fit (overflow while the optimizer
+        # explores) are the engine's business; the result is checked afterwards.
+        chatter = issubclass(w.category, quiet) or issubclass(w.category, RuntimeWarning)
         if not chatter:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     return result
@@ -88,6 +88,8 @@ def fit_ets(log_y: Array, season: int) -> Any:
 def ets_fit_sample(series: Series, h: int, n_samples: int, rng: np.random.Generator) -> Array:
     """Damped-trend ETS on logs (chosen by AICc), statsmodels ``simulate`` paths."""
     log_y = np.log(series.y)
+    if np.ptp(log_y) < 1e-12:
+        raise ForecastError("ETS cannot be fitted to a constant series")
     res = fit_ets(log_y, series.season)
     center = np.asarray(res.forecast(h), dtype=float)
     sims = _quiet_fit(res.simulate, nsimulations=h, anchor="end", repetitions=n_samples, rng=rng)
@@ -156,6 +158,8 @@ def theta_fit_sample(series: Series, h: int, n_samples: int, rng: np.random.Gene
     from scipy import stats
 
     log_y = np.log(series.y)
+    if np.ptp(log_y) < 1e-12:
+        raise ForecastError("the Theta method cannot be fitted to a constant series")
     res = _quiet_fit(build_theta(log_y, series.season).fit)
     center = np.asarray(res.forecast(h), dtype=float)
     alpha = 0.2
