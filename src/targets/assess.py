@@ -71,6 +71,8 @@ class EntityPrior:
         threshold): the range of that subset's share (uniform).
     evidence : str
         Where the ranges come from, and how weak that is.
+    assumed : tuple of str
+        The inputs set without published evidence at the as-of date.
     """
 
     gmv_share: tuple[float, float]
@@ -78,6 +80,7 @@ class EntityPrior:
     sigma: tuple[float, float]
     subset_share: tuple[float, float] | None
     evidence: str
+    assumed: tuple[str, ...] = ()
 
 
 ENTITY_PRIORS: dict[str, EntityPrior] = {
@@ -168,8 +171,10 @@ def prior_for(goal_id: str, as_of: pd.Timestamp | None = None) -> EntityPrior:
     published = set(load("size_distribution", as_of)["series_id"])
     notes = []
     fields = {}
+    assumed = [] if "count" in EVIDENCE_SERIES[goal_id] else ["number of entities"]
     for name, series in EVIDENCE_SERIES[goal_id].items():
         if not any(s in published for s in series):
+            assumed.append("number of entities" if name == "count" else "share of GMV")
             fields[name] = WITHOUT_EVIDENCE[name]
             notes.append(
                 f"{name.replace('_', ' ')}: no evidence published yet, "
@@ -178,6 +183,7 @@ def prior_for(goal_id: str, as_of: pd.Timestamp | None = None) -> EntityPrior:
     douyin = tail_evidence(as_of)
     douyin = douyin[douyin["evidence"].str.contains("Douyin")]
     if douyin.empty:
+        assumed.append("tail shape")
         fields["sigma"] = WITHOUT_EVIDENCE["sigma"]
         notes.append("tail shape: no Douyin size evidence published yet, 1.2 to 3.0 assumed")
     else:
@@ -190,6 +196,7 @@ def prior_for(goal_id: str, as_of: pd.Timestamp | None = None) -> EntityPrior:
         sigma=fields["sigma"],
         subset_share=base.subset_share,
         evidence=evidence,
+        assumed=tuple(assumed),
     )
 
 
@@ -678,6 +685,21 @@ def _explain(goal: Goal, as_of, probability, proxies, growth, ceiling, hindsight
             f"It rests on Douyin GMV over the goal year of {format_yuan(gmv['median'])} "
             f"(80%: {format_yuan(gmv['lo_80'])} to {format_yuan(gmv['hi_80'])}); the goal needs "
             f"about {format_yuan(growth['required_gmv'])} at the middle of the assumed inputs."
+        )
+        prior = prior_for(goal.id, as_of)
+        share = (
+            "all of GMV"
+            if prior.gmv_share[0] == prior.gmv_share[1] == 1.0
+            else f"{prior.gmv_share[0]:.0%} to {prior.gmv_share[1]:.0%} of GMV"
+        )
+        parts.append(
+            f"Inputs: {prior.count[0]:,.0f} to {prior.count[1]:,.0f} active {goal.entity}, "
+            f"{share}, tail shape {prior.sigma[0]:g} to {prior.sigma[1]:g}"
+            + (
+                f"; set without published evidence: {', '.join(prior.assumed)}."
+                if prior.assumed
+                else "; all set from published evidence."
+            )
         )
     if np.isfinite(growth.get("ratio", np.nan)):
         parts.append(
