@@ -42,8 +42,6 @@ NOISE_SCALE: dict[str, float] = {
 }
 #: Added in quadrature for figures stated as "about".
 APPROX_SCALE = 0.05
-#: Minimum number of rows (levels + growth multiples) per curve parameter count.
-MIN_ROWS = {name: len(c.params) for name, c in CURVES.items()}
 
 _DAYS_PER_YEAR = 365.25
 #: Starting points refined by least squares after the grid screen.
@@ -67,12 +65,9 @@ class FitRows:
     base_end: Array
     log_value: Array
     sigma: Array
-    kind: NDArrayStr
+    kind: np.ndarray
     origin: pd.Timestamp
     source: pd.DataFrame = field(repr=False)
-
-
-NDArrayStr = np.ndarray
 
 
 def prepare_rows(rows: pd.DataFrame, origin: pd.Timestamp | None = None) -> FitRows:

@@ -379,13 +379,6 @@ def load_all(
     return pd.concat(frames, ignore_index=True, sort=False)
 
 
-def series_ids(*, directory: str | Path | None = None) -> dict[str, list[str]]:
-    """Map each data set name to the sorted series ids it holds."""
-    return {
-        n: sorted(load(n, directory=directory)["series_id"].unique().tolist()) for n in DATASETS
-    }
-
-
 def catalog(
     as_of: str | date | pd.Timestamp | None = None, *, directory: str | Path | None = None
 ) -> pd.DataFrame:

@@ -65,13 +65,6 @@ def lognormal_count_above(
     return n * _norm_sf((np.log(threshold) - mu) / sigma)
 
 
-def lognormal_share_above(sigma: ArrayLike, mean: ArrayLike, threshold: float) -> Array:
-    """Share of the *total* held by entities above ``threshold`` (log-normal)."""
-    sigma, mean = np.asarray(sigma, dtype=float), np.asarray(mean, dtype=float)
-    mu = np.log(mean) - sigma**2 / 2
-    return _norm_sf((np.log(threshold) - mu - sigma**2) / sigma)
-
-
 def solve_sigma(mean: float, fraction_above: float, threshold: float) -> float:
     """The smallest log-normal shape at which a share ``fraction_above`` of entities exceeds
     ``threshold``, given the mean sales per entity.
