@@ -28,7 +28,7 @@ def test_there_are_at_least_150_sourced_rows():
 def test_files_match_the_data_dictionary():
     readme = (data.data_dir() / "README.md").read_text(encoding="utf-8")
     listed = set(re.findall(r"^\| `([a-z_]+\.csv)` \|", readme, flags=re.M))
-    on_disk = {p.name for p in data.data_dir().glob("*.csv")}
+    on_disk = {p.name for p in data.data_dir().glob("*.csv")} - {data.ASSUMPTIONS_FILE}
     assert listed == on_disk == {d.file for d in data.DATASETS.values()}
     column_row = r"^\| `([a-z_]+)` \| (?:text|date|number|URL|`)"
     documented = set(re.findall(column_row, readme, flags=re.M))
@@ -98,3 +98,33 @@ def test_unknown_data_set_and_bad_as_of_are_clear_errors():
         data.load("nope")
     with pytest.raises(data.DataError, match="as_of must be a date"):
         data.load("nbs_retail", as_of="yesterday-ish")
+
+
+def test_assumptions_load_and_respect_their_dates(tmp_path):
+    frame = data.load_assumptions()
+    assert {"noise_scale_official", "noise_scale_reported"} <= set(frame["assumption_id"])
+    a = data.assumption("noise_scale_official")
+    assert a.unit == "log_sd" and a.is_assumed and a.bounds == (a.value, a.value)
+    text = (
+        ",".join(data.ASSUMPTION_COLUMNS)
+        + "\nshare_x,0.1,0.5,share,assumption,,,,,wide default before any evidence"
+        + "\nshare_x,0.2,0.3,share,sourced,Someone,https://example.org/a,2021-06-01,2021-06-01,"
+        + "narrowed by a published survey\n"
+    )
+    (tmp_path / data.ASSUMPTIONS_FILE).write_text(text, encoding="utf-8")
+    early = data.assumption("share_x", "2021-04-08", directory=tmp_path)
+    late = data.assumption("share_x", "2021-07-01", directory=tmp_path)
+    assert early.bounds == (0.1, 0.5) and early.is_assumed
+    assert late.bounds == (0.2, 0.3) and not late.is_assumed
+    with pytest.raises(data.DataError, match="no row for assumption 'nope'"):
+        data.assumption("nope", directory=tmp_path)
+
+
+def test_a_sourced_assumption_cannot_be_used_before_it_was_published(tmp_path):
+    text = (
+        ",".join(data.ASSUMPTION_COLUMNS)
+        + "\nshare_x,0.2,0.3,share,sourced,Someone,https://example.org/a,2021-06-01,2021-01-01,x\n"
+    )
+    (tmp_path / data.ASSUMPTIONS_FILE).write_text(text, encoding="utf-8")
+    with pytest.raises(data.DataError, match=r"assumptions.csv, row 2: .*usable only from"):
+        data.load_assumptions(directory=tmp_path)

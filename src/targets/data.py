@@ -409,3 +409,221 @@ def catalog(
             }
         )
     return pd.DataFrame(out)
+
+
+# ---------------------------------------------------------------------------
+# Dated assumptions: every constant that moves a probability
+# ---------------------------------------------------------------------------
+
+ASSUMPTIONS_FILE = "assumptions.csv"
+ASSUMPTION_COLUMNS: list[str] = [
+    "assumption_id",
+    "value",
+    "value_high",
+    "unit",
+    "basis",
+    "publisher",
+    "source_url",
+    "published",
+    "usable_from",
+    "reasoning",
+]
+#: ``sourced``: rests on a published figure (``source_url``, ``publisher`` and
+#: ``published`` required; usable only from ``usable_from`` >= ``published``).
+#: ``assumption``: a modelling choice with its reasoning, no source.
+#: ``calibrated``: set by a simulation study in the repository, named in ``reasoning``.
+ASSUMPTION_BASES = ("sourced", "assumption", "calibrated")
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """One dated assumption (a row of ``data/assumptions.csv``) valid at an as-of date.
+
+    Attributes
+    ----------
+    assumption_id : str
+        Its name, e.g. ``"noise_scale_official"``.
+    value, value_high : float
+        The value, or the low and high ends of a range (``value_high`` is NaN
+        for a single value).
+    unit : str
+        What the value is measured in (``log_sd``, ``share``, ``count``, ``yuan``,
+        ``multiple``, ``years``, ``number``).
+    basis : str
+        ``sourced``, ``assumption`` or ``calibrated``.
+    publisher, source_url : str
+        Where a sourced value comes from (empty for an assumption).
+    published, usable_from : pandas.Timestamp or None
+        When the source was published, and the first as-of date the row may be
+        used on (``None``: any date).
+    reasoning : str
+        Why this value: the sentence a report may print.
+    row : int
+        The 1-based line in the file (header = 1).
+    """
+
+    assumption_id: str
+    value: float
+    value_high: float
+    unit: str
+    basis: str
+    publisher: str
+    source_url: str
+    published: pd.Timestamp | None
+    usable_from: pd.Timestamp | None
+    reasoning: str
+    row: int
+
+    @property
+    def is_range(self) -> bool:
+        """True when the row gives a range (``value`` to ``value_high``)."""
+        return not np.isnan(self.value_high)
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """``(low, high)``; a single value gives ``(value, value)``."""
+        return (self.value, self.value_high if self.is_range else self.value)
+
+    @property
+    def is_assumed(self) -> bool:
+        """True when no published figure stands behind the value."""
+        return self.basis != "sourced"
+
+
+def load_assumptions(
+    as_of: str | date | pd.Timestamp | None = None, *, directory: str | Path | None = None
+) -> pd.DataFrame:
+    """Load ``assumptions.csv``: the dated constants that steer a probability.
+
+    Several rows may share an ``assumption_id`` (a wide default usable at any
+    date, and a narrower range usable from the day its evidence was published);
+    with ``as_of`` only the rows usable by then are kept.
+
+    Parameters
+    ----------
+    as_of : date-like, optional
+        Keep rows whose ``usable_from`` is empty or on or before this date.
+    directory : path, optional
+        Folder holding the file; defaults to :func:`data_dir`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per assumption row, with ``value``/``value_high`` as floats,
+        dates parsed and ``row`` (1-based line in the file).
+
+    Raises
+    ------
+    DataError
+        Naming the file and row: a wrong header, a malformed number or date, an
+        unknown basis, a sourced row without its source, a row usable before its
+        source was published, or two rows of one id usable from the same date.
+    """
+    cutoff = _as_timestamp(as_of)
+    folder = Path(directory) if directory is not None else data_dir()
+    path = folder / ASSUMPTIONS_FILE
+    if not path.exists():
+        raise DataError(f"{path}: assumptions file not found")
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise _fail(path, None, f"not a readable UTF-8 CSV file ({exc})") from exc
+    if list(raw.columns) != ASSUMPTION_COLUMNS:
+        raise _fail(path, 1, f"header must be: {', '.join(ASSUMPTION_COLUMNS)}")
+    raw = raw.apply(lambda s: s.str.strip())
+    records = []
+    for i, rec in enumerate(raw.to_dict("records")):
+        row = i + 2
+        if rec["assumption_id"] == "" or rec["reasoning"] == "":
+            raise _fail(path, row, "assumption_id and reasoning are required")
+        if rec["basis"] not in ASSUMPTION_BASES:
+            raise _fail(
+                path,
+                row,
+                f"basis must be one of {', '.join(ASSUMPTION_BASES)}; got {rec['basis']!r}",
+            )
+        value = _parse_number(path, row, "value", rec["value"])
+        high = _parse_number(path, row, "value_high", rec["value_high"])
+        if not np.isfinite(value) or (rec["value_high"] != "" and not np.isfinite(high)):
+            raise _fail(path, row, "value (and value_high, if given) must be finite numbers")
+        if not np.isnan(high) and high < value:
+            raise _fail(path, row, f"value_high {high} is below value {value}")
+        published = _parse_date(path, row, "published", rec["published"])
+        usable = _parse_date(path, row, "usable_from", rec["usable_from"])
+        if rec["basis"] == "sourced":
+            if not (rec["source_url"] and rec["publisher"] and published is not None):
+                raise _fail(path, row, "a sourced row needs publisher, source_url and published")
+            if usable is None or usable < published:
+                raise _fail(
+                    path,
+                    row,
+                    f"a sourced row is usable only from its publication date ({rec['published']});"
+                    f" set usable_from on or after it",
+                )
+        records.append(
+            {
+                **rec,
+                "value": value,
+                "value_high": high,
+                "published": published,
+                "usable_from": usable,
+                "row": row,
+            }
+        )
+    frame = pd.DataFrame.from_records(records, columns=[*ASSUMPTION_COLUMNS, "row"])
+    when = [("any" if pd.isna(u) else u.date().isoformat()) for u in frame["usable_from"]]
+    key = frame["assumption_id"] + "|" + pd.Series(when, index=frame.index, dtype=object)
+    if key.duplicated().any():
+        row = int(frame.loc[key.duplicated(), "row"].iloc[0])
+        raise _fail(path, row, "two rows of one assumption_id are usable from the same date")
+    if cutoff is not None:
+        frame = frame[frame["usable_from"].isna() | (frame["usable_from"] <= cutoff)]
+    return frame.sort_values(
+        ["assumption_id", "usable_from", "row"], na_position="first", kind="stable"
+    ).reset_index(drop=True)
+
+
+def assumption(
+    assumption_id: str,
+    as_of: str | date | pd.Timestamp | None = None,
+    *,
+    directory: str | Path | None = None,
+) -> Assumption:
+    """The row of ``assumptions.csv`` in force for ``assumption_id`` at ``as_of``.
+
+    The row with the latest ``usable_from`` on or before ``as_of`` wins (a row
+    with no ``usable_from`` is the default for every date).
+
+    Raises
+    ------
+    DataError
+        If no row of that id is usable at ``as_of``; the message lists the ids.
+
+    Examples
+    --------
+    >>> a = assumption("noise_scale_official")
+    >>> a.unit
+    'log_sd'
+    """
+    frame = load_assumptions(as_of, directory=directory)
+    hit = frame[frame["assumption_id"] == assumption_id]
+    if hit.empty:
+        known = ", ".join(sorted(frame["assumption_id"].unique()))
+        when = "" if as_of is None else f" usable by {as_of}"
+        raise DataError(
+            f"{ASSUMPTIONS_FILE}: no row for assumption {assumption_id!r}{when}; known: {known}"
+        )
+    r = hit.iloc[-1]
+    return Assumption(
+        assumption_id=assumption_id,
+        value=float(r["value"]),
+        value_high=float(r["value_high"]),
+        unit=r["unit"],
+        basis=r["basis"],
+        publisher=r["publisher"],
+        source_url=r["source_url"],
+        published=None if pd.isna(r["published"]) else r["published"],
+        usable_from=None if pd.isna(r["usable_from"]) else r["usable_from"],
+        reasoning=r["reasoning"],
+        row=int(r["row"]),
+    )
