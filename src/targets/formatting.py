@@ -1,0 +1,310 @@
+"""Numbers and tables as a reader expects them: the presentation layer of the reports.
+
+Every value the reports print goes through one of the small formatters here, so a
+probability, an amount in yuan or a count reads the same on every page:
+
+* probabilities in whole percent, with ``<1%`` and ``>99%`` where rounding would
+  print a certainty the model does not claim (:func:`probability`);
+* yuan with a readable suffix and two significant digits (``¥4.9T``, ``¥840B``);
+* counts with thousands separators, and modelled counts rounded to two significant
+  digits so that no false precision shows (``1.7 million``);
+* a missing value as an em dash, never ``NaN``, ``None`` or an empty cell.
+
+:func:`table` turns a frame into a pandas ``Styler`` with no index column, one
+formatter per column, units in the headers and wrapped (never truncated) text.
+:func:`goal_name` gives each goal a plain-language name built from its registry
+entry, so a reader never has to decode an id such as ``creators_10m``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from typing import Any, Literal
+
+import pandas as pd
+
+from targets.units import format_yuan
+
+#: Printed for a value that does not exist (no forecast, not computable, not published).
+MISSING = "—"
+
+Kind = Literal[
+    "probability", "percent", "yuan", "count", "approx_count", "ratio", "date", "text", "number"
+]
+
+
+def _missing(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    try:
+        return bool(isinstance(value, float) and math.isnan(value))
+    except TypeError:
+        return False
+
+
+def probability(p: float | None) -> str:
+    """A probability in whole percent; ``<1%`` / ``>99%`` at the ends.
+
+    A Monte Carlo estimate of 0 or 1 means "fewer than one sample in a hundred",
+    not certainty, so the ends never print as ``0%`` or ``100%``.
+
+    Examples
+    --------
+    >>> probability(0.004), probability(0.5), probability(0.996), probability(float("nan"))
+    ('<1%', '50%', '>99%', '—')
+    """
+    if _missing(p):
+        return MISSING
+    p = float(p)  # type: ignore[arg-type]
+    if p < 0.01:
+        return "<1%"
+    if p > 0.99:
+        return ">99%"
+    return f"{max(1, min(99, round(p * 100)))}%"
+
+
+def percent(share: float | None, digits: int = 0) -> str:
+    """A share or growth rate in percent (no clipping at the ends: it is not a probability).
+
+    Examples
+    --------
+    >>> percent(0.283), percent(9.06), percent(None)
+    ('28%', '906%', '—')
+    """
+    if _missing(share):
+        return MISSING
+    return f"{float(share):.{digits}%}"  # type: ignore[arg-type]
+
+
+def yuan(value: float | None, digits: int = 2) -> str:
+    """An amount in yuan with a suffix and ``digits`` significant digits.
+
+    Examples
+    --------
+    >>> yuan(4.9e12), yuan(8.4e11), yuan(3e6), yuan(float("nan"))
+    ('¥4.9T', '¥840B', '¥3M', '—')
+    """
+    if _missing(value):
+        return MISSING
+    rounded = float(f"{float(value):.{digits}g}")  # type: ignore[arg-type]
+    return format_yuan(rounded, max(digits, 3))
+
+
+def count(value: float | None) -> str:
+    """An exact count with thousands separators.
+
+    Examples
+    --------
+    >>> count(3000000.0), count(12)
+    ('3,000,000', '12')
+    """
+    if _missing(value):
+        return MISSING
+    return f"{float(value):,.0f}"  # type: ignore[arg-type]
+
+
+def approx_count(value: float | None, digits: int = 2) -> str:
+    """A modelled count rounded to ``digits`` significant digits, in words above a million.
+
+    Examples
+    --------
+    >>> approx_count(1732051), approx_count(15811388), approx_count(222.4), approx_count(0.3)
+    ('1.7 million', '16 million', '220', '0')
+    """
+    if _missing(value):
+        return MISSING
+    v = float(value)  # type: ignore[arg-type]
+    if abs(v) < 1:
+        return f"{v:.0f}"
+    for threshold, word in ((1e9, "billion"), (1e6, "million")):
+        if abs(float(f"{v:.{digits}g}")) >= threshold:
+            return f"{_significant(v / threshold, digits)} {word}"
+    return _significant(v, digits)
+
+
+def _significant(x: float, digits: int) -> str:
+    """``x`` rounded to ``digits`` significant digits, written out (no exponent)."""
+    if x == 0:
+        return "0"
+    decimals = digits - 1 - math.floor(math.log10(abs(x)))
+    return f"{round(x, decimals):,.{max(0, decimals)}f}"
+
+
+def ratio(value: float | None, digits: int = 2) -> str:
+    """A dimensionless ratio (a progress ratio, a tail shape) with ``digits`` decimals.
+
+    Examples
+    --------
+    >>> ratio(0.8333), ratio(None)
+    ('0.83', '—')
+    """
+    if _missing(value):
+        return MISSING
+    return f"{float(value):.{digits}f}"  # type: ignore[arg-type]
+
+
+def number(value: float | None) -> str:
+    """Any other number: up to three significant digits, never in scientific notation.
+
+    Examples
+    --------
+    >>> number(0.50712), number(1234567.0), number(2.0)
+    ('0.507', '1,230,000', '2')
+    """
+    if _missing(value):
+        return MISSING
+    v = float(value)  # type: ignore[arg-type]
+    if v == 0:
+        return "0"
+    rounded = float(f"{v:.3g}")
+    if abs(rounded) >= 1000:
+        return f"{rounded:,.0f}"
+    return f"{rounded:g}" if "e" not in f"{rounded:g}" else f"{rounded:f}".rstrip("0").rstrip(".")
+
+
+def date(value: Any) -> str:
+    """A date as ``YYYY-MM-DD`` (no time of day).
+
+    Examples
+    --------
+    >>> date(pd.Timestamp("2021-04-08 00:00")), date(None)
+    ('2021-04-08', '—')
+    """
+    if _missing(value):
+        return MISSING
+    return str(pd.Timestamp(value).date())
+
+
+def text(value: Any) -> str:
+    """Text as it is; a missing value as :data:`MISSING`; booleans as yes / no."""
+    if _missing(value) or (isinstance(value, str) and not value.strip()):
+        return MISSING
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+FORMATTERS: dict[str, Callable[[Any], str]] = {
+    "probability": probability,
+    "percent": percent,
+    "yuan": yuan,
+    "count": count,
+    "approx_count": approx_count,
+    "ratio": ratio,
+    "date": date,
+    "text": text,
+    "number": number,
+}
+
+_CSS = [
+    {
+        "selector": "",
+        "props": "border-collapse: collapse; font-size: 0.92em; margin: 0.5em 0 1em 0;",
+    },
+    {
+        "selector": "th",
+        "props": "text-align: left; vertical-align: bottom; border-bottom: 1px solid #999; "
+        "padding: 0.3em 0.7em; white-space: normal; font-weight: 600;",
+    },
+    {
+        "selector": "td",
+        "props": "text-align: left; vertical-align: top; border-bottom: 1px solid #e3e3e3; "
+        "padding: 0.3em 0.7em; white-space: normal; overflow-wrap: anywhere; "
+        "max-width: 36em;",
+    },
+    {"selector": "caption", "props": "caption-side: top; text-align: left; color: #555;"},
+]
+_NUMERIC = {"probability", "percent", "yuan", "count", "approx_count", "ratio", "number"}
+
+
+def table(
+    frame: pd.DataFrame,
+    columns: Mapping[str, Kind | Callable[[Any], str]] | None = None,
+    *,
+    headers: Mapping[str, str] | None = None,
+    caption: str | None = None,
+):
+    """A frame as a styled HTML table: no index, every cell formatted, text wrapped.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Not modified.
+    columns : mapping, optional
+        Column -> a :data:`Kind` (``"yuan"``, ``"probability"``, ...) or a
+        function returning the cell's text. Only these columns are shown, in this
+        order; by default every column is shown as :func:`text` (numbers as
+        :func:`number`).
+    headers : mapping, optional
+        Column -> header to show; say the unit there (``"forecast median (yuan)"``).
+    caption : str, optional
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+        Displays as HTML in a notebook; ``.to_html()`` gives the markup.
+
+    Raises
+    ------
+    KeyError
+        When ``columns`` names a column the frame does not have.
+    """
+    if columns is None:
+        columns = {
+            c: (
+                "number"
+                if pd.api.types.is_numeric_dtype(frame[c]) and frame[c].dtype != bool
+                else "text"
+            )
+            for c in frame.columns
+        }
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise KeyError(
+            f"table(): column(s) {missing} not in the frame (it has {list(frame.columns)})"
+        )
+    shown = frame[list(columns)].reset_index(drop=True).copy()
+    kinds = {c: FORMATTERS[k] if isinstance(k, str) else k for c, k in columns.items()}
+    for c, fmt in kinds.items():
+        shown[c] = [fmt(v) for v in shown[c].tolist()]
+    names = {c: (headers or {}).get(c, c.replace("_", " ")) for c in shown.columns}
+    shown = shown.rename(columns=names)
+    styler = shown.style.hide(axis="index").format(escape="html").set_table_styles(_CSS)
+    numeric = [names[c] for c, k in columns.items() if isinstance(k, str) and k in _NUMERIC]
+    if numeric:
+        styler = styler.set_properties(
+            subset=numeric, **{"text-align": "right", "white-space": "nowrap"}
+        )
+    if caption:
+        styler = styler.set_caption(caption)
+    return styler
+
+
+def goal_name(goal) -> str:
+    """A plain-language name for a goal, built from its registry entry.
+
+    Uses the goal's ``name`` when the registry gives one; otherwise, for a count
+    goal, its threshold and metric ("1,000 merchants with annual sales above
+    ¥100M"), and for an aggregate goal its metric and threshold.
+
+    Parameters
+    ----------
+    goal : targets.goals.Goal
+    """
+    explicit = getattr(goal, "name", None)
+    if explicit:
+        return str(explicit)
+    metric = " ".join(str(goal.metric).split())
+    metric = metric.split(" (")[0]
+    if goal.kind == "count":
+        what = metric.removeprefix("number of ").replace("Douyin ", "").replace(" on Douyin", "")
+        return f"{goal.threshold:,.0f} {what}"
+    return f"{metric[0].upper()}{metric[1:]} above {yuan(goal.threshold)}"
+
+
+def goal_names() -> dict[str, str]:
+    """Goal id -> plain-language name, for every goal in the registry."""
+    from targets import goals
+
+    return {g.id: goal_name(g) for g in goals.load()}
