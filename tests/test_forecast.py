@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -9,7 +10,7 @@ import pandas as pd
 import pytest
 
 from targets.errors import ForecastError
-from targets.forecasting import forecast
+from targets.forecasting import DEFAULT_MODELS, forecast
 from targets.models import MODEL_NAMES, MODELS
 
 ALL_MODELS = list(MODEL_NAMES)
@@ -250,3 +251,101 @@ def test_degenerate_and_falling_series_do_not_poison_the_ensemble():
     ens = fc[fc["model"] == "ensemble"].set_index("unique_id")
     assert ens.loc["flat", "hi-80"].max() < 1.2 * 100 and ens.loc["flat", "lo-80"].min() > 0.8 * 100
     assert ens.loc["fall", "hi-80"].iloc[0] < 33.0  # a falling series is not forecast to rebound
+
+
+SHAPES = {
+    "falling": [100.0, 80, 65, 50, 42, 33],
+    "flat": [100.0] * 6,
+    "one-spike": [100.0, 100, 100, 1000, 100, 100],
+}
+
+
+def shape_frame(name: str) -> pd.DataFrame:
+    y = SHAPES[name]
+    return pd.DataFrame(
+        {"unique_id": name, "ds": pd.date_range("2015", periods=len(y), freq="YS"), "y": y}
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_ensemble_alone_leaves_out_members_that_refuse(shape):
+    df = shape_frame(shape)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        fc = forecast(df, 3, models=["ensemble"], n_samples=200, seed=1)
+    assert list(fc["model"].unique()) == ["ensemble"] and len(fc) == 3
+    assert np.isfinite(fc[["mean", "lo-95", "hi-95"]].to_numpy()).all()
+    for rec in fc.attrs["skipped"]:
+        # Each member listed as skipped refuses the series when asked for alone,
+        # with the reason recorded.
+        with pytest.raises(ForecastError, match=re.escape(rec["reason"])):
+            forecast(df, 3, models=[rec["model"]], n_samples=50)
+    if shape != "one-spike":
+        assert {"logistic", "gompertz"} <= {r["model"] for r in fc.attrs["skipped"]} or not (
+            {"logistic", "gompertz"} & set(DEFAULT_MODELS)
+        )
+
+
+def test_ensemble_alone_skips_a_refusing_curve_on_a_falling_series():
+    with pytest.warns(UserWarning, match="model 'logistic' left out: the logistic curve needs"):
+        fc = forecast(
+            shape_frame("falling"), 2, models=["naive", "logistic", "ensemble"], n_samples=100
+        )
+    assert set(fc["model"]) == {"naive", "ensemble"}
+    assert [r["model"] for r in fc.attrs["skipped"]] == ["logistic"]
+
+
+def test_one_point_with_default_models_raises_what_a_single_model_would():
+    df = growth_frame(1)
+    with pytest.raises(ForecastError) as alone:
+        forecast(df, 2, models=["naive"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no warnings on the way to the error
+        with pytest.raises(ForecastError) as default:
+            forecast(df, 2)
+    assert str(default.value).startswith(str(alone.value))
+    assert "series 's': model 'naive' needs at least 3 points; the series has 1" in str(
+        default.value
+    )
+
+
+@pytest.mark.parametrize("unit", ["ns", "us", "s"])
+def test_probabilities_work_for_any_datetime_resolution(unit):
+    df = growth_frame(6, uid="nbs_online_retail")
+    df["ds"] = df["ds"].astype(f"datetime64[{unit}]")
+    _, paths = forecast(df, 3, models=["naive", "ensemble"], n_samples=200, return_paths=True)
+    p = paths.prob_exceeds("nbs_online_retail", "ensemble", "2020-04-01", "2021-03-31", 300.0)
+    assert 0.0 <= p <= 1.0
+    total = paths.total("nbs_online_retail", "naive", pd.Timestamp("2020-01-01"), "2020-12-31")
+    np.testing.assert_allclose(total, paths.samples[("nbs_online_retail", "naive")][:, 0])
+    with pytest.raises(ForecastError, match="start must be a date; got 'soon'"):
+        paths.total("nbs_online_retail", "naive", "soon", "2020-12-31")
+
+
+def test_seed_none_draws_fresh_entropy_and_bad_seeds_are_named():
+    df = growth_frame()
+    a = forecast(df, 2, models=["naive"], seed=None, n_samples=100)
+    b = forecast(df, 2, models=["naive"], seed=None, n_samples=100)
+    assert not np.allclose(a["hi-80"], b["hi-80"])
+    with pytest.raises(ForecastError, match="seed must be a non-negative integer or None; got -1"):
+        forecast(df, 2, models=["naive"], seed=-1)
+
+
+def test_a_fractional_level_is_named_exactly():
+    fc = forecast(growth_frame(), 2, models=["naive"], level=(80.5, 95), n_samples=200)
+    assert list(fc.columns)[-4:] == ["lo-80.5", "hi-80.5", "lo-95", "hi-95"]
+    assert (fc["hi-95"] >= fc["hi-80.5"]).all()
+    with pytest.raises(ForecastError, match="levels must be numbers in percent"):
+        forecast(growth_frame(), 2, models=["naive"], level=("high",))
+
+
+@pytest.mark.parametrize("bad", [np.inf, -np.inf, 1e400])
+def test_infinite_values_are_refused_naming_series_period_and_row(bad):
+    df = growth_frame()
+    df["y"] = df["y"].astype(float)
+    df.loc[2, "y"] = bad
+    with pytest.raises(
+        ForecastError, match=r"series 's': y is not finite at 2016-01-01 \(frame row 2\)"
+    ):
+        forecast(df, 2, models=["naive"])

@@ -104,18 +104,22 @@ class SamplePaths:
                 f"no sample paths for series {unique_id!r} and model {model!r}; available: "
                 f"{sorted(self.samples)}"
             )
-        start, end = pd.Timestamp(start), pd.Timestamp(end)
+        start, end = _day(start, "start"), _day(end, "end")
         if end < start:
-            raise ForecastError(f"interval ends ({end.date()}) before it starts ({start.date()})")
+            raise ForecastError(f"interval ends ({end}) before it starts ({start})")
         starts, ends = self._periods(unique_id)
-        if start < starts[0] or end > ends[-1]:
+        # Whole days as numpy datetime64[D]: independent of the resolution (ns, us, s)
+        # of the caller's ``ds`` column and of pandas' Timestamp/int comparisons.
+        s_days = starts.to_numpy().astype("datetime64[D]")
+        e_days = ends.to_numpy().astype("datetime64[D]")
+        if start < s_days[0] or end > e_days[-1]:
             raise ForecastError(
-                f"interval {start.date()}..{end.date()} is outside the history and horizon "
-                f"{starts[0].date()}..{ends[-1].date()}"
+                f"interval {start}..{end} is outside the history and horizon "
+                f"{s_days[0]}..{e_days[-1]}"
             )
-        lengths = (ends - starts).days + 1
-        overlap = (np.minimum(ends, end) - np.maximum(starts, start)).days + 1
-        weight = np.clip(np.asarray(overlap, dtype=float), 0, None) / np.asarray(lengths)
+        lengths = (e_days - s_days).astype(int) + 1
+        overlap = (np.minimum(e_days, end) - np.maximum(s_days, start)).astype(int) + 1
+        weight = np.clip(overlap.astype(float), 0, None) / lengths
         hist = self.history[unique_id].to_numpy(float)
         n_hist = len(hist)
         paths = self.samples[(unique_id, model)]
@@ -133,9 +137,25 @@ class SamplePaths:
         return float(np.mean(self.total(unique_id, model, start, end) > threshold))
 
 
+def _day(value: str | pd.Timestamp, name: str) -> np.datetime64:
+    """A date argument as a numpy day; a clear error for anything else."""
+    try:
+        stamp = pd.Timestamp(value)
+    except (ValueError, TypeError) as exc:
+        raise ForecastError(f"{name} must be a date; got {value!r} ({exc})") from None
+    if pd.isna(stamp):
+        raise ForecastError(f"{name} must be a date; got {value!r}")
+    return np.datetime64(stamp.date(), "D")
+
+
 def _stable_seed(seed: int, *names: str) -> np.random.Generator:
     keys = [zlib.crc32(n.encode("utf-8")) for n in names]
     return np.random.default_rng(np.random.SeedSequence([seed, *keys]))
+
+
+def _when(g: pd.DataFrame, row: object) -> str:
+    stamp = g["ds"].loc[row]
+    return str(stamp.date()) if not pd.isna(stamp) else "an undated row"
 
 
 def validate_frame(df: pd.DataFrame, freq: str) -> dict[str, pd.Series]:
@@ -146,8 +166,9 @@ def validate_frame(df: pd.DataFrame, freq: str) -> dict[str, pd.Series]:
     ForecastError
         For missing columns, an unknown frequency, unparseable dates, missing
         or non-positive values (every model works on logs), duplicated periods
-        (overlapping intervals), or a series that is not regular at ``freq``
-        (names the first missing period).
+        (overlapping intervals), infinite values (names the series, period and
+        frame row), or a series that is not regular at ``freq`` (names the
+        first missing period).
     """
     if freq not in FREQS:
         raise ForecastError(f"freq must be one of {', '.join(FREQS)}; got {freq!r}")
@@ -158,12 +179,25 @@ def validate_frame(df: pd.DataFrame, freq: str) -> dict[str, pd.Series]:
         ds = pd.to_datetime(df["ds"])
     except (ValueError, TypeError) as exc:
         raise ForecastError(f"ds must hold dates: {exc}") from None
+    if ds.isna().any():
+        bad = ds.index[ds.isna()][0]
+        raise ForecastError(f"ds has a missing date at frame row {bad}")
     y = pd.to_numeric(df["y"], errors="coerce")
     out: dict[str, pd.Series] = {}
     frame = pd.DataFrame({"unique_id": df["unique_id"].astype(str), "ds": ds, "y": y})
     for uid, g in frame.groupby("unique_id", sort=True):
         if g["y"].isna().any():
-            raise ForecastError(f"series {uid!r}: y has missing or non-numeric values")
+            bad = g.index[g["y"].isna()][0]
+            raise ForecastError(
+                f"series {uid!r}: y has a missing or non-numeric value at {_when(g, bad)} "
+                f"(frame row {bad}): {df['y'].loc[bad]!r}"
+            )
+        if not np.isfinite(g["y"].to_numpy(float)).all():
+            bad = g.index[~np.isfinite(g["y"].to_numpy(float))][0]
+            raise ForecastError(
+                f"series {uid!r}: y is not finite at {_when(g, bad)} (frame row {bad}): "
+                f"{float(g['y'].loc[bad])}; every value must be a finite positive total"
+            )
         if (g["y"] <= 0).any():
             bad = g.loc[g["y"] <= 0, "ds"].iloc[0]
             raise ForecastError(
@@ -218,11 +252,21 @@ def _check_models(models: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(models))
 
 
-def _check_levels(level: Sequence[int]) -> list[int]:
-    levels = sorted(set(int(v) for v in level))
-    if any(not 0 < v < 100 for v in levels):
+def _check_levels(level: Sequence[float]) -> list[float]:
+    if isinstance(level, str | int | float):
+        level = [level]  # type: ignore[list-item]
+    try:
+        levels = sorted(set(float(v) for v in level))
+    except (TypeError, ValueError):
+        raise ForecastError(f"levels must be numbers in percent; got {level!r}") from None
+    if not levels or any(not 0 < v < 100 for v in levels):
         raise ForecastError(f"levels must be between 0 and 100 (exclusive); got {list(level)}")
     return levels
+
+
+def level_name(level: float) -> str:
+    """The column suffix for an interval level: ``80`` for 80.0, ``80.5`` for 80.5."""
+    return f"{level:g}"
 
 
 def _mixture(
@@ -239,17 +283,17 @@ def _mixture(
     return np.concatenate(parts, axis=0)[rng.permutation(n_samples)]
 
 
-def _summarize(paths: SamplePaths, levels: list[int]) -> pd.DataFrame:
+def _summarize(paths: SamplePaths, levels: list[float]) -> pd.DataFrame:
     records = []
     for (uid, model), samples in paths.samples.items():
         q = {"mean": np.median(samples, axis=0)}
         for lv in levels:
-            q[f"lo-{lv}"] = np.quantile(samples, (100 - lv) / 200, axis=0)
-            q[f"hi-{lv}"] = np.quantile(samples, 1 - (100 - lv) / 200, axis=0)
+            q[f"lo-{level_name(lv)}"] = np.quantile(samples, (100 - lv) / 200, axis=0)
+            q[f"hi-{level_name(lv)}"] = np.quantile(samples, 1 - (100 - lv) / 200, axis=0)
         frame = pd.DataFrame({"unique_id": uid, "ds": paths.future[uid], "model": model, **q})
         records.append(frame)
     columns = ["unique_id", "ds", "model", "mean"] + [
-        f"{side}-{lv}" for lv in levels for side in ("lo", "hi")
+        f"{side}-{level_name(lv)}" for lv in levels for side in ("lo", "hi")
     ]
     if not records:
         return pd.DataFrame(columns=columns)
@@ -260,15 +304,63 @@ def _summarize(paths: SamplePaths, levels: list[int]) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+def _root_seed(seed: int | None) -> int:
+    """The seed every stream derives from; ``None`` draws fresh entropy from the OS."""
+    if seed is None:
+        return int(np.random.SeedSequence().entropy)
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ForecastError(f"seed must be a non-negative integer or None; got {seed!r}")
+    return int(seed)
+
+
+def _forecast_series(
+    uid: str,
+    s: Series,
+    h: int,
+    names: list[str],
+    members: list[str],
+    n_samples: int,
+    seed: int,
+    strict: bool,
+) -> tuple[dict[tuple[str, str], np.ndarray], list[dict[str, str]]]:
+    """Fit every member on one series; the requested models' paths and the refusals.
+
+    Raises
+    ------
+    ForecastError
+        When ``strict`` and the model refuses, or when no model at all could be
+        fitted (the first refusal is named, as it would be for that model alone).
+    """
+    fitted: dict[str, np.ndarray] = {}
+    refusals: dict[str, str] = {}
+    for name in members:
+        try:
+            fitted[name] = MODELS[name](s, h, n_samples, _stable_seed(seed, uid, name))
+        except ForecastError as exc:
+            if strict:
+                raise ForecastError(f"series {uid!r}: {exc}") from None
+            refusals[name] = str(exc)
+    if not fitted:
+        first_model, first = next(iter(refusals.items()))
+        rest = sorted(set(refusals) - {first_model})
+        others = f" (and none of {', '.join(rest)} could be fitted either)" if rest else ""
+        raise ForecastError(f"series {uid!r}: {first}{others}")
+    out = {(uid, name): fitted[name] for name in names if name in fitted}
+    if ENSEMBLE in names:
+        out[(uid, ENSEMBLE)] = _mixture(fitted, n_samples, _stable_seed(seed, uid, ENSEMBLE))
+    skipped = [{"unique_id": uid, "model": m, "reason": r} for m, r in refusals.items()]
+    return out, skipped
+
+
 @overload
 def forecast(
     df: pd.DataFrame,
     h: int,
     freq: str = ...,
     models: Sequence[str] = ...,
-    level: Sequence[int] = ...,
+    level: Sequence[float] = ...,
     n_samples: int = ...,
-    seed: int = ...,
+    seed: int | None = ...,
     *,
     return_paths: Literal[False] = ...,
 ) -> pd.DataFrame: ...
@@ -280,9 +372,9 @@ def forecast(
     h: int,
     freq: str = ...,
     models: Sequence[str] = ...,
-    level: Sequence[int] = ...,
+    level: Sequence[float] = ...,
     n_samples: int = ...,
-    seed: int = ...,
+    seed: int | None = ...,
     *,
     return_paths: Literal[True],
 ) -> tuple[pd.DataFrame, SamplePaths]: ...
@@ -293,9 +385,9 @@ def forecast(
     h: int,
     freq: str = "YS",
     models: Sequence[str] = DEFAULT_MODELS,
-    level: Sequence[int] = (80, 95),
+    level: Sequence[float] = (80, 95),
     n_samples: int = 1000,
-    seed: int = 0,
+    seed: int | None = 0,
     *,
     return_paths: bool = False,
 ) -> pd.DataFrame | tuple[pd.DataFrame, SamplePaths]:
@@ -317,13 +409,15 @@ def forecast(
         Model names (see :mod:`targets.models`), plus ``"ensemble"``: an
         equal-weight mixture of the sample paths of the other requested models
         that could be fitted.
-    level : sequence of int
-        Central interval levels in percent.
+    level : sequence of float
+        Central interval levels in percent, strictly between 0 and 100. Columns
+        are named by the level as given: ``lo-80`` for 80, ``lo-80.5`` for 80.5.
     n_samples : int
         Sample paths per series and model.
-    seed : int
+    seed : int or None
         Seed; each series and model draws from its own stream derived from it,
-        so adding a model does not change the others' results.
+        so adding a model does not change the others' results. ``None`` draws
+        fresh entropy from the operating system (results then differ per call).
     return_paths : bool
         Also return the :class:`SamplePaths`.
 
@@ -338,8 +432,10 @@ def forecast(
     Raises
     ------
     ForecastError
-        For an unknown model or frequency, bad levels, a malformed frame, or a
-        single requested model that cannot be fitted (too few points, ...).
+        For an unknown model or frequency, bad levels or seed, a malformed frame,
+        a single requested model that cannot be fitted (too few points, ...), or
+        a series on which none of the requested models can be fitted (the first
+        refusal is named, as it would be for that model alone).
 
     Warns
     -----
@@ -361,11 +457,15 @@ def forecast(
         raise ForecastError(f"n_samples must be at least 10; got {n_samples}")
     names = _check_models(models)
     levels = _check_levels(level)
+    root = _root_seed(seed)
     series = validate_frame(df, freq)
     caps = _caps(df, series)
     members = [m for m in names if m != ENSEMBLE]
     if ENSEMBLE in names and not members:
         members = [m for m in DEFAULT_MODELS if m != ENSEMBLE]
+    # A refusal is fatal only when the one model asked for is a plain model; inside
+    # an ensemble (asked for alone or not) the members that refuse are left out.
+    strict = len(names) == 1 and names[0] != ENSEMBLE
     samples: dict[tuple[str, str], np.ndarray] = {}
     skipped: list[dict[str, str]] = []
     future: dict[str, pd.DatetimeIndex] = {}
@@ -379,27 +479,15 @@ def forecast(
             future_cap=None if cap is None else float(cap[-1]),
         )
         future[uid] = s.future_ds(h)
-        fitted: dict[str, np.ndarray] = {}
-        for name in members:
-            try:
-                fitted[name] = MODELS[name](s, h, n_samples, _stable_seed(seed, uid, name))
-            except ForecastError as exc:
-                if len(names) == 1:
-                    raise ForecastError(f"series {uid!r}: {exc}") from None
-                skipped.append({"unique_id": uid, "model": name, "reason": str(exc)})
-                warnings.warn(
-                    f"series {uid!r}: model {name!r} left out: {exc}", UserWarning, stacklevel=2
-                )
-        for name in names:
-            if name in fitted:
-                samples[(uid, name)] = fitted[name]
-        if ENSEMBLE in names:
-            if not fitted:
-                skipped.append({"unique_id": uid, "model": ENSEMBLE, "reason": "no member fitted"})
-                continue
-            samples[(uid, ENSEMBLE)] = _mixture(
-                fitted, n_samples, _stable_seed(seed, uid, ENSEMBLE)
+        out, left_out = _forecast_series(uid, s, h, names, members, n_samples, root, strict)
+        samples.update(out)
+        for rec in left_out:
+            warnings.warn(
+                f"series {uid!r}: model {rec['model']!r} left out: {rec['reason']}",
+                UserWarning,
+                stacklevel=2,
             )
+        skipped += left_out
     history = {uid: y for uid, y in series.items()}
     paths = SamplePaths(
         freq,
