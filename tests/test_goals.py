@@ -65,7 +65,11 @@ def test_a_new_goal_is_added_by_editing_yaml_only(data_copy):
 
 def test_goal_naming_a_missing_series_is_an_error(data_copy):
     _write(data_copy, GOAL.format(series="kuaishou_gmv_typo"))
-    with pytest.raises(GoalError, match=r"goal 1 \(kuaishou_1t\): series 'kuaishou_gmv_typo' does"):
+    with pytest.raises(
+        GoalError,
+        match=r"goal 1 \(kuaishou_1t\): series .kuaishou_gmv_typo. does not exist"
+        r".*did you mean .kuaishou_gmv.\?",
+    ):
         goals.load(directory=data_copy)
 
 
@@ -87,3 +91,22 @@ def test_missing_field_and_bad_date_are_errors(data_copy):
     _write(data_copy, GOAL.format(series="kuaishou_gmv").replace("2023-12-31", "2023-31-12"))
     with pytest.raises(GoalError, match="deadline_end '2023-31-12' is not a date"):
         goals.load(directory=data_copy)
+
+
+def test_a_series_not_yet_published_is_accepted_and_said_in_the_output(data_copy):
+    # A goal whose series has no row in the data (e.g. data cut before its first
+    # publication) is valid; the goals table and the as-of sentence say so.
+    _write(data_copy, GOAL.format(series="kuaishou_official_annual_disclosure"))
+    (g,) = goals.load(directory=data_copy)
+    assert g.series_published is False
+    assert "no row in the data yet" in goals.to_frame([g])["series"].iloc[0]
+    note = goals.series_note(g, "2021-04-08", directory=data_copy)
+    assert note.startswith("No figure of the goal's own series")
+    assert "by 2021-04-08" in note
+
+
+def test_series_note_is_empty_once_the_series_has_a_row():
+    interest = goals.get("interest_commerce_2023")
+    assert interest.series_published
+    assert "live_commerce_cfis_ciecc" in goals.series_note(interest, "2021-04-08")
+    assert goals.series_note(interest) == ""

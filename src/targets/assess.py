@@ -784,6 +784,8 @@ def _assess_cached(
         result["ceiling"],
         hindsight,
     )
+    pending = goals.series_note(goal, cutoff)  # the goal's own series not yet published
+    explanation = f"{explanation} {pending}" if pending else explanation
     return Assessment(
         goal=goal,
         as_of=cutoff,

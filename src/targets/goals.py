@@ -12,6 +12,7 @@ measures it. Two kinds exist:
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -45,6 +46,9 @@ _REQUIRED = (
     "source",
 )
 _OPTIONAL = ("entity", "entity_threshold", "entity_threshold_unit", "parent", "note")
+# A goal's series missing from its data set is taken for a typo when an existing series
+# name is this similar (difflib ratio); otherwise for a series with no row published yet.
+_TYPO_CUTOFF = 0.8
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,9 @@ class Goal:
         Where the goal was announced.
     note : str
         Caveats.
+    series_published : bool
+        False when the data folder holds no row of ``series_id`` (e.g. data cut at a
+        date before the series' first publication); see :func:`series_note`.
     """
 
     id: str
@@ -115,6 +122,7 @@ class Goal:
     entity_threshold: float | None = None
     parent: str | None = None
     note: str = ""
+    series_published: bool = True
 
     def is_met(self, value: float) -> bool:
         """Return whether a measured value meets the goal."""
@@ -169,13 +177,20 @@ def _parse_goal(path: Path, i: int, entry: Any, known_series: dict[str, set[str]
             f"dataset {entry['dataset']!r} does not exist; available: "
             f"{', '.join(sorted(known_series))}",
         )
-    if entry["series_id"] not in known_series[entry["dataset"]]:
+    series_published = entry["series_id"] in known_series[entry["dataset"]]
+    near = difflib.get_close_matches(
+        str(entry["series_id"]), known_series[entry["dataset"]], n=1, cutoff=_TYPO_CUTOFF
+    )
+    if not series_published and near:
+        # A series absent from its data set is accepted (its rows may not be published yet
+        # at the date the data were cut), unless its name is a near miss of one that exists.
         raise _fail(
             path,
             i,
             gid,
             f"series {entry['series_id']!r} does not exist in data set {entry['dataset']!r}; "
-            f"available: {', '.join(sorted(known_series[entry['dataset']]))}",
+            f"did you mean {near[0]!r}? available: "
+            f"{', '.join(sorted(known_series[entry['dataset']]))}",
         )
     announced = _date(path, i, gid, "announced", entry["announced"])
     start = _date(path, i, gid, "deadline_start", entry["deadline_start"])
@@ -237,6 +252,7 @@ def _parse_goal(path: Path, i: int, entry: Any, known_series: dict[str, set[str]
         entity_threshold=entity_threshold,
         parent=entry.get("parent"),
         note=str(entry.get("note") or "").strip(),
+        series_published=series_published,
     )
 
 
@@ -259,8 +275,10 @@ def load(path: str | Path | None = None, *, directory: str | Path | None = None)
     ------
     GoalError
         For malformed YAML, a missing or unknown field, a bad date, a
-        duplicated id, an unknown parent, or a goal naming a data set or series
-        that does not exist.
+        duplicated id, an unknown parent, a goal naming a data set that does not
+        exist, or a series absent from its data set whose name is a near miss of
+        one that exists (a typo). A series absent for another reason is accepted
+        with ``series_published=False``: its rows may not be published yet.
     """
     folder = Path(directory) if directory is not None else data_dir()
     path = Path(path) if path is not None else folder / "goals.yaml"
@@ -319,8 +337,32 @@ def to_frame(goals: list[Goal]) -> pd.DataFrame:
                 "threshold": g.threshold,
                 "unit": "yuan" if g.kind == "aggregate" else f"{g.entity}",
                 "per_entity_yuan": g.entity_threshold,
-                "series": f"{g.dataset}/{g.series_id}",
+                "series": f"{g.dataset}/{g.series_id}"
+                + ("" if g.series_published else " (no row in the data yet)"),
             }
             for g in goals
         ]
+    )
+
+
+def series_note(
+    goal: Goal,
+    as_of: str | date | pd.Timestamp | None = None,
+    *,
+    directory: str | Path | None = None,
+) -> str:
+    """A sentence for reports when no figure of the goal's own series is published by ``as_of``.
+
+    The goal is then judged on related series only (e.g. a market size first
+    published years after the goal). Returns ``""`` when the series has a row.
+    The sentence names only the series and the date, never a later figure, so an
+    as-of report says the same on full data and on data cut at ``as_of``.
+    """
+    rows = load_dataset(goal.dataset, as_of, directory=directory)
+    if rows["series_id"].eq(goal.series_id).any():
+        return ""
+    when = f"by {pd.Timestamp(as_of).date().isoformat()}" if as_of is not None else "in the data"
+    return (
+        f"No figure of the goal's own series ({goal.dataset}/{goal.series_id}) was published "
+        f"{when}; it is judged on the related series named above."
     )
