@@ -1,0 +1,236 @@
+"""Goal plausibility: a probability, a verdict and the reasons, as of any date.
+
+``assess(goal_id, as_of)`` combines the forecast of the series a goal is
+measured on (:mod:`targets.drivers`) with the goal's threshold:
+
+* **aggregate goals** (a total above a threshold): the probability that the
+  total over the deadline interval passes it, for several proxies side by side
+  (the goal's "interest e-commerce" has no official series), plus a ceiling
+  check against NBS physical-goods online and total retail sales;
+* **count goals** ("N merchants above ¥X a year"): a log-normal size
+  distribution of annual sales per entity whose total matches the platform GMV
+  forecast over the deadline interval (:mod:`targets.tails`), with the number of
+  active entities and the tail shape as uncertain inputs (:data:`ENTITY_PRIORS`);
+  Monte Carlo over all three gives the probability that the count reaches the goal.
+
+Every assessment also gives the growth the goal requires against the growth
+achieved (the Open SDG progress ratio, with an interval), hindsight where later
+data exist, and an explanation generated from these numbers.
+
+Verdicts (:data:`VERDICTS`), by the probability that the goal is met:
+``on track`` (>= 0.8), ``plausible`` (>= 0.5), ``stretch`` (>= 0.2),
+``implausible`` (< 0.2).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from targets import goals
+from targets.assess.aggregate import _aggregate
+from targets.assess.base import VERDICTS, Assessment, _as_of, verdict
+from targets.assess.count import (
+    ENTITY_PRIORS,
+    EVIDENCE_SERIES,
+    SIGMA_HALF_WIDTH,
+    WITHOUT_EVIDENCE,
+    EntityPrior,
+    _count,
+    count_samples,
+    prior_for,
+    sensitivity,
+    tail_evidence,
+)
+from targets.assess.explain import _explain
+from targets.assess.hindsight import _hindsight
+from targets.assess.progress import PROGRESS, progress_category, required_growth
+from targets.data import load
+from targets.errors import ForecastError
+
+__all__ = [
+    "ENTITY_PRIORS",
+    "EVIDENCE_SERIES",
+    "PROGRESS",
+    "SIGMA_HALF_WIDTH",
+    "VERDICTS",
+    "WITHOUT_EVIDENCE",
+    "Assessment",
+    "EntityPrior",
+    "assess",
+    "count_samples",
+    "prior_for",
+    "progress_category",
+    "required_growth",
+    "scorecard",
+    "sensitivity",
+    "tail_evidence",
+    "track_record",
+    "verdict",
+]
+
+
+def assess(goal_id: str, as_of=None, *, n_samples: int = 4000, seed: int = 0) -> Assessment:
+    """Assess one goal with the data published by ``as_of``.
+
+    Parameters
+    ----------
+    goal_id : str
+        An id from ``data/goals.yaml``.
+    as_of : date-like, optional
+        Use only rows published on or before this date (``None``: all).
+    n_samples : int
+        Monte Carlo samples.
+    seed : int
+
+    Returns
+    -------
+    Assessment
+
+    Raises
+    ------
+    GoalError
+        For an unknown goal.
+    ForecastError
+        When the goal's series has too little data by ``as_of`` to forecast
+        (e.g. before any Douyin figure was published).
+    """
+    return _assess_cached(goal_id, _as_of(as_of), n_samples, seed)
+
+
+@lru_cache(maxsize=128)
+def _assess_cached(
+    goal_id: str, cutoff: pd.Timestamp | None, n_samples: int, seed: int
+) -> Assessment:
+    # Assessments are deterministic in their arguments and read immutable inputs,
+    # so a notebook that shows the scorecard and then one goal computes it once.
+    goal = goals.get(goal_id)
+    result = (_aggregate if goal.kind == "aggregate" else _count)(goal, cutoff, n_samples, seed)
+    samples = result["samples"]
+    met = samples >= goal.threshold if goal.comparator == ">=" else samples > goal.threshold
+    probability = float(np.mean(met))
+    hindsight = _hindsight(goal, cutoff, result, n_samples, seed)
+    explanation = _explain(
+        goal,
+        cutoff,
+        probability,
+        result["proxies"],
+        result["growth"],
+        result["ceiling"],
+        hindsight,
+        result.get("notes", ()),
+    )
+    pending = goals.series_note(goal, cutoff)  # the goal's own series not yet published
+    explanation = f"{explanation} {pending}" if pending else explanation
+    return Assessment(
+        goal=goal,
+        as_of=cutoff,
+        probability=probability,
+        verdict=verdict(probability),
+        proxies=result["proxies"],
+        growth=result["growth"],
+        ceiling=result["ceiling"],
+        hindsight=hindsight,
+        rows_used=result["rows_used"],
+        samples=samples,
+        explanation=explanation,
+    )
+
+
+def scorecard(as_of=None, *, n_samples: int = 4000, seed: int = 0) -> pd.DataFrame:
+    """One row per goal: probability, verdict, progress ratio, hindsight, explanation.
+
+    A goal whose series has too little data by ``as_of`` gets a row with no
+    probability and the reason in ``explanation``.
+    """
+    rows = []
+    for goal in goals.load():
+        try:
+            a = assess(goal.id, as_of, n_samples=n_samples, seed=seed)
+        except ForecastError as exc:
+            rows.append(
+                {
+                    "goal": goal.id,
+                    "probability": np.nan,
+                    "verdict": "no forecast",
+                    "explanation": str(exc),
+                }
+            )
+            continue
+        head = a.proxies.iloc[0]
+        met = a.hindsight["met"].iloc[0] if a.hindsight is not None else None
+        rows.append(
+            {
+                "goal": goal.id,
+                "probability": a.probability,
+                "verdict": a.verdict,
+                "median": head["median"],
+                "lo_80": head["lo_80"],
+                "hi_80": head["hi_80"],
+                "threshold": goal.threshold,
+                "progress_ratio": a.growth.get("ratio", np.nan),
+                "progress": a.growth.get("category", ""),
+                "met_in_hindsight": met,
+                "explanation": a.explanation,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def track_record(
+    goal_id: str,
+    dates: list | None = None,
+    *,
+    n_samples: int = 2000,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """The goal's probability recomputed at a series of as-of dates.
+
+    Parameters
+    ----------
+    goal_id : str
+    dates : list of date-likes, optional
+        Defaults to each quarter end from 2020 to the latest publication date.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``as_of, probability, verdict, median, lo_80, hi_80, method, note``;
+        dates with too little data have no probability and say why.
+    """
+    if dates is None:
+        latest = max(load(n)["published"].max() for n in ("douyin_gmv", "live_commerce_market"))
+        dates = list(pd.date_range("2020-03-31", latest, freq="QE"))
+    rows = []
+    for d in dates:
+        try:
+            a = assess(goal_id, d, n_samples=n_samples, seed=seed)
+            head = a.proxies.iloc[0]
+            rows.append(
+                {
+                    "as_of": pd.Timestamp(d),
+                    "probability": a.probability,
+                    "verdict": a.verdict,
+                    "median": head["median"],
+                    "lo_80": head["lo_80"],
+                    "hi_80": head["hi_80"],
+                    "method": head["method"],
+                    "note": "",
+                }
+            )
+        except ForecastError as exc:
+            rows.append(
+                {
+                    "as_of": pd.Timestamp(d),
+                    "probability": np.nan,
+                    "verdict": "no forecast",
+                    "median": np.nan,
+                    "lo_80": np.nan,
+                    "hi_80": np.nan,
+                    "method": "",
+                    "note": str(exc),
+                }
+            )
+    return pd.DataFrame(rows)

@@ -1,0 +1,94 @@
+"""What every goal kind shares: the verdict scale, the Assessment record, small helpers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from targets.errors import TargetsError
+from targets.goals import Goal
+
+VERDICTS: tuple[tuple[float, str], ...] = (
+    (0.8, "on track"),
+    (0.5, "plausible"),
+    (0.2, "stretch"),
+    (0.0, "implausible"),
+)
+
+
+def verdict(probability: float) -> str:
+    """The verdict category of a probability (see :data:`VERDICTS`)."""
+    return next(label for cut, label in VERDICTS if probability >= cut)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The answer for one goal as of one date.
+
+    Attributes
+    ----------
+    goal : Goal
+    as_of : Timestamp or None
+    probability : float
+        Probability that the goal is met (headline proxy for aggregate goals).
+    verdict : str
+    proxies : pandas.DataFrame
+        One row per proxy (aggregate goals) or the one driver (count goals):
+        ``proxy, method, probability, median, lo_80, hi_80`` of the measured
+        quantity at the deadline (yuan, or entities for count goals).
+    growth : dict
+        ``current_year, current, previous, achieved, required, ratio,
+        ratio_lo_80, ratio_hi_80, category``.
+    ceiling : pandas.DataFrame or None
+        Implied share of the threshold in physical-goods online and total retail.
+    hindsight : pandas.DataFrame or None
+        Realized value per proxy where published later, whether the goal was met
+        on it, and its percentile in the forecast made at the announcement.
+    rows_used : pandas.DataFrame
+        The published rows the forecast stands on.
+    samples : numpy.ndarray
+        Samples of the measured quantity (headline proxy).
+    explanation : str
+        Generated from the numbers above.
+    """
+
+    goal: Goal
+    as_of: pd.Timestamp | None
+    probability: float
+    verdict: str
+    proxies: pd.DataFrame
+    growth: dict
+    ceiling: pd.DataFrame | None
+    hindsight: pd.DataFrame | None
+    rows_used: pd.DataFrame = field(repr=False)
+    samples: np.ndarray = field(repr=False)
+    explanation: str = ""
+
+
+def _as_of(as_of) -> pd.Timestamp | None:
+    if as_of is None:
+        return None
+    try:
+        return pd.Timestamp(as_of).normalize()
+    except (ValueError, TypeError) as exc:
+        raise TargetsError(f"as_of must be a date like '2021-04-08'; got {as_of!r}") from exc
+
+
+def _summary(name: str, method: str, samples: np.ndarray, goal: Goal) -> dict:
+    lo, med, hi = np.quantile(samples, [0.1, 0.5, 0.9])
+    met = samples >= goal.threshold if goal.comparator == ">=" else samples > goal.threshold
+    return {
+        "proxy": name,
+        "method": method,
+        "probability": float(np.mean(met)),
+        "median": float(med),
+        "lo_80": float(lo),
+        "hi_80": float(hi),
+    }
+
+
+def _deadline(goal: Goal) -> tuple[pd.Timestamp, pd.Timestamp, pd.Timestamp]:
+    start, end = pd.Timestamp(goal.deadline_start), pd.Timestamp(goal.deadline_end)
+    return start, end, start + (end - start) / 2
