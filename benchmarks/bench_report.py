@@ -10,7 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from targets.cli import scorecard_html
+from targets.frontpage import goal_rows
 from targets.report import write_reports
 
 
@@ -22,7 +22,7 @@ def main() -> None:
         write_reports(Path(tmp) / "warmup", as_of=args.as_of, progress=False)  # warm caches
         t0 = time.perf_counter()
         run = write_reports(
-            Path(tmp) / "reports", as_of=args.as_of, progress=False, summary=scorecard_html
+            Path(tmp) / "reports", as_of=args.as_of, progress=False, summary=goal_rows
         )
         total = time.perf_counter() - t0
     print(

@@ -41,11 +41,11 @@ def browser():
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
-    from targets.cli import scorecard_html
+    from targets.frontpage import goal_rows
 
     out = tmp_path_factory.mktemp("browser") / "reports"
     notebooks = [p for p in report.discover() if p.name.startswith(("01-", "07-"))]
-    run = report.write_reports(out, notebooks=notebooks, progress=False, summary=scorecard_html)
+    run = report.write_reports(out, notebooks=notebooks, progress=False, summary=goal_rows)
     assert run.ok
     return out
 

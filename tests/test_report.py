@@ -27,9 +27,9 @@ def assert_clean_report(html_text: str, name: str) -> None:
 @pytest.fixture(scope="module", params=[None, "2021-04-08"], ids=["latest", "as-of-2021-04-08"])
 def rendered(request, tmp_path_factory):
     out = tmp_path_factory.mktemp("reports") / "out"
-    from targets.cli import scorecard_html
+    from targets.frontpage import goal_rows
 
-    run = report.write_reports(out, as_of=request.param, progress=False, summary=scorecard_html)
+    run = report.write_reports(out, as_of=request.param, progress=False, summary=goal_rows)
     return request.param, run
 
 
@@ -52,14 +52,15 @@ def test_every_notebook_executes_and_renders_clean_html(rendered):
 
 def test_index_and_scorecard_report_show_the_scorecard_numbers(rendered):
     from targets.assess import scorecard
+    from targets.formatting import probability
 
     as_of, run = rendered
     card = scorecard(as_of)
     index = (run.output / "index.html").read_text(encoding="utf-8")
     page = (run.output / "01-scorecard.html").read_text(encoding="utf-8")
     for row in card.itertuples():
-        cell = f"<td>{row.probability:.0%}</td>"
-        assert cell in index, (row.goal, cell)
+        cell = f'<td class="num">{probability(row.probability)}</td>'
+        assert cell in index.replace("&lt;", "<").replace("&gt;", ">"), (row.goal, cell)
         assert f"<strong>{row.goal}</strong>:" in page
         assert f"is met is {row.probability:.0%} ({row.verdict})" in page, row.goal
 

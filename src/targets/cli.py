@@ -87,18 +87,6 @@ def scorecard_table(as_of: str | None) -> pd.DataFrame:
     return out
 
 
-def scorecard_html(as_of: str | None) -> str:
-    """HTML scorecard shown on the report index."""
-    from targets.assess import scorecard
-
-    table = scorecard_table(as_of).to_html(index=False, border=0, na_rep="")
-    notes = "".join(
-        f"<li><strong>{g}</strong>: {e}</li>"
-        for g, e in zip(*[scorecard(as_of)[c] for c in ("goal", "explanation")], strict=True)
-    )
-    return f"{table}<h3>Reasons</h3><ul>{notes}</ul>"
-
-
 def _cmd_assess(args: argparse.Namespace) -> int:
     from targets.assess import scorecard
 
@@ -115,6 +103,7 @@ def _cmd_assess(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    from targets.frontpage import goal_rows
     from targets.report import write_reports
 
     run = write_reports(
@@ -122,7 +111,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         as_of=args.as_of,
         with_code=args.with_code,
         jobs=args.jobs,
-        summary=scorecard_html,
+        summary=goal_rows,
         progress=not args.quiet,
     )
     for r in run.results:

@@ -109,14 +109,14 @@ def approx_count(value: float | None, digits: int = 2) -> str:
 
     Examples
     --------
-    >>> approx_count(1732051), approx_count(15811388), approx_count(222.4), approx_count(0.3)
-    ('1.7 million', '16 million', '220', '0')
+    >>> approx_count(1732051), approx_count(1e6), approx_count(222.4), approx_count(0.3)
+    ('1.7 million', '1 million', '220', '0.3')
     """
     if _missing(value):
         return MISSING
     v = float(value)  # type: ignore[arg-type]
     if abs(v) < 1:
-        return f"{v:.0f}"
+        return _significant(v, 1)
     for threshold, word in ((1e9, "billion"), (1e6, "million")):
         if abs(float(f"{v:.{digits}g}")) >= threshold:
             return f"{_significant(v / threshold, digits)} {word}"
@@ -128,7 +128,8 @@ def _significant(x: float, digits: int) -> str:
     if x == 0:
         return "0"
     decimals = digits - 1 - math.floor(math.log10(abs(x)))
-    return f"{round(x, decimals):,.{max(0, decimals)}f}"
+    out = f"{round(x, decimals):,.{max(0, decimals)}f}"
+    return out.rstrip("0").rstrip(".") if "." in out else out
 
 
 def ratio(value: float | None, digits: int = 2) -> str:
@@ -210,7 +211,7 @@ _CSS = [
     {
         "selector": "td",
         "props": "text-align: left; vertical-align: top; border-bottom: 1px solid #e3e3e3; "
-        "padding: 0.3em 0.7em; white-space: normal; overflow-wrap: anywhere; "
+        "padding: 0.3em 0.7em; white-space: normal; overflow-wrap: break-word; "
         "max-width: 36em;",
     },
     {"selector": "caption", "props": "caption-side: top; text-align: left; color: #555;"},
@@ -298,7 +299,7 @@ def goal_name(goal) -> str:
     metric = " ".join(str(goal.metric).split())
     metric = metric.split(" (")[0]
     if goal.kind == "count":
-        what = metric.removeprefix("number of ").replace("Douyin ", "").replace(" on Douyin", "")
+        what = metric.removeprefix("number of ").replace(" on Douyin", "").replace("Douyin ", "")
         return f"{goal.threshold:,.0f} {what}"
     return f"{metric[0].upper()}{metric[1:]} above {yuan(goal.threshold)}"
 

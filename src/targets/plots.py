@@ -1,18 +1,78 @@
-"""Charts. Every function takes ``ax=None`` and returns the Figure; none calls ``plt.show()``."""
+"""Charts. Every function takes ``ax=None`` and returns the Figure; none calls ``plt.show()``.
+
+House rules, checked by eye on the rendered reports: one unit style per axis
+(:func:`yuan_axis`, :func:`count_axis` label minor ticks the same way as major
+ones), integer year ticks, goal lines and their labels inside the axes, legends
+outside the plotting area, no more digits than the data carry, and Chinese text
+only where a CJK font is installed (:func:`cjk`).
+"""
 
 from __future__ import annotations
+
+import re
+import textwrap
+from functools import lru_cache
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, LogFormatter, MaxNLocator
 
-from targets.units import format_yuan
+from targets import formatting as fmt
+
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+_CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans SC", "WenQuanYi Zen Hei")
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> str | None:
+    """The installed CJK font family matplotlib can use (Debian ``fonts-noto-cjk``), if any.
+
+    When one is found it is added to matplotlib's font fallback list, so Chinese
+    text in a chart renders in it while Latin text keeps the default font.
+    """
+    from matplotlib import font_manager, rcParams
+
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    if not any(f in names for f in _CJK_FAMILIES):
+        # A font installed after matplotlib built its font cache is not in the list yet.
+        for path in font_manager.findSystemFonts():
+            if "cjk" in path.lower() and "sans" in path.lower():
+                try:
+                    font_manager.fontManager.addfont(path)
+                except (OSError, RuntimeError, ValueError):
+                    continue
+        names = {f.name for f in font_manager.fontManager.ttflist}
+    family = next((f for f in _CJK_FAMILIES if f in names), None)
+    if family is not None:
+        # A list of families is matplotlib's font fallback: Latin text keeps the first.
+        first = next(f for f in rcParams["font.sans-serif"] if f != family)
+        rcParams["font.family"] = [first, family]
+    return family
+
+
+def cjk(text: str) -> str:
+    """Chart-safe text: as it is when a CJK font is installed, else without its Chinese.
+
+    Without a CJK font matplotlib draws Chinese as empty boxes; dropping the
+    characters (and the brackets or quotes left empty) keeps the English.
+
+    Examples
+    --------
+    >>> cjk("Double 11") == "Double 11"
+    True
+    """
+    if cjk_font() is not None or not _CJK.search(text):
+        return text
+    out = _CJK.sub("", text)
+    out = re.sub(r"[(（「“\"']\s*[)）」”\"']", "", out)
+    return re.sub(r"\s{2,}", " ", out).strip()
 
 
 def _axes(ax: Axes | None, figsize: tuple[float, float] = (9, 5)) -> tuple[Figure, Axes]:
+    cjk_font()
     if ax is None:
         fig, ax = plt.subplots(figsize=figsize, layout="constrained")
         return fig, ax
@@ -35,10 +95,93 @@ def show(fig: Figure, alt: str) -> None:
     display(Image(data=buffer.getvalue(), format="png", metadata={"alt": alt}))
 
 
+class _LogFormatter(LogFormatter):
+    """matplotlib's choice of which log ticks to label, written with our own formatter."""
+
+    def __init__(self, write, **kwargs):
+        super().__init__(**kwargs)
+        self._write = write
+
+    def _num_to_string(self, x, vmin, vmax):
+        return self._write(x)
+
+
+def _unit_axis(ax: Axes, axis: str, write) -> None:
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    if target.get_scale() == "log":
+        # Minor ticks get the same style as major ones: no "3×10¹²" beside "¥10T".
+        target.set_major_formatter(_LogFormatter(write, labelOnlyBase=False))
+        target.set_minor_formatter(
+            _LogFormatter(write, labelOnlyBase=False, minor_thresholds=(2, 0.5))
+        )
+    else:
+        target.set_major_formatter(FuncFormatter(lambda v, _pos: write(v)))
+
+
 def yuan_axis(ax: Axes, axis: str = "y") -> None:
-    """Label an axis in yuan with readable suffixes (¥10B, ¥1T)."""
-    fmt = FuncFormatter(lambda v, _pos: format_yuan(v, 2))
-    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+    """Label an axis in yuan with readable suffixes (¥10B, ¥1T), minor ticks included.
+
+    Call it after the axis scale is set.
+    """
+    _unit_axis(ax, axis, lambda v: fmt.yuan(v))
+
+
+def count_axis(ax: Axes, axis: str = "y") -> None:
+    """Label an axis of counts (1,000; 1 million), minor ticks included."""
+    _unit_axis(ax, axis, lambda v: fmt.approx_count(v))
+
+
+def year_axis(ax: Axes, axis: str = "x") -> None:
+    """Integer year ticks (never 2020.25) on an axis of calendar years."""
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    target.set_major_locator(MaxNLocator(integer=True))
+    target.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:.0f}"))
+
+
+def legend_outside(ax: Axes, **kwargs) -> None:
+    """A legend beside the axes, where it cannot cover a curve."""
+    handles, labels = ax.get_legend_handles_labels()
+    if not handles:
+        return
+    ax.legend(
+        handles,
+        [textwrap.fill(str(lbl), 34) for lbl in labels],
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        borderaxespad=0.0,
+        fontsize="small",
+        frameon=False,
+        **kwargs,
+    )
+
+
+def goal_line(ax: Axes, value: float, label: str, *, color: str = "black") -> None:
+    """A horizontal goal line with its label, both kept inside the axes.
+
+    The y-limits are widened to include the line with room for the label; the
+    label sits at the left edge, just above the line, on a white background.
+    """
+    ax.axhline(value, color=color, linestyle="--", linewidth=1.3, zorder=2)
+    lo, hi = ax.get_ylim()
+    if ax.get_yscale() == "log":
+        lo, hi = min(lo, value / 3), max(hi, value * 3)
+    else:
+        span = hi - lo
+        lo, hi = min(lo, value - 0.1 * span), max(hi, value + 0.15 * span)
+    ax.set_ylim(lo, hi)
+    ax.annotate(
+        label,
+        xy=(0.01, value),
+        xycoords=("axes fraction", "data"),
+        xytext=(0, 3),
+        textcoords="offset points",
+        ha="left",
+        va="bottom",
+        fontsize=9,
+        color=color,
+        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1},
+        zorder=4,
+    )
 
 
 def annual_totals(
@@ -74,11 +217,12 @@ def annual_totals(
     sns.lineplot(data=data, x="year", y="y", hue="series", marker="o", ax=ax)
     ax.set_yscale("log")
     yuan_axis(ax)
+    year_axis(ax)
     ax.set_xlabel("calendar year")
     ax.set_ylabel("total over the year (yuan, log scale)")
-    ax.set_title(title)
+    ax.set_title(cjk(title))
     ax.grid(True, which="major", alpha=0.3)
-    ax.legend(title=None, fontsize="small")
+    legend_outside(ax)
     return fig
 
 
@@ -118,11 +262,21 @@ def interval_rows(
             )
     handles, names = ax.get_legend_handles_labels()
     unique = dict(zip(names, handles, strict=True))
-    ax.legend(unique.values(), unique.keys(), title="kind (dashed = reported)", fontsize="small")
+    ax.legend(
+        unique.values(),
+        unique.keys(),
+        title="kind of figure\n(dashed = media report)",
+        fontsize="small",
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        borderaxespad=0.0,
+        frameon=False,
+    )
     ax.set_yscale("log")
     yuan_axis(ax)
+    ax.set_xlabel("period covered")
     ax.set_ylabel("annual rate over the interval (yuan per year, log scale)")
-    ax.set_title(title)
+    ax.set_title(cjk(title))
     ax.grid(True, alpha=0.3)
     return fig
 
@@ -137,25 +291,41 @@ def probability_bars(
     scorecard : pandas.DataFrame
         From :func:`targets.assess.scorecard` (``goal``, ``probability``).
     """
+    from matplotlib.transforms import blended_transform_factory
+
     from targets.assess import VERDICTS
 
-    fig, ax = _axes(ax, (9, 4))
+    fig, ax = _axes(ax, (9, 4.2))
     data = scorecard.iloc[::-1]
-    ax.barh(data["goal"], data["probability"].fillna(0.0), color="#4C72B0")
+    names = fmt.goal_names()
+    labels = [textwrap.fill(names.get(g, g), 38) for g in data["goal"]]
+    ax.barh(labels, data["probability"].fillna(0.0), color="#4C72B0")
+    top = blended_transform_factory(ax.transData, ax.transAxes)
     for cut, label in VERDICTS[:-1]:
         ax.axvline(cut, color="grey", linestyle=":", linewidth=1)
-        ax.text(cut, len(data) - 0.4, f" {label} ≥ {cut:.0%}", fontsize=8, color="grey")
+        # Above the frame, not on it: the verdict bands are read from the top.
+        ax.text(
+            cut,
+            1.01,
+            f"{label} ≥ {cut:.0%}",
+            transform=top,
+            fontsize=8,
+            color="dimgrey",
+            ha="center",
+            va="bottom",
+        )
     for i, p in enumerate(data["probability"]):
         ax.text(
             (0.0 if p != p else p) + 0.01,
             i,
-            "no forecast" if p != p else f"{p:.0%}",
+            "no forecast" if p != p else fmt.probability(p),
             va="center",
             fontsize=9,
         )
     ax.set_xlim(0, 1.12)
+    ax.set_xticks([0, 0.2, 0.4, 0.6, 0.8, 1.0], ["0%", "20%", "40%", "60%", "80%", "100%"])
     ax.set_xlabel("probability that the goal is met")
-    ax.set_title(title)
+    ax.set_title(cjk(title), pad=18)
     return fig
 
 
@@ -183,31 +353,34 @@ def count_sensitivity(
         From :func:`targets.assess.tail_evidence`: implied shapes drawn as
         vertical lines.
     """
-    fig, ax = _axes(ax)
+    fig, ax = _axes(ax, (10, 5))
     for entities, part in table.groupby("entities"):
-        ax.plot(part["sigma"], part["count"], label=f"{entities:,.0f} active entities")
+        ax.plot(part["sigma"], part["count"], label=f"{fmt.approx_count(entities)} active entities")
     ax.set_yscale("log")
-    ax.axhline(goal_threshold, color="black", linewidth=1.5)
-    top = max(float(table["count"].max()) * 3, goal_threshold * 3)
+    positive = table.loc[table["count"] > 0, "count"]
+    low = min(float(positive.min()) if len(positive) else goal_threshold, goal_threshold) / 3
+    top = max(float(table["count"].max()), goal_threshold) * 3
+    ax.set_ylim(max(low, 0.1), top)
     ax.axhspan(goal_threshold, top, color="green", alpha=0.08, label="goal met")
-    ax.text(table["sigma"].min(), goal_threshold * 1.15, f"goal: {goal_threshold:,.0f}", fontsize=9)
     if prior_sigma is not None:
         ax.axvspan(*prior_sigma, color="grey", alpha=0.12, label="tail shapes assumed")
     if evidence is not None:
-        for r in evidence.itertuples():
-            ax.axvline(r.implied_sigma, color="tab:red", linestyle="--", linewidth=1)
-            ax.text(
+        styles = ["--", "-.", ":"]
+        for i, r in enumerate(evidence.itertuples()):
+            ax.axvline(
                 r.implied_sigma,
-                goal_threshold / 20,
-                f" implied by\n {r.caveat[:28]}...",
-                fontsize=7,
                 color="tab:red",
+                linestyle=styles[i % len(styles)],
+                linewidth=1.2,
+                label=f"σ = {r.implied_sigma:.1f} implied by {cjk(r.caveat)}",
             )
-    ax.set_ylim(max(float(table["count"].min()), 0.1), top)
-    ax.set_xlabel("log-normal shape σ of annual sales per entity (larger = fatter tail)")
+    goal_line(ax, goal_threshold, f"goal: {fmt.count(goal_threshold)}")
+    ax.set_ylim(max(low, 0.1), top)
+    count_axis(ax)
+    ax.set_xlabel("σ: spread of log annual sales per entity (log-normal shape)")
     ax.set_ylabel("entities above the threshold (log scale)")
-    ax.set_title(title)
-    ax.legend(fontsize="small", loc="lower right")
+    ax.set_title(cjk(title))
+    legend_outside(ax)
     ax.grid(True, alpha=0.3)
     return fig
 
@@ -242,7 +415,7 @@ def fan_chart(
         q = np.quantile(s, [0.1, 0.25, 0.5, 0.75, 0.9], axis=0)
         ax.fill_between(x, q[0], q[4], color=palette(i), alpha=0.15)
         ax.fill_between(x, q[1], q[3], color=palette(i), alpha=0.25)
-        ax.plot(x, q[2], color=palette(i), label=f"{name} (median, 50% and 80% bands)")
+        ax.plot(x, q[2], color=palette(i), label=f"{cjk(name)} (median, 50% and 80% bands)")
     if observed is not None and len(observed):
         ax.scatter(
             observed["ds"].dt.year,
@@ -252,15 +425,15 @@ def fan_chart(
             s=18,
             label="published annual figures",
         )
-    if goal is not None:
-        ax.axhline(goal, color="black", linestyle="--", linewidth=1.2)
-        ax.text(x.max(), goal * 1.08, goal_label, fontsize=9, ha="right")
     ax.set_yscale("log")
+    if goal is not None:
+        goal_line(ax, goal, cjk(goal_label))
     yuan_axis(ax)
+    year_axis(ax)
     ax.set_xlabel("calendar year")
     ax.set_ylabel("total over the year (yuan, log scale)")
-    ax.set_title(title)
-    ax.legend(fontsize="small", loc="lower right")
+    ax.set_title(cjk(title))
+    legend_outside(ax)
     ax.grid(True, alpha=0.3)
     return fig
 
@@ -294,10 +467,11 @@ def aligned_by_scale(
     ax.axhline(level, color="grey", linestyle=":")
     ax.set_yscale("log")
     yuan_axis(ax)
-    ax.set_xlabel(f"years since annual GMV first reached {format_yuan(level)}")
+    year_axis(ax)
+    ax.set_xlabel(f"years since annual GMV first reached {fmt.yuan(level)}")
     ax.set_ylabel("annual GMV (yuan, log scale)")
-    ax.set_title(title)
-    ax.legend(fontsize="small")
+    ax.set_title(cjk(title))
+    legend_outside(ax)
     ax.grid(True, alpha=0.3)
     return fig
 
@@ -309,10 +483,11 @@ def goal_distributions(assessments: list, *, title: str = "Forecast at the deadl
     ----------
     assessments : list of targets.assess.Assessment
     """
+    cjk_font()
     n = len(assessments)
     cols = 3
     rows = int(np.ceil(n / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(12, 3.4 * rows), layout="constrained")
+    fig, axes = plt.subplots(rows, cols, figsize=(12, 3.6 * rows), layout="constrained")
     for ax, a in zip(np.ravel(axes), assessments, strict=False):
         s = np.asarray(a.samples, dtype=float)
         s = s[s > 0]
@@ -320,12 +495,21 @@ def goal_distributions(assessments: list, *, title: str = "Forecast at the deadl
             bins = np.logspace(np.log10(s.min()), np.log10(max(s.max(), a.goal.threshold)), 40)
             ax.hist(s, bins=bins, color="#4C72B0", alpha=0.8)
         ax.set_xscale("log")
-        ax.axvline(a.goal.threshold, color="black", linestyle="--")
+        ax.axvline(a.goal.threshold, color="black", linestyle="--", label="goal")
+        lo, hi = ax.get_xlim()
+        ax.set_xlim(min(lo, a.goal.threshold / 2), max(hi, a.goal.threshold * 2))
         if a.goal.kind == "aggregate":
             yuan_axis(ax, "x")
-        ax.set_title(f"{a.goal.id}: P = {a.probability:.0%}", fontsize=10)
+        else:
+            count_axis(ax, "x")
+        name = textwrap.fill(fmt.goal_name(a.goal), 44)
+        ax.set_title(f"{name}\nchance met: {fmt.probability(a.probability)}", fontsize=9)
         ax.set_yticks([])
-        ax.set_xlabel("yuan" if a.goal.kind == "aggregate" else f"{a.goal.entity} above threshold")
+        ax.set_xlabel(
+            "yuan (log scale)"
+            if a.goal.kind == "aggregate"
+            else f"{a.goal.entity} above the threshold (log scale)"
+        )
     for ax in np.ravel(axes)[n:]:
         ax.set_visible(False)
     fig.suptitle(title)
@@ -345,14 +529,20 @@ def probability_over_time(
     records : pandas.DataFrame
         ``goal, as_of, probability`` (from :func:`targets.assess.track_record`).
     """
+    import matplotlib.dates as mdates
     import seaborn as sns
 
-    fig, ax = _axes(ax)
-    sns.lineplot(data=records, x="as_of", y="probability", hue="goal", marker="o", ax=ax)
+    fig, ax = _axes(ax, (10, 5))
+    names = fmt.goal_names()
+    data = records.assign(goal=records["goal"].map(lambda g: names.get(g, g)))
+    sns.lineplot(data=data, x="as_of", y="probability", hue="goal", marker="o", ax=ax)
     ax.set_ylim(-0.02, 1.02)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:.0%}"))
+    ax.xaxis.set_major_locator(mdates.YearLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.set_ylabel("probability that the goal is met")
     ax.set_xlabel("as-of date (data published by then)")
-    ax.set_title(title)
+    ax.set_title(cjk(title))
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize="small", title=None)
+    legend_outside(ax)
     return fig

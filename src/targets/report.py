@@ -12,7 +12,6 @@ removes an earlier one.
 
 from __future__ import annotations
 
-import html
 import os
 import re
 import shutil
@@ -28,7 +27,9 @@ from pathlib import Path
 
 import nbformat
 
+from targets import store
 from targets.errors import TargetsError
+from targets.frontpage import render_index
 
 KERNEL_NAME = "targets"
 _TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -243,35 +244,6 @@ def _run_one(
     )
 
 
-def _index_html(results: Sequence[NotebookResult], summary_html: str, as_of: str) -> str:
-    rows = "\n".join(
-        f'<li><a href="{html.escape(r.html_name)}">{html.escape(r.title)}</a>'
-        + ("" if r.ok else f" <strong>(failed: {html.escape(r.error)})</strong>")
-        + "</li>"
-        for r in results
-    )
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>targets: goal plausibility reports (as of {html.escape(as_of)})</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; }}
-table {{ border-collapse: collapse; font-size: 0.9em; }}
-th, td {{ border-bottom: 1px solid #ddd; padding: 0.3em 0.6em; text-align: left; }}
-</style></head>
-<body>
-<h1>Are Douyin E-commerce's April 2021 goals plausible?</h1>
-<p>Reports rendered from the data published up to <strong>{html.escape(as_of)}</strong>.</p>
-<h2>Scorecard</h2>
-{summary_html}
-<h2>Reports</h2>
-<ol>
-{rows}
-</ol>
-</body></html>
-"""
-
-
 def write_reports(
     output: str | Path = "reports",
     *,
@@ -279,7 +251,7 @@ def write_reports(
     with_code: bool = False,
     jobs: int | None = None,
     notebooks: Sequence[Path] | None = None,
-    summary: Callable[[str | None], str] | None = None,
+    summary: Callable[[str | None], Sequence] | None = None,
     progress: bool = True,
 ) -> ReportRun:
     """Execute every notebook and write HTML reports plus ``index.html``.
@@ -297,7 +269,9 @@ def write_reports(
     notebooks : sequence of Path, optional
         Defaults to :func:`discover`.
     summary : callable, optional
-        Returns the HTML table shown on the index page for an as-of date.
+        Returns the scorecard rows shown on the index page for an as-of date
+        (:func:`targets.frontpage.goal_rows`); without it the index lists the
+        reports only.
     progress : bool
         Show a progress bar on stderr.
 
@@ -314,12 +288,15 @@ def write_reports(
     paths = list(notebooks) if notebooks is not None else discover()
     if not paths:
         raise TargetsError(f"no notebooks (NN-*.ipynb) found in {notebooks_dir()}")
-    as_of_text = str(as_of) if as_of is not None else "latest data"
     parameters: dict[str, object] = {"as_of": str(as_of)} if as_of is not None else {}
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
     results: dict[str, NotebookResult] = {}
     workers = max(1, min(jobs or os.cpu_count() or 1, len(paths)))
+    # Every kernel of the run (and the index) reads one store of assessments, so each is
+    # computed once and every page shows the same numbers (targets.store).
+    previous_store = os.environ.get(store.ENV_VAR)
+    os.environ[store.ENV_VAR] = str(store.cache_dir() or store.default_cache_dir())
     try:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             futures = {pool.submit(_run_one, p, staging, parameters, with_code): p for p in paths}
@@ -343,9 +320,10 @@ def write_reports(
                 bar.update(1)
             bar.close()
         ordered = [results[p.name] for p in paths]
-        summary_html = summary(str(as_of) if as_of is not None else None) if summary else ""
+        as_of_arg = str(as_of) if as_of is not None else None
+        rows = summary(as_of_arg) if summary else []
         index = staging / "index.html"
-        index.write_text(_index_html(ordered, summary_html, as_of_text), encoding="utf-8")
+        index.write_text(render_index(ordered, as_of_arg, rows=rows), encoding="utf-8")
         run = ReportRun(output, ordered)
         final = output if run.ok else output.with_name(output.name + ".failed")
         backup = final.with_name(f".{final.name}.previous")
@@ -360,5 +338,9 @@ def write_reports(
         run.output = final
         return run
     finally:
+        if previous_store is None:
+            os.environ.pop(store.ENV_VAR, None)
+        else:
+            os.environ[store.ENV_VAR] = previous_store
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
