@@ -31,19 +31,13 @@ import warnings
 import pandas as pd
 from IPython.display import Markdown, display
 
-from targets import assess, backtest, data, goals, plots
+from targets import backtest, data, frontpage, plots
 from targets.observations import contiguous_tail, to_regular
 
 end = pd.Timestamp(as_of) if as_of else data.load_all()["published"].max()
-# Every six months while the goals were live (to the end of 2023), then yearly: the
-# probabilities barely move once the deadlines have passed.
-live = pd.date_range("2021-04-08", min(end, pd.Timestamp("2023-12-31")), freq="6MS")
-after = pd.date_range("2024-07-01", end, freq="12MS") if end > pd.Timestamp("2024-07-01") else []
-dates = sorted({*[d for d in live if d <= end], *after, end})
-records = pd.concat(
-    [assess.track_record(g.id, dates, n_samples=1000).assign(goal=g.id) for g in goals.load()],
-    ignore_index=True,
-)
+# Every six months while the goals were live (to the end of 2023), then yearly; the same
+# dates and samples as the front page and the scorecard, read from the run's assessment store.
+records = frontpage.history(as_of)
 first, last = records["as_of"].min(), records["as_of"].max()
 moves = records.dropna(subset=["probability"]).groupby("goal")["probability"].agg(["first", "last"])
 display(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from targets import store
@@ -94,3 +95,19 @@ def test_a_corrupt_entry_is_recomputed(monkeypatch, tmp_path):
     entry.write_bytes(b"not a pickle")
     assert store.cached("demo", ("k",), lambda: 2) == 2
     assert store.cached("demo", ("k",), lambda: 3) == 2
+
+
+def test_an_assessment_is_read_back_identical_from_the_store(monkeypatch, tmp_path):
+    from targets import assess
+
+    monkeypatch.setenv(store.ENV_VAR, str(tmp_path / "cache"))
+    assess._assess_cached.cache_clear()
+    first = assess.assess("creators_10m", "2021-04-08", n_samples=500)
+    assert len(list((tmp_path / "cache").rglob("assessment-*.pkl"))) == 1
+    assess._assess_cached.cache_clear()  # a new kernel: nothing in memory
+    again = assess.assess("creators_10m", "2021-04-08", n_samples=500)
+    assess._assess_cached.cache_clear()
+    assert again is not first
+    assert again.probability == first.probability
+    assert again.explanation == first.explanation
+    np.testing.assert_array_equal(again.samples, first.samples)

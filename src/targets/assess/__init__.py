@@ -29,7 +29,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from targets import goals
+from targets import goals, store
 from targets.assess.aggregate import _aggregate
 from targets.assess.base import VERDICTS, Assessment, _as_of, verdict
 from targets.assess.count import (
@@ -105,7 +105,13 @@ def _assess_cached(
     goal_id: str, cutoff: pd.Timestamp | None, n_samples: int, seed: int
 ) -> Assessment:
     # Assessments are deterministic in their arguments and read immutable inputs,
-    # so a notebook that shows the scorecard and then one goal computes it once.
+    # so a notebook that shows the scorecard and then one goal computes it once; across
+    # the kernels of one report run they are shared through the on-disk store.
+    key = (goal_id, None if cutoff is None else str(cutoff.date()), n_samples, seed)
+    return store.cached("assessment", key, lambda: _compute(goal_id, cutoff, n_samples, seed))
+
+
+def _compute(goal_id: str, cutoff: pd.Timestamp | None, n_samples: int, seed: int) -> Assessment:
     goal = goals.get(goal_id)
     result = (_aggregate if goal.kind == "aggregate" else _count)(goal, cutoff, n_samples, seed)
     samples = result["samples"]
