@@ -9,6 +9,7 @@ import nbformat
 import pytest
 
 from targets import report
+from targets._output import MARKER
 
 pytestmark = pytest.mark.slow
 
@@ -79,6 +80,7 @@ def test_a_failing_notebook_is_named_and_the_earlier_report_survives(tmp_path):
     out = tmp_path / "reports"
     out.mkdir()
     (out / "index.html").write_text("earlier report", encoding="utf-8")
+    (out / MARKER).write_text('{"tool": "targets", "files": ["index.html"]}', encoding="utf-8")
     run = report.write_reports(out, notebooks=[good, bad], progress=False, jobs=2)
     assert not run.ok
     broken = next(r for r in run.results if r.notebook == "99-broken.ipynb")

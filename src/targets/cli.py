@@ -113,6 +113,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         summary=goal_rows,
         progress=not args.quiet,
+        force=args.force,
     )
     for r in run.results:
         status = "ok" if r.ok else "FAILED"
@@ -134,32 +135,83 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+_ENV_HELP = """\
+environment variables:
+  TARGETS_DATA_DIR   folder holding the data sets (CSV files); --data-dir overrides it
+  TARGETS_GOALS      the goal registry (YAML); --goals overrides it
+Without them, the data sets and goals shipped with the package are used.
+"""
+
+
+def _location_options() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="folder holding your own data sets "
+        "(default: $TARGETS_DATA_DIR, else the bundled data)",
+    )
+    common.add_argument(
+        "--goals",
+        metavar="FILE",
+        help="your own goal registry, a YAML file (default: $TARGETS_GOALS, else the bundled "
+        "goals.yaml of the data folder)",
+    )
+    return common
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``targets`` command."""
+    from targets import __version__
+
     parser = argparse.ArgumentParser(
         prog="targets",
         description="Is an announced growth goal plausible from the growth curves?",
+        epilog=_ENV_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"targets {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
+    common = [_location_options()]
 
-    p = sub.add_parser("data", help="list the data sets")
+    def add(name: str, help: str) -> argparse.ArgumentParser:
+        return sub.add_parser(
+            name,
+            help=help,
+            parents=common,
+            epilog=_ENV_HELP,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+
+    p = add("data", "list the data sets")
     p.add_argument("--as-of", help="only rows published on or before this date (YYYY-MM-DD)")
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
     p.set_defaults(func=_cmd_data)
 
-    p = sub.add_parser("goals", help="list the goals in data/goals.yaml")
+    p = add("goals", "list the goals in the goal registry (goals.yaml)")
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
     p.set_defaults(func=_cmd_goals)
 
-    p = sub.add_parser("assess", help="the scorecard: probability and verdict for every goal")
+    p = add("assess", "the scorecard: probability and verdict for every goal")
     p.add_argument("--as-of", help="use only data published by this date (YYYY-MM-DD)")
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
     p.add_argument("--explain", action="store_true", help="print the reasons under the table")
     p.set_defaults(func=_cmd_assess)
 
-    p = sub.add_parser("report", help="execute every notebook and render HTML reports")
+    p = add("report", "execute every notebook and render HTML reports")
     p.add_argument("--as-of", help="render as of this date (YYYY-MM-DD)")
-    p.add_argument("--output", default="reports", help="output folder (default: reports)")
+    p.add_argument(
+        "--output",
+        default="reports",
+        help="output folder (default: reports): a new or empty folder, or one holding an "
+        "earlier targets report, which is replaced",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="write into a folder that holds other files: files named like the report's are "
+        "replaced, all others are left alone (an existing file as --output is never replaced)",
+    )
     p.add_argument("--with-code", action="store_true", help="show code cells")
     p.add_argument("--jobs", type=int, default=None, help="notebooks run at once (default: cores)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -167,14 +219,59 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _apply_locations(args: argparse.Namespace) -> None:
+    """Check ``--data-dir``/``--goals`` and pass them on (to notebooks too) as environment."""
+    import os
+    from pathlib import Path
+
+    if getattr(args, "data_dir", None) is not None:
+        folder = Path(args.data_dir).expanduser().absolute()
+        if not folder.is_dir():
+            raise TargetsError(f"--data-dir {args.data_dir}: no such folder")
+        os.environ["TARGETS_DATA_DIR"] = str(folder)
+    if getattr(args, "goals", None) is not None:
+        file = Path(args.goals).expanduser().absolute()
+        if not file.is_file():
+            raise TargetsError(f"--goals {args.goals}: no such file")
+        os.environ["TARGETS_GOALS"] = str(file)
+
+
+def _check_as_of(args: argparse.Namespace) -> None:
+    """Refuse a malformed ``--as-of``, or one before any data, before any work starts."""
+    from targets.data import _as_timestamp, first_published
+
+    as_of = getattr(args, "as_of", None)
+    if as_of is None:
+        return
+    ts = _as_timestamp(as_of)
+    assert ts is not None
+    args.as_of = ts.date().isoformat()
+    if args.command in ("assess", "report"):
+        first = first_published()
+        if first is not None and ts < first:
+            raise TargetsError(
+                f"--as-of {args.as_of}: nothing had been published by then; the earliest "
+                f"publication date in the data is {first.date().isoformat()}"
+            )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``targets`` console command."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        _apply_locations(args)
+        _check_as_of(args)
         return int(args.func(args))
     except TargetsError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\ninterrupted: nothing was written", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+        print(f"error:{where}: {exc.strerror or exc}", file=sys.stderr)
         return 2
 
 

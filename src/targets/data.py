@@ -113,17 +113,47 @@ DATASETS: dict[str, Dataset] = {
 }
 
 
+DATA_DIR_ENV = "TARGETS_DATA_DIR"
+GOALS_ENV = "TARGETS_GOALS"
+
+
+def bundled_dir(name: str) -> Path:
+    """A folder shipped inside the package: ``"data"`` or ``"notebooks"``.
+
+    In a clone (editable install) these are links to the repository's ``data/``
+    and ``notebooks/``; in a wheel they are copies, read with
+    :mod:`importlib.resources`.
+    """
+    from importlib.resources import files
+
+    return Path(str(files("targets") / "_bundled" / name))
+
+
 def data_dir() -> Path:
     """Return the folder holding the data sets.
 
-    ``$TARGETS_DATA_DIR`` if set, else ``data/`` at the root of the source tree
-    this package was installed from (the package is installed in editable mode
-    by ``make``).
+    ``$TARGETS_DATA_DIR`` (set by ``targets --data-dir``) if set, else the data
+    shipped with the package (in a clone: the repository's ``data/``).
     """
-    env = os.environ.get("TARGETS_DATA_DIR")
+    env = os.environ.get(DATA_DIR_ENV, "").strip()
     if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[2] / "data"
+        return Path(env).expanduser()
+    return bundled_dir("data")
+
+
+def goals_file() -> Path:
+    """The goal registry: ``$TARGETS_GOALS`` if set, else ``goals.yaml`` in :func:`data_dir`."""
+    env = os.environ.get(GOALS_ENV, "").strip()
+    return Path(env).expanduser() if env else data_dir() / "goals.yaml"
+
+
+def _where_from(folder: Path) -> str:
+    """How the user chose ``folder``, and how to choose another, for "not found" messages."""
+    if os.environ.get(DATA_DIR_ENV, "").strip():
+        chosen = f"the data folder {folder} comes from ${DATA_DIR_ENV} or --data-dir"
+    else:
+        chosen = f"the data folder is {folder}"
+    return f"{chosen}; choose a folder holding the data sets with --data-dir DIR or ${DATA_DIR_ENV}"
 
 
 def _as_timestamp(as_of: str | date | pd.Timestamp | None) -> pd.Timestamp | None:
@@ -136,6 +166,24 @@ def _as_timestamp(as_of: str | date | pd.Timestamp | None) -> pd.Timestamp | Non
     if pd.isna(ts):
         raise DataError(f"as_of must be a date like '2021-04-08'; got {as_of!r}")
     return ts.normalize()
+
+
+def _read_text_csv(path: Path) -> pd.DataFrame:
+    """Read a CSV as text cells, naming the file on an empty file or an encoding error."""
+    if path.stat().st_size == 0:
+        raise DataError(f"{path}: the file is empty (0 bytes); expected a header line and rows")
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise DataError(
+            f"{path}, line {line}: not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset "
+            f"{exc.start}); save the file as UTF-8"
+        ) from None
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{path}: no header line; expected a header line and rows") from None
+    except pd.errors.ParserError as exc:
+        raise DataError(f"{path}: not a readable CSV file ({exc})") from None
 
 
 def _fail(path: Path, row: int | None, message: str) -> DataError:
@@ -170,11 +218,8 @@ def read_csv(path: Path, dataset: Dataset) -> pd.DataFrame:
         qualifier or publication basis.
     """
     if not path.exists():
-        raise DataError(f"{path}: data file not found")
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise _fail(path, None, f"not a readable UTF-8 CSV file ({exc})") from exc
+        raise DataError(f"{path}: data file not found ({_where_from(path.parent)})")
+    raw = _read_text_csv(path)
     expected = dataset.columns
     if list(raw.columns) != expected:
         missing = [c for c in expected if c not in raw.columns]
@@ -247,6 +292,11 @@ def _parse_row(path: Path, row: int, rec: dict[str, str]) -> dict[str, object]:
     value_high = _parse_number(path, row, "value_high", rec["value_high"])
     if np.isnan(value):
         raise _fail(path, row, "value is empty; a row without a figure does not belong in data/")
+    for col, number in (("value", value), ("value_high", value_high)):
+        if np.isinf(number):
+            raise _fail(
+                path, row, f"{col} {rec[col]!r} is not a finite number; write the published figure"
+            )
     out["value"], out["value_high"] = value, value_high
     if rec["qualifier"] == "range":
         if np.isnan(value_high) or value_high < value:
@@ -275,6 +325,22 @@ def _parse_row(path: Path, row: int, rec: dict[str, str]) -> dict[str, object]:
         value < 0 or (not np.isnan(value_high) and value_high < 0)
     ):
         raise _fail(path, row, f"negative total {value} {rec['unit']}; totals must be >= 0")
+    if unit.dimension in ("money", "count"):
+        # A level feeds logs and size models: it must be a positive amount, and a money
+        # figure below one yuan (or dollar) is a typo (1e-300), not a published total.
+        smallest = 1.0 / unit.factor if unit.dimension == "money" else 1.0
+        if value < smallest:
+            what = "a money total of at least 1 " + (unit.currency or "yuan")
+            if unit.dimension == "count":
+                what = "a count of at least 1"
+            raise _fail(
+                path,
+                row,
+                f"value {rec['value']} {rec['unit']} is not a usable level; expected {what} "
+                "(a level is a positive published total)",
+            )
+    if unit.dimension == "share" and (value > 100 or value_high > 100):
+        raise _fail(path, row, f"share {value} {rec['unit']} is above 100%")
     ratio = np.nan
     if unit.name == "multiple":
         ratio = value
@@ -283,6 +349,14 @@ def _parse_row(path: Path, row: int, rec: dict[str, str]) -> dict[str, object]:
     if is_growth and not ratio > 0:
         raise _fail(path, row, f"growth {value} {rec['unit']} implies a non-positive ratio")
 
+    today = pd.Timestamp(date.today())
+    if out["published"] > today:
+        raise _fail(
+            path,
+            row,
+            f"published {rec['published']} is after today ({today.date()}); a figure cannot "
+            "have been published in the future",
+        )
     if rec["kind"] in ("actual", "estimate") and out["published"] < out["period_end"]:
         raise _fail(
             path,
@@ -411,6 +485,16 @@ def catalog(
     return pd.DataFrame(out)
 
 
+def first_published(*, directory: str | Path | None = None) -> pd.Timestamp | None:
+    """The earliest publication date of any row in any data set (``None`` if there is none).
+
+    An as-of date before it has no data at all, which callers say plainly.
+    """
+    dates = [load(n, directory=directory)["published"].min() for n in DATASETS]
+    dates = [d for d in dates if not pd.isna(d)]
+    return min(dates) if dates else None
+
+
 # ---------------------------------------------------------------------------
 # Dated assumptions: every constant that moves a probability
 # ---------------------------------------------------------------------------
@@ -523,11 +607,8 @@ def load_assumptions(
     folder = Path(directory) if directory is not None else data_dir()
     path = folder / ASSUMPTIONS_FILE
     if not path.exists():
-        raise DataError(f"{path}: assumptions file not found")
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise _fail(path, None, f"not a readable UTF-8 CSV file ({exc})") from exc
+        raise DataError(f"{path}: assumptions file not found ({_where_from(folder)})")
+    raw = _read_text_csv(path)
     if list(raw.columns) != ASSUMPTION_COLUMNS:
         raise _fail(path, 1, f"header must be: {', '.join(ASSUMPTION_COLUMNS)}")
     raw = raw.apply(lambda s: s.str.strip())
@@ -550,6 +631,8 @@ def load_assumptions(
             raise _fail(path, row, f"value_high {high} is below value {value}")
         published = _parse_date(path, row, "published", rec["published"])
         usable = _parse_date(path, row, "usable_from", rec["usable_from"])
+        if published is not None and published > pd.Timestamp(date.today()):
+            raise _fail(path, row, f"published {rec['published']} is after today")
         if rec["basis"] == "sourced":
             if not (rec["source_url"] and rec["publisher"] and published is not None):
                 raise _fail(path, row, "a sourced row needs publisher, source_url and published")

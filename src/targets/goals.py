@@ -21,7 +21,7 @@ from typing import Any, Literal
 import pandas as pd
 import yaml
 
-from targets.data import DATASETS, data_dir
+from targets.data import DATASETS, data_dir, goals_file
 from targets.data import load as load_dataset
 from targets.errors import GoalError
 from targets.units import parse_unit
@@ -281,9 +281,14 @@ def load(path: str | Path | None = None, *, directory: str | Path | None = None)
         with ``series_published=False``: its rows may not be published yet.
     """
     folder = Path(directory) if directory is not None else data_dir()
-    path = Path(path) if path is not None else folder / "goals.yaml"
+    if path is None:
+        path = folder / "goals.yaml" if directory is not None else goals_file()
+    path = Path(path)
     if not path.exists():
-        raise GoalError(f"{path}: goal registry not found")
+        raise GoalError(
+            f"{path}: goal registry not found; choose one with --goals FILE or $TARGETS_GOALS "
+            "(or a data folder holding goals.yaml with --data-dir DIR or $TARGETS_DATA_DIR)"
+        )
     try:
         entries = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except yaml.YAMLError as exc:

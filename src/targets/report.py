@@ -5,21 +5,24 @@ Only this module writes reports. ``write_reports`` runs every notebook in
 bar), injects the parameters (papermill convention: after the cell tagged
 ``parameters``), renders HTML with images embedded, code hidden unless asked and
 a table of contents, and writes an ``index.html`` with the scorecard and links.
-Reports are written to a temporary directory and moved into place only when
-every notebook succeeded, so a failure never leaves a half-written report or
-removes an earlier one.
+Reports are built in a staging folder beside the output and moved into place
+only when every notebook succeeded, so a failure never leaves a half-written
+report or removes an earlier one; :mod:`targets._output` holds the rules that
+keep a user's files safe (marker file, refusal, lock, clean-up on signals).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
-import tempfile
+import threading
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,6 +31,8 @@ from pathlib import Path
 import nbformat
 
 from targets import store
+from targets._output import Staging, foreign_entries, read_marker
+from targets._procs import die_with_parent
 from targets.errors import TargetsError
 from targets.frontpage import render_index
 
@@ -244,6 +249,94 @@ def _run_one(
     )
 
 
+@contextlib.contextmanager
+def _shared_store() -> Iterator[None]:
+    """Every kernel of a run (and the index) reads one store of assessments.
+
+    Each assessment is then computed once and every page shows the same numbers
+    (:mod:`targets.store`).
+    """
+    previous = os.environ.get(store.ENV_VAR)
+    os.environ[store.ENV_VAR] = str(store.cache_dir() or store.default_cache_dir())
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(store.ENV_VAR, None)
+        else:
+            os.environ[store.ENV_VAR] = previous
+
+
+class _StopOnSigterm:
+    """Turn SIGTERM into ``SystemExit(143)`` for the duration, so clean-up runs (main thread)."""
+
+    def __enter__(self) -> _StopOnSigterm:
+        self._previous = None
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGTERM, self._previous)
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's workers now (their kernels follow), without waiting for notebooks."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for proc in processes:
+        proc.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in processes:
+        proc.join(timeout=5)
+
+
+def _execute_all(
+    paths: Sequence[Path],
+    staging: Path,
+    parameters: dict[str, object],
+    with_code: bool,
+    workers: int,
+    progress: bool,
+) -> dict[str, NotebookResult]:
+    from tqdm.auto import tqdm
+
+    results: dict[str, NotebookResult] = {}
+    pool = ProcessPoolExecutor(
+        max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),)
+    )
+    try:
+        futures = {pool.submit(_run_one, p, staging, parameters, with_code): p for p in paths}
+        bar = tqdm(
+            total=len(paths), desc="notebooks", unit="nb", disable=not progress, file=sys.stderr
+        )
+        for fut in as_completed(futures):
+            p = futures[fut]
+            try:
+                res = fut.result()
+            except Exception:  # worker crashed: report it, keep the others
+                res = NotebookResult(
+                    p.name,
+                    p.stem + ".html",
+                    False,
+                    p.stem,
+                    None,
+                    traceback.format_exc(limit=1).strip(),
+                )
+            results[p.name] = res
+            bar.update(1)
+        bar.close()
+    except BaseException:  # Ctrl-C, SIGTERM, an error: stop now, not after every notebook
+        _stop_workers(pool)
+        raise
+    pool.shutdown(wait=True)
+    return results
+
+
 def write_reports(
     output: str | Path = "reports",
     *,
@@ -253,13 +346,16 @@ def write_reports(
     notebooks: Sequence[Path] | None = None,
     summary: Callable[[str | None], Sequence] | None = None,
     progress: bool = True,
+    force: bool = False,
 ) -> ReportRun:
     """Execute every notebook and write HTML reports plus ``index.html``.
 
     Parameters
     ----------
     output : path
-        Destination folder. Replaced only if every notebook succeeds.
+        Destination folder: a new folder, an empty one, or one holding only a
+        previous ``targets`` report (recognised by its marker file). Written only
+        if every notebook succeeds.
     as_of : date-like, optional
         Injected into each notebook's ``parameters`` cell as ``as_of``.
     with_code : bool
@@ -274,6 +370,9 @@ def write_reports(
         reports only.
     progress : bool
         Show a progress bar on stderr.
+    force : bool
+        Write into a folder that holds other files: files with the report's
+        names are replaced, every other file is left alone.
 
     Returns
     -------
@@ -281,66 +380,39 @@ def write_reports(
         With one :class:`NotebookResult` per notebook. When a notebook failed,
         ``output`` is left as it was and the partial report is in
         ``<output>.failed``.
-    """
-    from tqdm.auto import tqdm
 
-    output = Path(output).resolve()
+    Raises
+    ------
+    TargetsError
+        Before any notebook runs: a malformed ``as_of``, no notebooks, an
+        output that is a file or a folder of other files (without ``force``),
+        a folder we may not write to, or another report writing there.
+    """
+    from targets.data import _as_timestamp
+
+    output = Path(output).absolute()
     paths = list(notebooks) if notebooks is not None else discover()
     if not paths:
         raise TargetsError(f"no notebooks (NN-*.ipynb) found in {notebooks_dir()}")
+    if as_of is not None:
+        as_of = _as_timestamp(as_of).date().isoformat()  # type: ignore[union-attr]
     parameters: dict[str, object] = {"as_of": str(as_of)} if as_of is not None else {}
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
-    results: dict[str, NotebookResult] = {}
     workers = max(1, min(jobs or os.cpu_count() or 1, len(paths)))
-    # Every kernel of the run (and the index) reads one store of assessments, so each is
-    # computed once and every page shows the same numbers (targets.store).
-    previous_store = os.environ.get(store.ENV_VAR)
-    os.environ[store.ENV_VAR] = str(store.cache_dir() or store.default_cache_dir())
-    try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(_run_one, p, staging, parameters, with_code): p for p in paths}
-            bar = tqdm(
-                total=len(paths), desc="notebooks", unit="nb", disable=not progress, file=sys.stderr
-            )
-            for fut in as_completed(futures):
-                p = futures[fut]
-                try:
-                    res = fut.result()
-                except Exception:  # worker crashed: report it, keep the others
-                    res = NotebookResult(
-                        p.name,
-                        p.stem + ".html",
-                        False,
-                        p.stem,
-                        None,
-                        traceback.format_exc(limit=1).strip(),
-                    )
-                results[p.name] = res
-                bar.update(1)
-            bar.close()
+    failed_output = output.with_name(output.name + ".failed")
+    with _shared_store(), _StopOnSigterm(), Staging(output, force=force) as stage:
+        results = _execute_all(paths, stage.folder, parameters, with_code, workers, progress)
         ordered = [results[p.name] for p in paths]
         as_of_arg = str(as_of) if as_of is not None else None
         rows = summary(as_of_arg) if summary else []
-        index = staging / "index.html"
+        index = stage.folder / "index.html"
         index.write_text(render_index(ordered, as_of_arg, rows=rows), encoding="utf-8")
+        files = [r.html_name for r in ordered if (stage.folder / r.html_name).exists()]
         run = ReportRun(output, ordered)
-        final = output if run.ok else output.with_name(output.name + ".failed")
-        backup = final.with_name(f".{final.name}.previous")
-        if backup.exists():
-            shutil.rmtree(backup)
-        if final.exists():
-            final.replace(backup)
-        staging.replace(final)
-        shutil.rmtree(backup, ignore_errors=True)
         if run.ok:
-            shutil.rmtree(output.with_name(output.name + ".failed"), ignore_errors=True)
-        run.output = final
-        return run
-    finally:
-        if previous_store is None:
-            os.environ.pop(store.ENV_VAR, None)
+            run.output = stage.install(output, [*files, "index.html"], force=force)
+            if failed_output.is_dir() and read_marker(failed_output) is not None:
+                if not foreign_entries(failed_output):
+                    shutil.rmtree(failed_output, ignore_errors=True)
         else:
-            os.environ[store.ENV_VAR] = previous_store
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+            run.output = stage.install(failed_output, [*files, "index.html"])
+        return run
