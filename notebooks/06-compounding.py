@@ -18,10 +18,11 @@
 # %% [markdown]
 # # Where must compounding growth claims bend?
 #
-# The seed article reports that Taiping Bird's own-stream monthly GMV on Douyin grew 78% a
-# month on average from September 2020 to January 2021. Growth like that cannot last: this
-# report projects it forward and finds when it would collide with the size of Douyin itself
-# (forecast with the data published by the as-of date).
+# The seed article reports an average monthly growth rate for one brand's own live streams on
+# Douyin (Taiping Bird) over several months around the launch of Douyin's store. Growth like
+# that cannot last: this report projects it forward and finds when it would collide with the
+# size of Douyin itself (forecast with the data published by the as-of date). The figures
+# come from `data/case_claims.csv` and appear only once they were published.
 
 # %% tags=["parameters"]
 as_of = None  # a date "YYYY-MM-DD" to see only what was published by then; None = latest
@@ -33,73 +34,115 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from targets import data, drivers, plots
+from targets.errors import ForecastError
 from targets.units import format_yuan
 
 as_of_ts = pd.Timestamp(as_of) if as_of else None
-# The article's claims are the subject under study, stated around the 8 April 2021
-# conference; they are used whatever the as-of date. Only the Douyin forecast they are
-# compared with follows `as_of`.
-claims = data.load("case_claims")
-growth = claims[claims["series_id"] == "taiping_bird_monthly_gmv_growth"].iloc[0]
-month_level = claims[claims["series_id"] == "taiping_bird_monthly_gmv"].iloc[0]
-rate = float(growth["ratio"])  # e.g. 1.78 per month
-start_level = float(month_level["value_yuan"])  # "passed ¥100M in a single month"
-start = month_level["period_end"] + pd.Timedelta(days=1)
-months = pd.date_range(start, periods=25, freq="MS")
-path = start_level * rate ** np.arange(len(months))
+# The article's claims follow `as_of` like every other figure: before the article is
+# dated, the report says so instead of using them.
+claims = data.load("case_claims", as_of)
+growth_rows = claims[claims["series_id"] == "taiping_bird_monthly_gmv_growth"]
+level_rows = claims[claims["series_id"] == "taiping_bird_monthly_gmv"]
+have_claims = not (growth_rows.empty or level_rows.empty)
+if have_claims:
+    rate = float(growth_rows.iloc[0]["ratio"])  # e.g. 1.78 per month
+    start_level = float(level_rows.iloc[0]["value_yuan"])  # "passed ¥100M in a single month"
+    start = level_rows.iloc[0]["period_end"] + pd.Timedelta(days=1)
+    months = pd.date_range(start, periods=25, freq="MS")
+    path = start_level * rate ** np.arange(len(months))
+    first_year = months[0].year
 
-douyin = drivers.douyin_driver(as_of_ts)
-years, samples = drivers.annual_samples(douyin, [2021, 2022], seed=3)
-monthly_douyin = np.median(samples, axis=0) / 12
-cross = [
-    (m, p)
-    for m, p in zip(months, path, strict=True)
-    if p > 0.01 * monthly_douyin[min(m.year - 2021, 1)]
-]
-first_cross = cross[0][0] if cross else None
-display(
-    Markdown(
-        f"**Answer.** At {rate - 1:.0%} a month from {format_yuan(start_level)} a month "
-        f"(the single-month level the article reports), the brand's own streams would reach "
-        f"1% of all Douyin GMV by {first_cross:%B %Y} and "
-        f"{format_yuan(path[12])} a month a year later: "
-        f"{path[12] * 12 / np.median(samples[:, 1]):.0%} of Douyin's whole forecast 2022 GMV. "
-        "The rate must bend within months, as launch-phase growth always does."
-        if first_cross is not None
-        else "**Answer.** Within two years the projection stays below 1% of Douyin's GMV."
+try:
+    douyin = drivers.douyin_driver(as_of_ts)
+    douyin_years = [first_year, first_year + 1] if have_claims else [2021, 2022]
+    years, samples = drivers.annual_samples(douyin, douyin_years, seed=3)
+    monthly_douyin = np.median(samples, axis=0) / 12
+    douyin_missing = ""
+except ForecastError as exc:
+    douyin_missing = str(exc)
+
+if not have_claims:
+    display(
+        Markdown(
+            "**Answer.** No monthly growth claim from the article had been published "
+            f"{'by ' + as_of if as_of else 'in the data'}, so there is nothing to project yet."
+        )
     )
-)
+elif douyin_missing:
+    display(
+        Markdown(
+            f"**Answer.** The article reports {rate - 1:.0%} a month from "
+            f"{format_yuan(start_level)} a month, but Douyin's size cannot be forecast from what "
+            f"was published by then ({douyin_missing}), so there is nothing to compare it with."
+        )
+    )
+else:
+
+    def douyin_month(m: pd.Timestamp) -> float:
+        return float(monthly_douyin[min(max(m.year - first_year, 0), 1)])
+
+    cross = [(m, p) for m, p in zip(months, path, strict=True) if p > 0.01 * douyin_month(m)]
+    first_cross = cross[0][0] if cross else None
+    display(
+        Markdown(
+            f"**Answer.** At {rate - 1:.0%} a month from {format_yuan(start_level)} a month "
+            f"(the single-month level the article reports), the brand's own streams would reach "
+            f"1% of all Douyin GMV by {first_cross:%B %Y} and "
+            f"{format_yuan(path[12])} a month a year later: "
+            f"{path[12] * 12 / np.median(samples[:, 1]):.0%} of Douyin's whole forecast "
+            f"{first_year + 1} GMV. The rate must bend within months, as launch-phase growth "
+            "always does."
+            if first_cross is not None
+            else "**Answer.** Within two years the projection stays below 1% of Douyin's GMV."
+        )
+    )
 
 # %%
-fig, ax = plt.subplots(figsize=(9, 5), layout="constrained")
-ax.plot(months, path, label=f"Taiping Bird own streams at +{rate - 1:.0%} a month")
-ax.plot(
-    months,
-    [monthly_douyin[min(m.year - 2021, 1)] for m in months],
-    label="all of Douyin, average month (forecast median)",
-)
-ax.plot(
-    months,
-    [0.01 * monthly_douyin[min(m.year - 2021, 1)] for m in months],
-    linestyle=":",
-    label="1% of Douyin",
-)
-ax.set_yscale("log")
-plots.yuan_axis(ax)
-ax.set_ylabel("GMV per month (yuan, log scale)")
-ax.set_title("A 78%-a-month growth rate, projected")
-ax.legend(fontsize="small")
-plots.show(
-    fig,
-    "Log-scale chart: the brand's monthly GMV compounding at the stated rate "
-    "crosses 1% of all Douyin monthly GMV within months.",
-)
+if not have_claims:
+    plots.no_data("monthly growth claim from the article", as_of)
+elif douyin_missing:
+    plots.no_data("Douyin GMV figure enough to forecast", as_of)
+else:
+    fig, ax = plt.subplots(figsize=(9, 5), layout="constrained")
+    ax.plot(months, path, label=f"Taiping Bird own streams at +{rate - 1:.0%} a month")
+    ax.plot(
+        months,
+        [douyin_month(m) for m in months],
+        label="all of Douyin, average month (forecast median)",
+    )
+    ax.plot(months, [0.01 * douyin_month(m) for m in months], linestyle=":", label="1% of Douyin")
+    ax.set_yscale("log")
+    plots.yuan_axis(ax)
+    ax.set_ylabel("GMV per month (yuan, log scale)")
+    ax.set_title(f"A {rate - 1:.0%}-a-month growth rate, projected")
+    ax.legend(fontsize="small")
+    plots.show(
+        fig,
+        "Log-scale chart: the brand's monthly GMV compounding at the stated rate "
+        "compared with all of Douyin's average monthly GMV and 1% of it.",
+    )
 
 # %% [markdown]
 # ## The other growth claims in the article
 
 # %%
-claims[["series_id", "period_start", "period_end", "value", "qualifier", "unit", "kind", "quote"]]
+if claims.empty:
+    plots.no_data("growth claim from the article", as_of)
+else:
+    display(
+        claims[
+            [
+                "series_id",
+                "period_start",
+                "period_end",
+                "value",
+                "qualifier",
+                "unit",
+                "kind",
+                "quote",
+            ]
+        ]
+    )
 
 # %% [markdown]
 # ## What would change the answer

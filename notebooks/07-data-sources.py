@@ -38,18 +38,30 @@ rows = data.load_all(as_of)
 as_of_text = as_of or "the latest data"
 
 # %%
-official = rows["status"].eq("official").mean()
 douyin = data.load("douyin_gmv", as_of)
 douyin_official = douyin["status"].eq("official").sum()
-display(
-    Markdown(
-        f"**Answer.** As of {as_of_text}, the data sets hold **{len(rows)} published figures** "
-        f"from **{rows['source_url'].nunique()} source pages**, "
-        f"{official:.0%} of them official. Douyin itself accounts for {len(douyin)} figures, "
-        f"of which only {douyin_official} are official, and none of those is an annual GMV level: "
-        "Douyin's scale is known from media reports and from its own growth multiples."
+if rows.empty:
+    display(
+        Markdown(
+            f"**Answer.** As of {as_of_text}, the data sets hold no published figure yet: "
+            "there is no ground to judge any forecast on."
+        )
     )
-)
+else:
+    official = rows["status"].eq("official").mean()
+    douyin_text = (
+        "No Douyin figure had been published yet."
+        if douyin.empty
+        else f"Douyin itself accounts for {len(douyin)} figures, of which {douyin_official} "
+        "are official."
+    )
+    display(
+        Markdown(
+            f"**Answer.** As of {as_of_text}, the data sets hold **{len(rows)} published "
+            f"figures** from **{rows['source_url'].nunique()} source pages**, "
+            f"{official:.0%} of them official. {douyin_text}"
+        )
+    )
 
 # %% [markdown]
 # ## The data sets
@@ -75,30 +87,35 @@ main = [
 ]
 panel = observations.annual_panel([(d, s) for d, s, _ in main], as_of)
 labels = {s: label for _, s, label in main}
-fig = plots.annual_totals(panel, labels=labels, title=f"Annual totals as of {as_of_text}")
-fig.axes[0].figure.text(
-    0.01, 0.01, "Sources: data/*.csv (NBS, company releases, media reports).", fontsize=8
-)
-plots.show(
-    fig,
-    "Log-scale line chart of calendar-year totals: "
-    + "; ".join(
-        f"{labels[u]} {g['ds'].dt.year.min()}-{g['ds'].dt.year.max()}"
-        for u, g in panel.groupby("unique_id")
-    ),
-)
+if panel.empty:
+    plots.no_data("calendar-year total of these series", as_of)
+else:
+    fig = plots.annual_totals(panel, labels=labels, title=f"Annual totals as of {as_of_text}")
+    fig.axes[0].figure.text(
+        0.01, 0.01, "Sources: data/*.csv (NBS, company releases, media reports).", fontsize=8
+    )
+    plots.show(
+        fig,
+        "Log-scale line chart of calendar-year totals: "
+        + "; ".join(
+            f"{labels[u]} {g['ds'].dt.year.min()}-{g['ds'].dt.year.max()}"
+            for u, g in panel.groupby("unique_id")
+        ),
+    )
 
 # %%
-latest = panel.sort_values("ds").groupby("unique_id").tail(1)
-display(
-    Markdown(
-        "Latest calendar-year totals: "
-        + "; ".join(
-            f"{labels[r.unique_id]} {format_yuan(r.y)} ({r.ds.year})" for r in latest.itertuples()
+if not panel.empty:
+    latest = panel.sort_values("ds").groupby("unique_id").tail(1)
+    display(
+        Markdown(
+            "Latest calendar-year totals: "
+            + "; ".join(
+                f"{labels[r.unique_id]} {format_yuan(r.y)} ({r.ds.year})"
+                for r in latest.itertuples()
+            )
+            + "."
         )
-        + "."
     )
-)
 
 # %% [markdown]
 # ### Figures their own sources flag
@@ -110,10 +127,17 @@ display(
 
 # %%
 flag_words = "suspect|garbled|denied|low confidence|mislabel|inaccurate|untrue"
-flagged = rows[rows["note"].str.contains(flag_words, case=False, regex=True)]
-flagged[["dataset", "series_id", "period_start", "value", "unit", "publisher", "note"]].assign(
-    period_start=flagged["period_start"].dt.date, note=flagged["note"].str.slice(0, 140)
-)
+flagged = rows[rows["note"].astype(str).str.contains(flag_words, case=False, regex=True)]
+if flagged.empty:
+    plots.no_data("figure flagged by its source", as_of)
+else:
+    display(
+        flagged[
+            ["dataset", "series_id", "period_start", "value", "unit", "publisher", "note"]
+        ].assign(
+            period_start=flagged["period_start"].dt.date, note=flagged["note"].str.slice(0, 140)
+        )
+    )
 
 # %% [markdown]
 # ## Douyin's figures, each over the interval it covers
@@ -124,23 +148,29 @@ flagged[["dataset", "series_id", "period_start", "value", "unit", "publisher", "
 # over its own interval shows how much they disagree.
 
 # %%
-fig = plots.interval_rows(douyin, title=f"Douyin GMV figures as of {as_of_text}")
-plots.show(
-    fig,
-    f"Each of {douyin['value_yuan'].notna().sum()} Douyin money figures drawn as a segment "
-    "over the interval it covers, at its average annual rate, log scale.",
-)
+if douyin["value_yuan"].notna().sum() == 0:
+    plots.no_data("Douyin GMV figure in yuan", as_of)
+else:
+    fig = plots.interval_rows(douyin, title=f"Douyin GMV figures as of {as_of_text}")
+    plots.show(
+        fig,
+        f"Each of {douyin['value_yuan'].notna().sum()} Douyin money figures drawn as a segment "
+        "over the interval it covers, at its average annual rate, log scale.",
+    )
 
 # %% [markdown]
 # ## Sources
 
 # %%
-sources = (
-    rows.groupby(["publisher", "status"], as_index=False)
-    .agg(figures=("value", "size"), last_published=("published", "max"))
-    .sort_values(["figures", "publisher"], ascending=[False, True])
-)
-sources.assign(last_published=sources["last_published"].dt.date).head(40)
+if rows.empty:
+    plots.no_data("figure from any source", as_of)
+else:
+    sources = (
+        rows.groupby(["publisher", "status"], as_index=False)
+        .agg(figures=("value", "size"), last_published=("published", "max"))
+        .sort_values(["figures", "publisher"], ascending=[False, True])
+    )
+    display(sources.assign(last_published=sources["last_published"].dt.date).head(40))
 
 # %% [markdown]
 # ## What would change this picture

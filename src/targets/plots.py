@@ -95,6 +95,39 @@ def show(fig: Figure, alt: str) -> None:
     display(Image(data=buffer.getvalue(), format="png", metadata={"alt": alt}))
 
 
+def no_data_sentence(what: str, as_of: object = None) -> str:
+    """The plain sentence shown in place of a chart or table that has nothing to draw.
+
+    Parameters
+    ----------
+    what : str
+        What is missing, as a noun phrase: ``"Douyin GMV figure"``.
+    as_of : date-like, optional
+        The report's as-of date (``None``: the latest data).
+
+    Examples
+    --------
+    >>> no_data_sentence("Douyin GMV figure", "2015-01-01")
+    'No Douyin GMV figure had been published by 2015-01-01, so there is nothing to show here yet.'
+    """
+    when = "in the data" if as_of is None else f"by {pd.Timestamp(str(as_of)).date().isoformat()}"
+    return f"No {what} had been published {when}, so there is nothing to show here yet."
+
+
+def no_data(what: str, as_of: object = None) -> str:
+    """Display :func:`no_data_sentence` in a notebook in place of a chart or table.
+
+    Every report must render on an empty or nearly empty data set (an early
+    as-of date, a data folder cut to a few rows): a cell that has nothing to
+    draw calls this instead of failing. Returns the sentence.
+    """
+    from IPython.display import Markdown, display
+
+    sentence = no_data_sentence(what, as_of)
+    display(Markdown(f"*{sentence}*"))
+    return sentence
+
+
 class _LogFormatter(LogFormatter):
     """matplotlib's choice of which log ticks to label, written with our own formatter."""
 
