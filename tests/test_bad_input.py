@@ -89,3 +89,37 @@ def test_loader_does_not_modify_a_bad_file(tmp_path):
     with pytest.raises(DataError):
         data.load("nbs_retail", directory=tmp_path)
     assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"value": "inf"}, r"nbs_retail\.csv, row 3: value 'inf' is not a finite number"),
+        ({"value": "1e400"}, r"row 3: value '1e400' is not a finite number"),
+        ({"value": "0"}, r"row 3: value 0 亿元 is not a usable level; expected a money total"),
+        ({"value": "1e-300"}, r"row 3: value 1e-300 亿元 is not a usable level"),
+        ({"unit": "count", "value": "0"}, r"row 3: value 0 count is not a usable level"),
+        (
+            {"qualifier": "range", "value_high": "inf"},
+            r"row 3: value_high 'inf' is not a finite number",
+        ),
+        ({"published": "2099-01-01"}, r"row 3: published 2099-01-01 is after today"),
+    ],
+)
+def test_a_level_must_be_finite_positive_and_already_published(tmp_path, overrides, message):
+    rows = [valid_row(period_start="2019-01-01", period_end="2019-12-31"), valid_row(**overrides)]
+    with pytest.raises(DataError, match=message):
+        load_rows(tmp_path, rows)
+
+
+def test_empty_and_non_utf8_files_are_named(tmp_path):
+    (tmp_path / "nbs_retail.csv").write_bytes(b"")
+    with pytest.raises(DataError, match=r"nbs_retail\.csv: the file is empty \(0 bytes\)"):
+        data.load("nbs_retail", directory=tmp_path)
+    path = write_csv(tmp_path / "nbs_retail.csv", [valid_row(), valid_row(period_end="2020-12-30")])
+    path.write_bytes(path.read_bytes().replace("全國".encode(), "全國".encode("big5")))
+    with pytest.raises(DataError, match=r"nbs_retail\.csv, line 2: not UTF-8 text"):
+        data.load("nbs_retail", directory=tmp_path)
+    (tmp_path / "assumptions.csv").write_bytes(b"")
+    with pytest.raises(DataError, match=r"assumptions\.csv: the file is empty"):
+        data.load_assumptions(directory=tmp_path)

@@ -174,11 +174,17 @@ def _read_text_csv(path: Path) -> pd.DataFrame:
         raise DataError(f"{path}: the file is empty (0 bytes); expected a header line and rows")
     try:
         return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+    except UnicodeDecodeError:
+        raw = path.read_bytes()
+        try:  # pandas reports offsets within a chunk; find the first bad byte in the file
+            raw.decode("utf-8")
+            start = 0
+        except UnicodeDecodeError as exc:
+            start = exc.start
+        line = raw[:start].count(b"\n") + 1
         raise DataError(
-            f"{path}, line {line}: not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset "
-            f"{exc.start}); save the file as UTF-8"
+            f"{path}, line {line}: not UTF-8 text (byte {raw[start]:#04x} at offset {start}); "
+            "save the file as UTF-8"
         ) from None
     except pd.errors.EmptyDataError:
         raise DataError(f"{path}: no header line; expected a header line and rows") from None
