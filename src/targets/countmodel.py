@@ -61,6 +61,9 @@ EVIDENCE_COLUMNS = [
     "published",
 ]
 
+#: GMV paths drawn per context (recycled over the prior draws).
+GMV_PATHS = 2000
+
 Sampler = Callable[[pd.Timestamp, pd.Timestamp, int, np.random.Generator], np.ndarray]
 
 
@@ -170,7 +173,9 @@ def _context_scale(
     if first["role"] in ("population", "lower_bound"):
         if gmv is None:
             return None
-        total = gmv(first["start"], first["end"], m, rng) * p["gmv_share"].to_numpy()
+        # A few thousand GMV paths suffice; they are recycled over the prior draws.
+        paths = gmv(first["start"], first["end"], min(m, GMV_PATHS), rng)
+        total = rng.permutation(np.resize(paths, m)) * p["gmv_share"].to_numpy()
         n = p["population"].to_numpy()
         if np.isfinite(first["known_n"]):
             n = np.full(m, first["known_n"])
@@ -280,16 +285,23 @@ def fit(
     p = prior.draw(n_prior, rng)
     loglik = np.zeros(n_prior)
     ev = evidence.copy()
+    if "hindsight" not in ev:
+        ev["hindsight"] = False
+    if "why" not in ev:
+        ev["why"] = ""
+    ev["why"] = ev["why"].fillna("")
     ev["fitted"] = False
-    ev["why"] = ""
     scales: dict[str, tuple[np.ndarray, np.ndarray] | None] = {}
-    for key, rows in ev.groupby("context", sort=True):
+    for key, rows in ev[ev["role"] != "shown"].groupby("context", sort=True):
         try:
             scale = _context_scale(rows, p, gmv, rng)
         except TargetsError as exc:  # e.g. GMV over a period the driver cannot draw
             ev.loc[rows.index, "why"] = f"not fitted: {exc}"
             continue
         scales[key] = scale
+        use = rows[~rows["hindsight"].astype(bool)]
+        if use.empty:
+            continue
         if scale is None:
             if len(rows) < 2:
                 ev.loc[rows.index, "why"] = (
@@ -297,10 +309,12 @@ def fit(
                     "unpublished says nothing about the tail on its own"
                 )
                 continue
-            loglik += _free_scale_loglik(rows, p["alpha"].to_numpy())
+            if len(use) < 2:
+                continue
+            loglik += _free_scale_loglik(use, p["alpha"].to_numpy())
         else:
-            loglik += _loglik_known(rows, p, *scale)
-        ev.loc[rows.index, "fitted"] = True
+            loglik += _loglik_known(use, p, *scale)
+        ev.loc[use.index, "fitted"] = True
     finite = np.isfinite(loglik)
     if not finite.any():
         raise TargetsError("no draw of the size model is consistent with the evidence")
@@ -323,7 +337,9 @@ def _predictive(
 ) -> pd.DataFrame:
     out = []
     for key, rows in ev.groupby("context", sort=True):
-        scale = scales.get(key)
+        if key not in scales:
+            continue
+        scale = scales[key]
         if scale is None:
             sims = (
                 np.exp(_free_scale_predict(rows, draws["alpha"].to_numpy(), rng))
@@ -344,8 +360,10 @@ def _predictive(
                 continue
             lo, med, hi = np.quantile(s, [0.1, 0.5, 0.9])
             out.append({"index": idx, "median": med, "lo_80": lo, "hi_80": hi})
-    pred = pd.DataFrame(out).set_index("index").reindex(ev.index)
-    table = ev[["label", "role", "stat", "value", "published", "fitted", "why"]].join(pred)
+    pred = pd.DataFrame(out, columns=["index", "median", "lo_80", "hi_80"])
+    pred = pred.set_index("index").reindex(ev.index)
+    cols = ["label", "role", "stat", "value", "published", "hindsight", "fitted", "why"]
+    table = ev[cols].join(pred)
     lower = table["role"] == "lower_bound"
     inside = np.where(
         lower,
@@ -365,6 +383,9 @@ def _note(r) -> str:
         return r.why
     if pd.isna(r.inside):
         return "no prediction"
+    if r.hindsight:
+        prefix = "hindsight (published later, not fitted): "
+        return prefix + ("inside the 80% interval" if r.inside else _note_miss(r))
     if r.role == "lower_bound":
         return (
             "a lower bound: the platform count is expected above it"
@@ -373,6 +394,12 @@ def _note(r) -> str:
         )
     if r.inside:
         return "reproduced"
+    return _note_miss(r)
+
+
+def _note_miss(r) -> str:
+    if r.role == "lower_bound":
+        return "the model puts the whole platform below this part of it"
     side = "above" if r.value > r.hi_80 else "below"
     return (
         f"not reproduced: the published figure lies {side} the model's 80% interval "

@@ -21,6 +21,7 @@ from typing import Any, Literal
 import pandas as pd
 import yaml
 
+from targets.count_inputs import COUNT_FIELDS, CountSpec, parse_count_spec
 from targets.data import DATASETS, data_dir, goals_file
 from targets.data import load as load_dataset
 from targets.errors import GoalError
@@ -45,7 +46,7 @@ _REQUIRED = (
     "unit",
     "source",
 )
-_OPTIONAL = ("entity", "entity_threshold", "entity_threshold_unit", "parent", "note")
+_OPTIONAL = ("entity", "entity_threshold", "entity_threshold_unit", "parent", "note", *COUNT_FIELDS)
 # A goal's series missing from its data set is taken for a typo when an existing series
 # name is this similar (difflib ratio); otherwise for a series with no row published yet.
 _TYPO_CUTOFF = 0.8
@@ -123,6 +124,7 @@ class Goal:
     parent: str | None = None
     note: str = ""
     series_published: bool = True
+    count_spec: CountSpec | None = None
 
     def is_met(self, value: float) -> bool:
         """Return whether a measured value meets the goal."""
@@ -207,7 +209,7 @@ def _parse_goal(path: Path, i: int, entry: Any, known_series: dict[str, set[str]
         unit = parse_unit(str(entry["unit"]))
     except KeyError as exc:
         raise _fail(path, i, gid, str(exc.args[0])) from None
-    entity = entity_threshold = None
+    entity = entity_threshold = count_spec = None
     if entry["kind"] == "aggregate":
         if unit.dimension != "money" or unit.currency != "CNY":
             raise _fail(path, i, gid, f"an aggregate goal needs a yuan unit; got {entry['unit']!r}")
@@ -225,6 +227,10 @@ def _parse_goal(path: Path, i: int, entry: Any, known_series: dict[str, set[str]
             raise _fail(path, i, gid, f"bad entity threshold: {exc}") from None
         entity = str(entry["entity"])
         threshold = threshold_as_stated
+        try:
+            count_spec = parse_count_spec(entry)
+        except GoalError as exc:
+            raise _fail(path, i, gid, str(exc)) from None
     src = entry["source"]
     if not isinstance(src, dict) or not all(src.get(k) for k in ("publisher", "url", "published")):
         raise _fail(path, i, gid, "source needs publisher, url and published")
@@ -253,6 +259,7 @@ def _parse_goal(path: Path, i: int, entry: Any, known_series: dict[str, set[str]
         parent=entry.get("parent"),
         note=str(entry.get("note") or "").strip(),
         series_published=series_published,
+        count_spec=count_spec,
     )
 
 

@@ -340,17 +340,24 @@ def mixture_top_total(
 
 
 def mixture_lorenz(
-    alpha: float,
-    beta: float,
-    tau: float,
-    head_entities: float,
-    head_sales: float,
+    alpha: ArrayLike,
+    beta: ArrayLike,
+    tau: ArrayLike,
+    head_entities: ArrayLike,
+    head_sales: ArrayLike,
     points: int = 101,
 ) -> tuple[Array, Array]:
-    """Lorenz curve of a population with a head: entity share (smallest first), sales share."""
+    """Lorenz curve of a population with a head: entity share (smallest first), sales share.
+
+    Shape parameters may be arrays of ``m`` draws; the curve then has shape
+    ``(m, points)``.
+    """
+    a, b, t, h, s = (
+        np.asarray(v, dtype=float)[..., None] for v in (alpha, beta, tau, head_entities, head_sales)
+    )
     n, total = 1.0e6, 1.0e6
     p = np.linspace(0.0, 1.0, points)
     k = np.clip((1.0 - p) * n, 1e-9, n)
-    top = mixture_top_total(k, total, n, alpha, beta, tau, head_entities, head_sales) / total
+    top = mixture_top_total(k, total, n, a, b, t, h, s) / total
     top = np.where(p <= 0, 1.0, np.where(p >= 1, 0.0, top))
     return p, np.clip(1.0 - top, 0.0, 1.0)
