@@ -31,7 +31,7 @@ as_of = None  # a date "YYYY-MM-DD" to see only what was published by then; None
 import pandas as pd
 from IPython.display import Markdown, display
 
-from targets import assess, goals, plots
+from targets import assess, goals, plots, plots_counts
 from targets.cli import scorecard_table
 from targets.units import format_yuan
 
@@ -124,45 +124,24 @@ if interest.hindsight is not None:
 # %% [markdown]
 # ## Merchants above ¥100M: what would one have to believe?
 #
-# The count of merchants above ¥100M depends on how unequal sales are: the shape of the
-# distribution of annual sales per merchant. The chart shows the count against that shape
-# for the median forecast GMV over the goal year, for the low, middle and high number of
-# active merchants, with the goal and the shapes the published evidence implies.
+# The count of merchants above ¥100M depends on how concentrated sales are. The size model
+# fitted to the published size figures (see 04-count-goals for every check) says how much
+# of goal-year sales the top merchants would hold, and which input decides the answer.
 
 # %%
 merchants = assess.assess("merchants_100m", as_of)
-goal = goals.get("merchants_100m")
-gmv = float(merchants.proxies.iloc[1]["median"])
-table = assess.sensitivity(goal, gmv, as_of=assess_as_of)
-evidence = assess.tail_evidence(as_of)
-fig = plots.count_sensitivity(
-    table,
-    goal.threshold,
-    prior_sigma=assess.prior_for(goal.id, assess_as_of).sigma,
-    evidence=evidence,
-    title=f"Merchants above ¥100M at a goal-year GMV of {format_yuan(gmv)} ({as_of_text})",
+display(Markdown(merchants.count.concentration["statement"]))
+fig = plots_counts.tornado(
+    merchants.count.tornado,
+    merchants.probability,
+    title=f"Merchants above ¥100M: probability with one input at an end ({as_of_text})",
 )
+top = merchants.count.tornado.iloc[0]
 plots.show(
     fig,
-    f"Line chart: merchants above ¥100M against the tail shape at {format_yuan(gmv)} GMV; "
-    f"the goal of {goal.threshold:,.0f} is drawn as a horizontal line.",
+    f"Tornado chart: {top['input']} moves the probability most, from "
+    f"{top['p_low']:.0%} to {top['p_high']:.0%}.",
 )
-
-# %%
-needed = table[table["meets_goal"]].groupby("entities")["sigma"].min()
-implied = ", ".join(f"{v:.2f}" for v in evidence["implied_sigma"])
-display(
-    Markdown(
-        "For the goal to be met at that GMV, the tail shape must be at least "
-        + ", ".join(f"{s:.2f} with {e:,.0f} merchants" for e, s in needed.items())
-        + (
-            f". The published evidence implies {implied} (weak evidence, listed below)."
-            if len(evidence)
-            else ". No size-distribution evidence had been published by then."
-        )
-    )
-)
-evidence
 
 # %% [markdown]
 # ## What would change the answer

@@ -19,10 +19,12 @@
 # # Could 1,000 merchants, 10,000 creators and 100 products pass their sales thresholds?
 #
 # Five of the six goals count entities above a sales threshold. No one has published those
-# counts, so they are modelled: annual sales per entity follow a log-normal distribution whose
-# total matches the forecast Douyin GMV over the goal year, with the number of active
-# entities and the tail shape uncertain. The tail shape decides almost everything, so it is
-# shown as a dial: what would one have to believe for each goal to be met?
+# counts for the goal year, so they are modelled: sales per entity follow a size distribution
+# with a heavy upper tail whose index is estimated (a double Pareto-log-normal with a head of
+# large sellers), fitted in one likelihood to every size figure each goal names in
+# `data/goals.yaml`, and its total over the goal year is the forecast GMV times the entities'
+# share of it. Each goal below shows whether the model reproduces the published figures, how
+# concentrated sales would have to be for the goal to be met, and which input decides it.
 
 # %% tags=["parameters"]
 as_of = None  # a date "YYYY-MM-DD" to see only what was published by then; None = latest
@@ -31,78 +33,169 @@ as_of = None  # a date "YYYY-MM-DD" to see only what was published by then; None
 import pandas as pd
 from IPython.display import Markdown, display
 
-from targets import assess, goals, plots
-from targets.units import format_yuan
+from targets import assess, formatting, goals, plots, plots_counts
+from targets.errors import ForecastError
 
 as_of_text = f"as of {as_of}" if as_of else "on the latest data"
-assess_as_of = pd.Timestamp(as_of) if as_of else None
 count_goals = [g for g in goals.load() if g.kind == "count"]
-results = {g.id: assess.assess(g.id, as_of) for g in count_goals}
+results = {}
+failed = {}
+for g in count_goals:
+    try:
+        results[g.id] = assess.assess(g.id, as_of)
+    except ForecastError as exc:  # a goal with too little data says why, the others still show
+        failed[g.id] = str(exc)
 display(
     Markdown(
         f"**Answer ({as_of_text}).** "
-        + "; ".join(f"{gid}: {a.probability:.0%} ({a.verdict})" for gid, a in results.items())
+        + "; ".join(
+            f"{formatting.goal_name(results[gid].goal)}: "
+            f"{formatting.probability(a.probability)} ({a.verdict})"
+            for gid, a in results.items()
+        )
         + "."
+        + "".join(f" {gid}: no forecast ({why})." for gid, why in failed.items())
     )
 )
 
 # %% [markdown]
-# ## The inputs and the evidence behind them
-
-# %%
-pd.DataFrame(
-    [
-        {
-            "goal": gid,
-            "share of GMV": f"{p.gmv_share[0]:.0%}-{p.gmv_share[1]:.0%}",
-            "active entities": f"{p.count[0]:,.0f}-{p.count[1]:,.0f}",
-            "tail shape σ": f"{p.sigma[0]}-{p.sigma[1]}",
-            "evidence": p.evidence,
-        }
-        for gid, p in ((g.id, assess.prior_for(g.id, assess_as_of)) for g in count_goals)
-    ]
-)
-
-# %% [markdown]
-# The tail shapes implied by published counts above thresholds. This evidence is weak: one
-# pair comes from an agency blog with an unclear period, the other from a selected population
-# on another platform.
-
-# %%
-evidence = assess.tail_evidence(as_of)
-evidence if len(evidence) else Markdown("No size-distribution pair had been published by then.")
-
-# %% [markdown]
-# ## What one would have to believe
+# ## The inputs, as they could be set at this date
 #
-# For each goal, the count above its threshold against the tail shape, at the median forecast
-# GMV of the goal year, for the low, middle and high number of active entities.
+# Each range is a row of `data/assumptions.csv`: a wide documented default before the figure
+# behind a narrower range was published, the narrower range from its publication date on.
+# The tail index, body width and head are prior ranges that the evidence then narrows.
 
 # %%
-for gid, a in results.items():
-    goal = goals.get(gid)
-    gmv = float(a.proxies.iloc[1]["median"])
-    table = assess.sensitivity(goal, gmv, as_of=assess_as_of)
-    fig = plots.count_sensitivity(
-        table,
-        goal.threshold,
-        prior_sigma=assess.prior_for(gid, assess_as_of).sigma,
-        evidence=evidence if goal.entity in ("merchants", "brands") else None,
-        title=f"{gid}: {goal.entity} above {format_yuan(goal.entity_threshold)} "
-        f"at {format_yuan(gmv)} GMV ({as_of_text})",
+if results:
+    first = next(iter(results.values()))
+    rows = []
+    for gid, a in results.items():
+        for r in a.count.inputs.itertuples():
+            rows.append(
+                {
+                    "goal": gid,
+                    "input": r.input.replace("_", " "),
+                    "range": f"{r.low:,.3g} to {r.high:,.3g}",
+                    "basis": r.basis,
+                    "reasoning": r.reasoning,
+                }
+            )
+    inputs = pd.DataFrame(rows).drop_duplicates(subset=["input", "range", "basis"])
+    display(formatting.table(inputs))
+else:
+    plots.no_data("count-goal forecast", as_of)
+
+# %% [markdown]
+# ## Goal by goal
+#
+# For each goal: the concentration the goal implies against the one the evidence implies,
+# the posterior predictive check of every evidence row (the published figure beside the
+# model's median and 80% interval; a row the model cannot use or reproduce says why), the
+# Lorenz curve of goal-year sales, and a tornado chart with the scenario table: the
+# probability with one input held at its 10th or 90th percentile.
+
+
+# %%
+def show_goal(gid: str) -> None:
+    a = results[gid]
+    c = a.count
+    display(Markdown(f"### {formatting.goal_name(a.goal)}\n\n{c.concentration['statement']}"))
+    tops = c.top_shares.assign(
+        share=[
+            f"{formatting.percent(r.median)} (80%: {formatting.percent(r.lo_80)} to "
+            f"{formatting.percent(r.hi_80)})"
+            for r in c.top_shares.itertuples()
+        ]
     )
-    met = table[table["meets_goal"]]
-    needed = f"σ ≥ {met['sigma'].min():.2f}" if len(met) else "no tail shape in the range"
+    display(
+        Markdown(
+            "Implied shares of goal-year sales: "
+            + "; ".join(f"top {r.top:,} {r.share}" for r in tops.itertuples())
+            + f". Effective sample size of the fit: {c.ess:,.0f} draws."
+        )
+    )
+    pred = c.predictive.assign(
+        inside=c.predictive["inside"].map(
+            lambda v: formatting.MISSING if pd.isna(v) else ("yes" if v else "no")
+        )
+    )
+    display(
+        formatting.table(
+            pred,
+            {
+                "label": "text",
+                "role": "text",
+                "value": "number",
+                "median": "number",
+                "lo_80": "number",
+                "hi_80": "number",
+                "inside": "text",
+                "note": "text",
+            },
+            headers={
+                "label": "published figure",
+                "value": "published",
+                "median": "model median",
+                "lo_80": "80% low",
+                "hi_80": "80% high",
+                "inside": "inside 80%",
+                "note": "why",
+            },
+        )
+    )
+    checked = c.predictive[c.predictive["median"].notna()]
+    if len(checked):
+        fig = plots_counts.predictive_check(
+            checked, title=f"{gid}: published figures against the fitted model ({as_of_text})"
+        )
+        plots.show(
+            fig,
+            f"{gid}: each published figure as a ratio to the model's median, with the model's "
+            f"80% interval; {int(checked['inside'].fillna(False).astype(bool).sum())} of "
+            f"{len(checked)} figures lie inside it.",
+        )
+    else:
+        plots.no_data("size figure the model could check", as_of)
+    fig = plots_counts.lorenz_curve(c.lorenz, title=f"{gid}: Lorenz curve of goal-year sales")
+    top1 = float(1 - c.lorenz["sales_share"].iloc[-2])
     plots.show(
         fig,
-        f"{gid}: count above the threshold against the tail shape; the goal of "
-        f"{goal.threshold:,.0f} needs {needed}.",
+        f"{gid}: Lorenz curve; the largest {1 / (len(c.lorenz) - 1):.1%} of {a.goal.entity} "
+        f"hold about {top1:.0%} of sales (median of the fit).",
+    )
+    fig = plots_counts.tornado(
+        c.tornado, a.probability, title=f"{gid}: probability with one input held at an end"
+    )
+    top = c.tornado.iloc[0]
+    plots.show(
+        fig,
+        f"{gid}: tornado chart; {top['input']} moves the probability most, from "
+        f"{formatting.probability(top['p_low'])} to {formatting.probability(top['p_high'])}.",
+    )
+    display(
+        formatting.table(
+            c.scenarios,
+            {
+                "scenario": "text",
+                "goal-year GMV (median)": "yuan",
+                "active entities (median)": "approx_count",
+                "share of GMV (median)": "percent",
+                "tail index (median)": "ratio",
+                "median count": "approx_count",
+                "probability": "probability",
+            },
+        )
     )
     display(Markdown(f"**{gid}**: {a.explanation}"))
+
+
+for gid in results:
+    show_goal(gid)
 
 # %% [markdown]
 # ## What would change the answer
 #
-# A published count (merchants above ¥100M in a named year) would replace the model with a
-# measurement. A published distribution of sales per merchant, or the share of GMV held by
-# the top 1% of merchants, would pin down the tail shape that now carries the result.
+# A published count of merchants above ¥100M over a named year would replace the model with
+# a measurement. Short of that, a published share of GMV held by the largest merchants, or
+# counts at two thresholds over a whole year, would narrow the head and the tail that now
+# carry the result; the tornado charts above show which input each goal hangs on.

@@ -182,17 +182,18 @@ def _detail(goal: Goal, fit, inputs, gmv: np.ndarray, rng) -> CountDetail:
     pop = d["population"].to_numpy()
     shape = _shape(d)
     k = goal.threshold / float(np.mean(d["subset_share"]))
-    needed = goal.threshold * goal.entity_threshold / total
+    needed = k * goal.entity_threshold / total
     top_goal = sizes.mixture_top_total(min(k, 0.5 * float(np.min(pop))), total, pop, *shape)
     share = top_goal / total
     med, lo, hi = _quantiles(share)
     need_med = float(np.median(needed))
     entity = goal.entity or "entities"
+    source = "the evidence puts" if int(fit.evidence["fitted"].sum()) else "the prior alone puts"
     statement = (
         f"Met if the top {k:,.0f} {entity} hold at least {need_med:.1%} of goal-year sales "
-        f"(the goal's count times its threshold, at the median goal-year sales of "
+        f"(that many times the threshold, over the median goal-year sales of "
         f"{format_yuan(float(np.median(total)))}) with each above "
-        f"{format_yuan(goal.entity_threshold)}; the evidence puts the top {k:,.0f}'s share at "
+        f"{format_yuan(goal.entity_threshold)}; {source} the top {k:,.0f}'s share at "
         f"{med:.1%} (80%: {lo:.1%} to {hi:.1%})."
     )
     concentration = {
@@ -231,6 +232,20 @@ def _detail(goal: Goal, fit, inputs, gmv: np.ndarray, rng) -> CountDetail:
         fitted_rows=int(fit.evidence["fitted"].sum()),
         draws=d.assign(goal_gmv=np.resize(gmv, len(d))),
     )
+
+
+#: The goal-level inputs, as the explanation names them.
+INPUT_LABELS = {
+    "population": "number of active entities",
+    "gmv_share": "their share of GMV",
+    "subset_share": "the counted subset's share",
+}
+
+
+def _range(low: float, high: float) -> str:
+    if high <= 1.0:
+        return f"{low:.0%} to {high:.0%}"
+    return f"{low:,.0f} to {high:,.0f}"
 
 
 #: Inputs of the tornado chart: column of the draws and its label.
@@ -318,8 +333,11 @@ def explanation(goal: Goal, as_of, detail: CountDetail, gmv: np.ndarray) -> list
             f"The size model is fitted to {fitted} published rows; {inside} of them lie inside "
             "the model's 80% predictive interval."
         )
-    assumed = detail.inputs[detail.inputs["assumed"]]
+    goal_inputs = detail.inputs[detail.inputs["input"].isin(INPUT_LABELS)]
+    assumed = goal_inputs[goal_inputs["assumed"] & (goal_inputs["high"] != 1.0)]
     if len(assumed):
-        names = ", ".join(assumed["input"].str.replace("_", " "))
+        names = ", ".join(
+            f"{INPUT_LABELS[r.input]} ({_range(r.low, r.high)})" for r in assumed.itertuples()
+        )
         parts.append(f"Set without published evidence at this date: {names}.")
     return parts

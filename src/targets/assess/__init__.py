@@ -7,11 +7,12 @@ measured on (:mod:`targets.drivers`) with the goal's threshold:
   total over the deadline interval passes it, for several proxies side by side
   (the goal's "interest e-commerce" has no official series), plus a ceiling
   check against NBS physical-goods online and total retail sales;
-* **count goals** ("N merchants above ¥X a year"): a log-normal size
-  distribution of annual sales per entity whose total matches the platform GMV
-  forecast over the deadline interval (:mod:`targets.tails`), with the number of
-  active entities and the tail shape as uncertain inputs (:data:`ENTITY_PRIORS`);
-  Monte Carlo over all three gives the probability that the count reaches the goal.
+* **count goals** ("N merchants above ¥X a year"): a size distribution of
+  sales per entity with an estimated heavy tail, fitted to the size evidence the
+  goal names in ``goals.yaml`` (:mod:`targets.countmodel`), whose total over the
+  deadline interval is the platform GMV forecast times the entities' share;
+  Monte Carlo over its posterior gives the probability that the count reaches
+  the goal (:mod:`targets.assess.count`).
 
 Every assessment also gives the growth the goal requires against the growth
 achieved (the Open SDG progress ratio, with an interval), hindsight where later
@@ -32,18 +33,7 @@ import pandas as pd
 from targets import goals, store
 from targets.assess.aggregate import _aggregate
 from targets.assess.base import VERDICTS, Assessment, _as_of, verdict
-from targets.assess.count import (
-    ENTITY_PRIORS,
-    EVIDENCE_SERIES,
-    SIGMA_HALF_WIDTH,
-    WITHOUT_EVIDENCE,
-    EntityPrior,
-    _count,
-    count_samples,
-    prior_for,
-    sensitivity,
-    tail_evidence,
-)
+from targets.assess.count import CountDetail, _count
 from targets.assess.explain import _explain
 from targets.assess.hindsight import _hindsight
 from targets.assess.progress import PROGRESS, progress_category, required_growth
@@ -51,22 +41,14 @@ from targets.data import load
 from targets.errors import ForecastError
 
 __all__ = [
-    "ENTITY_PRIORS",
-    "EVIDENCE_SERIES",
     "PROGRESS",
-    "SIGMA_HALF_WIDTH",
     "VERDICTS",
-    "WITHOUT_EVIDENCE",
     "Assessment",
-    "EntityPrior",
+    "CountDetail",
     "assess",
-    "count_samples",
-    "prior_for",
     "progress_category",
     "required_growth",
     "scorecard",
-    "sensitivity",
-    "tail_evidence",
     "track_record",
     "verdict",
 ]
@@ -142,6 +124,7 @@ def _compute(goal_id: str, cutoff: pd.Timestamp | None, n_samples: int, seed: in
         rows_used=result["rows_used"],
         samples=samples,
         explanation=explanation,
+        count=result.get("count"),
     )
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from targets.count_goal import CountDetail
 from targets.errors import TargetsError
 from targets.goals import Goal
 
@@ -52,6 +53,9 @@ class Assessment:
         Samples of the measured quantity (headline proxy).
     explanation : str
         Generated from the numbers above.
+    count : targets.count_goal.CountDetail or None
+        Count goals: the size model's inputs, posterior predictive table,
+        concentration statement, top shares, Lorenz curve, tornado and scenarios.
     """
 
     goal: Goal
@@ -65,6 +69,7 @@ class Assessment:
     rows_used: pd.DataFrame = field(repr=False)
     samples: np.ndarray = field(repr=False)
     explanation: str = ""
+    count: CountDetail | None = field(default=None, repr=False)
 
 
 def _as_of(as_of) -> pd.Timestamp | None:

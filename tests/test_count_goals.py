@@ -1,0 +1,98 @@
+"""Count goals judged with the fitted size model: inputs from data, as-of discipline, checks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from targets import assess, count_inputs, goals
+from targets.errors import GoalError
+
+ANNOUNCED = pd.Timestamp("2021-04-08")
+
+
+@pytest.fixture(scope="module")
+def merchants():
+    return assess.assess("merchants_100m", n_samples=1000)
+
+
+@pytest.fixture(scope="module")
+def merchants_announced():
+    return assess.assess("merchants_100m", ANNOUNCED, n_samples=1000)
+
+
+def test_inputs_come_from_dated_rows_and_wide_defaults_before_publication():
+    spec = goals.get("merchants_100m").count_spec
+    _, early = count_inputs.size_prior(spec, ANNOUNCED)
+    _, late = count_inputs.size_prior(spec, None)
+    early, late = ({i.name: i for i in x} for x in (early, late))
+    # Before any merchant count was published, the documented wide default applies.
+    assert early["population"].assumed and early["population"].high >= 5e6
+    assert not late["population"].assumed and late["population"].high <= 3e6
+    sub_early, _ = count_inputs.size_prior(goals.get("new_brands_100m").count_spec, ANNOUNCED)
+    sub_late, _ = count_inputs.size_prior(goals.get("new_brands_100m").count_spec, None)
+    assert sub_early.subset_share[1] > sub_late.subset_share[1]
+
+
+def test_no_row_published_after_the_as_of_date_is_fitted(merchants_announced):
+    pred = merchants_announced.count.predictive
+    assert merchants_announced.count.fitted_rows == 0
+    assert not pred["fitted"].any()
+    later = pred[pred["published"] > ANNOUNCED]
+    assert len(later) and later["hindsight"].all()
+    assert "No size evidence usable" in merchants_announced.explanation
+    # Nothing published later is named in the as-of explanation.
+    assert "818" not in merchants_announced.explanation
+
+
+def test_latest_fit_reproduces_most_evidence_and_names_the_rest(merchants):
+    pred = merchants.count.predictive
+    fitted = pred[pred["fitted"]]
+    assert len(fitted) >= 8
+    assert fitted["inside"].astype(bool).mean() >= 0.8
+    left_out = pred[~pred["fitted"]]
+    assert (left_out["note"].str.len() > 0).all()
+    assert (pred["label"].str.len() > 0).all()
+
+
+def test_concentration_statement_and_shares_have_values(merchants):
+    c = merchants.count.concentration
+    assert 0 < c["needed_share"] < 1 and 0 < c["share_lo_80"] <= c["share_median"] <= 1
+    assert "Met if the top 1,000 merchants hold at least" in c["statement"]
+    tops = merchants.count.top_shares.set_index("top")["median"]
+    assert tops.is_monotonic_increasing and tops.between(0, 1).all()
+    lz = merchants.count.lorenz
+    assert lz["sales_share"].iloc[0] == 0 and lz["sales_share"].iloc[-1] == pytest.approx(1)
+    t = merchants.count.tornado
+    assert {"goal-year GMV", "number of active entities"} <= set(t["input"])
+    assert t["swing"].is_monotonic_decreasing
+    assert merchants.count.scenarios["probability"].between(0, 1).all()
+
+
+def test_probability_rises_with_goal_year_gmv(merchants):
+    t = merchants.count.tornado.set_index("input")
+    assert t.loc["goal-year GMV", "p_high"] >= t.loc["goal-year GMV", "p_low"]
+
+
+def test_a_count_goal_must_declare_its_inputs():
+    with pytest.raises(GoalError, match="a count goal needs population"):
+        count_inputs.parse_count_spec({"platform": "douyin", "gmv_share": 1.0})
+    with pytest.raises(GoalError, match="role must be one of"):
+        count_inputs.parse_count_spec(
+            {
+                "platform": "x",
+                "population": [1, 2],
+                "gmv_share": 1.0,
+                "size_evidence": [{"series": "s", "role": "guess"}],
+            }
+        )
+    with pytest.raises(GoalError, match=r"must be an assumption id.*\[low, high\]"):
+        count_inputs.parse_count_spec({"platform": "x", "population": [3, 1], "gmv_share": 1})
+
+
+def test_a_literal_range_is_shown_as_an_assumption():
+    i = count_inputs.resolve("population", [1000, 5000], None)
+    assert i.assumed and (i.low, i.high) == (1000.0, 5000.0)
+    assert "without a source" in i.sentence
+    assert np.isclose(count_inputs.resolve("gmv_share", 0.5, None).high, 0.5)
