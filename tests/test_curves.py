@@ -164,3 +164,18 @@ def test_noise_scale_is_explicit_and_official_weighs_more():
     official = fit_curve(yearly_rows([10.0, 20.0, 40.0], status="official"), "exponential")
     reported = fit_curve(yearly_rows([10.0, 20.0, 40.0], status="reported"), "exponential")
     assert np.all(np.diag(official.cov) < np.diag(reported.cov))
+
+
+def test_noise_scales_are_read_from_dated_assumption_rows(data_copy, monkeypatch):
+    from targets.curvefit import noise_scale
+
+    assert noise_scale("reported") == data.assumption("noise_scale_reported").value
+    path = data_copy / "assumptions.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("noise_scale_reported,0.20,", "noise_scale_reported,0.40,"))
+    monkeypatch.setenv("TARGETS_DATA_DIR", str(data_copy))
+    assert noise_scale("reported") == pytest.approx(0.40)
+    wide = fit_curve(yearly_rows([10.0, 20.0, 40.0], status="reported"), "exponential")
+    assert wide.rows.sigma[0] == pytest.approx(0.40)
+    with pytest.raises(ForecastError, match="kind must be one of"):
+        noise_scale("rumour")

@@ -3,7 +3,8 @@
 The fit matches each published row by integrating the curve over the row's
 interval (:func:`targets.curves.integrate`); a growth multiple is matched as the
 ratio of two integrals. Residuals are taken in log space and scaled by an
-explicit noise scale per row (:data:`NOISE_SCALE`): official figures weigh more
+explicit noise scale per row (:func:`noise_scale`, dated rows of
+``data/assumptions.csv``): official figures weigh more
 than media reports, approximate figures a little less, ranges by their width.
 Bounds ("over ¥800B") enter one-sidedly: they cost nothing when satisfied.
 Several sources for one period all enter.
@@ -23,7 +24,9 @@ calibration on simulated curves is checked in the tests.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -32,16 +35,66 @@ from targets.curves import CURVES, Array, Curve, integrate
 from targets.errors import ForecastError, check_choice
 from targets.sampling import student_scale
 
-#: Noise scale (standard deviation of the log of a published figure around the
-#: truth) by status and kind. Official statistics are revised by a few percent;
-#: media reports of GMV disagree with each other by 20-30% (see the Douyin rows).
-NOISE_SCALE: dict[str, float] = {
-    "official": 0.05,
-    "reported": 0.20,
-    "estimate": 0.25,  # third-party modelled totals (research houses)
-}
-#: Added in quadrature for figures stated as "about".
-APPROX_SCALE = 0.05
+#: Kinds of figure with a noise scale row ``noise_scale_<kind>`` in ``data/assumptions.csv``.
+NOISE_KINDS: tuple[str, ...] = ("official", "reported", "estimate", "approx")
+
+
+def noise_scale(kind: str, as_of: str | pd.Timestamp | None = None) -> float:
+    """Noise scale of a published figure: the standard deviation of its log around the truth.
+
+    Read from the dated row ``noise_scale_<kind>`` of ``data/assumptions.csv``
+    in force at ``as_of`` (:func:`targets.data.assumption`): ``official``
+    (company or statistics-bureau figures), ``reported`` (media reports),
+    ``estimate`` (third-party modelled totals) and ``approx`` (added in
+    quadrature for figures stated as "about").
+
+    Raises
+    ------
+    ForecastError
+        For an unknown kind.
+    targets.errors.DataError
+        If the assumptions file has no row for it at ``as_of``.
+    """
+    try:
+        check_choice("kind", kind, NOISE_KINDS)
+    except ValueError as exc:
+        raise ForecastError(str(exc)) from None
+    return _assumed(f"noise_scale_{kind}", as_of)
+
+
+def _assumed(assumption_id: str, as_of: str | pd.Timestamp | None = None) -> float:
+    """The value of a dated assumption (cached per data folder, id and date)."""
+    from targets.data import data_dir
+
+    stamp = None if as_of is None else pd.Timestamp(as_of)
+    return _assumed_cached(str(data_dir()), assumption_id, stamp)
+
+
+@lru_cache(maxsize=256)
+def _assumed_cached(folder: str, assumption_id: str, as_of: pd.Timestamp | None) -> float:
+    from targets.data import assumption
+
+    return float(assumption(assumption_id, as_of, directory=folder).value)
+
+
+class _NoiseScales(Mapping[str, float]):
+    """Read-only view ``kind -> noise scale`` of the latest assumption rows."""
+
+    def __getitem__(self, kind: str) -> float:
+        if kind not in NOISE_KINDS:
+            raise KeyError(kind)
+        return noise_scale(kind)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(NOISE_KINDS)
+
+    def __len__(self) -> int:
+        return len(NOISE_KINDS)
+
+
+#: ``NOISE_SCALE["official"]`` etc.: the noise scales of the latest assumption rows
+#: (no number lives here; prefer :func:`noise_scale` with an as-of date).
+NOISE_SCALE: Mapping[str, float] = _NoiseScales()
 
 _DAYS_PER_YEAR = 365.25
 #: Starting points refined by least squares after the grid screen.
@@ -70,7 +123,11 @@ class FitRows:
     source: pd.DataFrame = field(repr=False)
 
 
-def prepare_rows(rows: pd.DataFrame, origin: pd.Timestamp | None = None) -> FitRows:
+def prepare_rows(
+    rows: pd.DataFrame,
+    origin: pd.Timestamp | None = None,
+    as_of: str | pd.Timestamp | None = None,
+) -> FitRows:
     """Turn data rows into fit rows.
 
     Parameters
@@ -80,6 +137,8 @@ def prepare_rows(rows: pd.DataFrame, origin: pd.Timestamp | None = None) -> FitR
         (``value_yuan``) and growth multiples (``ratio``). Other rows are ignored.
     origin : Timestamp, optional
         Time origin; defaults to the earliest period start.
+    as_of : date-like, optional
+        Date whose assumption rows give the noise scales (:func:`noise_scale`).
 
     Returns
     -------
@@ -110,12 +169,12 @@ def prepare_rows(rows: pd.DataFrame, origin: pd.Timestamp | None = None) -> FitR
     )
     sigma = np.array(
         [
-            NOISE_SCALE["estimate"] if k == "estimate" else NOISE_SCALE[s]
+            noise_scale("estimate" if k == "estimate" else s, as_of)
             for k, s in zip(use["kind"], use["status"], strict=True)
         ]
     )
     qualifier = use["qualifier"].to_numpy()
-    sigma = np.where(qualifier == "approx", np.hypot(sigma, APPROX_SCALE), sigma)
+    sigma = np.where(qualifier == "approx", np.hypot(sigma, noise_scale("approx", as_of)), sigma)
     value = np.where(is_ratio, use["ratio"].to_numpy(float), use["value_yuan"].to_numpy(float))
     high = use["value_high_yuan"].to_numpy(float)
     is_range = (qualifier == "range") & ~is_ratio
@@ -354,6 +413,7 @@ def fit_curve(
     *,
     saturation: tuple[float, float] | None = None,
     origin: pd.Timestamp | None = None,
+    as_of: str | pd.Timestamp | None = None,
 ) -> CurveFit:
     """Fit a growth curve to published interval totals and growth multiples.
 
@@ -367,9 +427,11 @@ def fit_curve(
         Prior range for the saturation level ``K`` in yuan per year, e.g. a
         share of physical-goods online retail sales. ``None`` leaves ``K``
         free (bounded only to between the largest observed annual rate and
-        1,000 times it).
+        the multiple of it in the assumption ``curve_saturation_max_multiple``).
     origin : Timestamp, optional
         Time origin; defaults to the earliest period start in ``rows``.
+    as_of : date-like, optional
+        Date whose assumption rows (noise scales, bounds) are used.
 
     Returns
     -------
@@ -394,7 +456,7 @@ def fit_curve(
     except ValueError as exc:
         raise ForecastError(str(exc)) from None
     spec = CURVES[curve]
-    r = prepare_rows(rows, origin)
+    r = prepare_rows(rows, origin, as_of)
     n_informative = int(np.sum(r.kind != "lower") + np.sum(r.kind != "upper") - len(r.kind))
     if n_informative < len(spec.params):
         raise ForecastError(
@@ -406,8 +468,9 @@ def fit_curve(
     if spec.saturates:
         levels = r.kind != "ratio"
         rates = np.exp(r.log_value[levels]) / np.maximum(r.end[levels] - r.start[levels], 1e-3)
+        widest = np.log(_assumed("curve_saturation_max_multiple", as_of))
         lo_k, hi_k = (
-            (float(np.log(rates.max())), float(np.log(rates.max()) + np.log(1e3)))
+            (float(np.log(rates.max())), float(np.log(rates.max()) + widest))
             if levels.any()
             else (-np.inf, np.inf)
         )
