@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import valid_row, write_csv
 from targets import data, drivers, reference
 from targets.errors import ForecastError
-from conftest import valid_row, write_csv
 
 
 def _rows_file(folder: Path, series_id: str, values, unit: str, start_year: int = 2015) -> Path:
@@ -152,7 +152,8 @@ def test_douyin_model_reproduces_its_rows_on_the_latest_data():
     reported = fitted[fitted["status"] == "reported"]
     assert len(official) >= 4 and official["inside_95"].all()
     assert reported["inside_95"].mean() >= 0.9
-    assert (fitted["lo-95"] <= fitted["median"]).all() and (fitted["median"] <= fitted["hi-95"]).all()
+    assert (fitted["lo-95"] <= fitted["median"]).all()
+    assert (fitted["median"] <= fitted["hi-95"]).all()
     # Growth multiples are checked as multiples, levels in yuan.
     ratios = fitted[fitted["kind"] == "growth_multiple"]
     assert ratios["median"].between(1.0, 100.0).all()

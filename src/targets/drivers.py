@@ -504,6 +504,11 @@ def douyin_fit(as_of: pd.Timestamp | None):
     from targets import regimefit
 
     rows = douyin_model_rows(as_of)
+    if rows["measure"].eq("").all():
+        raise ForecastError(
+            f"Douyin GMV: too little data to forecast: no rows published {_when(as_of)} "
+            "that measure its GMV"
+        )
     origin = regimefit.break_date(assumption("douyin_regime_break", as_of).value)
     prior, analogs = _douyin_prior(rows, as_of, origin)
     fitted = rows[rows["measure"].ne("")]
