@@ -193,6 +193,44 @@ for gid in results:
     show_goal(gid)
 
 # %% [markdown]
+# ## Hindsight: the announcement-day model against counts published later
+#
+# On the latest data, the size figures published after 8 April 2021 check the model as it
+# stood on announcement day, when no size evidence had been published (its ranges were the
+# wide priors). Each row: the later figure beside that model's 80% interval.
+
+# %%
+if as_of is None and "merchants_100m" in results:
+    from targets.count_goal import hindsight_check
+
+    announced = pd.Timestamp(results["merchants_100m"].goal.announced)
+    checks = hindsight_check(results["merchants_100m"].goal, announced)
+    inside = int(checks["inside"].fillna(False).astype(bool).sum())
+    display(
+        Markdown(
+            f"{inside} of {len(checks)} size figures published later lie inside the 80% "
+            "interval of the model as it stood at the announcement (merchants goal)."
+        )
+    )
+    display(
+        formatting.table(
+            checks,
+            {
+                "label": "text",
+                "published": "date",
+                "value": "number",
+                "median": "number",
+                "lo_80": "number",
+                "hi_80": "number",
+                "note": "text",
+            },
+            headers={"label": "figure published later", "value": "published value"},
+        )
+    )
+else:
+    display(Markdown("Hindsight checks are shown on the latest data only."))
+
+# %% [markdown]
 # ## What would change the answer
 #
 # A published count of merchants above ¥100M over a named year would replace the model with

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from targets import assess, count_inputs, goals
+from targets import assess, count_goal, count_inputs, goals
 from targets.errors import GoalError
 
 ANNOUNCED = pd.Timestamp("2021-04-08")
@@ -35,15 +35,22 @@ def test_inputs_come_from_dated_rows_and_wide_defaults_before_publication():
     assert sub_early.subset_share[1] > sub_late.subset_share[1]
 
 
-def test_no_row_published_after_the_as_of_date_is_fitted(merchants_announced):
+def test_no_row_published_after_the_as_of_date_is_used_or_shown(merchants_announced):
     pred = merchants_announced.count.predictive
     assert merchants_announced.count.fitted_rows == 0
-    assert not pred["fitted"].any()
-    later = pred[pred["published"] > ANNOUNCED]
-    assert len(later) and later["hindsight"].all()
+    assert (pred["published"] <= ANNOUNCED).all()
     assert "No size evidence usable" in merchants_announced.explanation
-    # Nothing published later is named in the as-of explanation.
     assert "818" not in merchants_announced.explanation
+    for reasoning in merchants_announced.count.inputs["reasoning"]:
+        assert "2022" not in reasoning and "2023" not in reasoning
+
+
+def test_later_counts_check_the_announcement_day_model():
+    checks = count_goal.hindsight_check(goals.get("merchants_100m"), ANNOUNCED, n=500)
+    assert len(checks) >= 5
+    assert (checks["published"] > ANNOUNCED).all() and not checks["fitted"].any()
+    predicted = checks[checks["median"].notna()]
+    assert len(predicted) >= 5 and predicted["note"].str.startswith("hindsight").all()
 
 
 def test_latest_fit_reproduces_most_evidence_and_names_the_rest(merchants):

@@ -121,6 +121,23 @@ def fit_goal(goal: Goal, as_of: pd.Timestamp | None, n: int, seed: int):
     return fit, inputs, gmv, driver
 
 
+def hindsight_check(goal: Goal, as_of: pd.Timestamp, n: int = 2000, seed: int = 0) -> pd.DataFrame:
+    """Rows published after ``as_of`` against the model fitted at ``as_of`` (for latest reports).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The predictive table (``label, value, median, lo_80, hi_80, inside,
+        note, published``) of the rows published after ``as_of``.
+    """
+    driver = goal_driver(goal, as_of)
+    prior, _ = size_prior(goal.count_spec, as_of)
+    evidence = evidence_frame(goal.count_spec, goal.entity or "", as_of, hindsight=True)
+    fit = countmodel.fit(evidence, prior, _sampler(driver), n_prior=N_PRIOR, n_draws=n, seed=seed)
+    pred = fit.predictive
+    return pred[pred["hindsight"].astype(bool)].reset_index(drop=True)
+
+
 def count_result(goal: Goal, as_of: pd.Timestamp | None, n: int, seed: int) -> dict:
     """Counts above the goal's threshold and the checks behind them.
 

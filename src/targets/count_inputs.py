@@ -230,11 +230,14 @@ def _yuan(value: float, unit: str) -> float:
     return float(value) * parse_unit(unit).factor
 
 
-def evidence_frame(spec: CountSpec, entity: str, as_of: pd.Timestamp | None) -> pd.DataFrame:
-    """The evidence rows of a goal, with ``hindsight`` marking rows published after ``as_of``.
+def evidence_frame(
+    spec: CountSpec, entity: str, as_of: pd.Timestamp | None, *, hindsight: bool = False
+) -> pd.DataFrame:
+    """The evidence rows of a goal published by ``as_of``; ``why`` says when one cannot be used.
 
-    Every row of each named series is included (rows published later are kept
-    as hindsight checks, never fitted); ``why`` says when a row cannot be used.
+    With ``hindsight=True`` the rows published later are added too, marked
+    ``hindsight`` (never fitted: checks of a forecast made at ``as_of``, for a
+    report on the latest data). A named series with no row yet is left out.
 
     Returns
     -------
@@ -242,8 +245,7 @@ def evidence_frame(spec: CountSpec, entity: str, as_of: pd.Timestamp | None) -> 
         :data:`targets.countmodel.EVIDENCE_COLUMNS` plus ``series_id``, ``status``,
         ``kind``, ``row``, ``hindsight``, ``why``, ``note``.
     """
-    size = load("size_distribution")
-    known = set(size["series_id"])
+    size = load("size_distribution", None if hindsight else as_of)
     noise = {
         s: assumption(f"noise_scale_{s}", as_of).value for s in ("official", "reported", "estimate")
     }
@@ -252,10 +254,6 @@ def evidence_frame(spec: CountSpec, entity: str, as_of: pd.Timestamp | None) -> 
     platform_sd = assumption("count_transfer_platform_sd", as_of).value
     out = []
     for ev in spec.evidence:
-        if ev.series not in known:
-            raise DataError(
-                f"size_evidence names {ev.series!r}, which is not a series of size_distribution.csv"
-            )
         for _, r in size[size["series_id"] == ev.series].iterrows():
             out.append(
                 _row(ev, r, size, spec, entity, as_of, noise, model_sd, entity_sd, platform_sd)
@@ -330,7 +328,7 @@ def _context_value(size, series, r, as_of, *, money: bool) -> float:
         & (size["period_start"] == r["period_start"])
         & (size["period_end"] == r["period_end"])
     ]
-    if as_of is not None:
+    if as_of is not None:  # a population figure counts once the row it sizes is out
         hit = hit[hit["published"] <= max(as_of, r["published"])]
     if hit.empty:
         return np.nan
