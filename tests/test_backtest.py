@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import sys
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -75,3 +78,24 @@ def test_vintage_backtest_uses_only_rows_published_by_each_cutoff():
     assert list(first["ds"]) == [pd.Timestamp("2020-01-01"), pd.Timestamp("2021-01-01")]
     expected = truth.set_index("ds").loc[first["ds"], "y"].to_numpy()
     np.testing.assert_allclose(first["actual"], expected)
+
+
+class _Terminal(io.StringIO):
+    """A text stream that says it is a terminal, as a console would."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("terminal", [False, True])
+def test_progress_is_quiet_off_a_terminal_and_moves_per_fold(monkeypatch, terminal):
+    stream = _Terminal() if terminal else io.StringIO()
+    monkeypatch.setattr(sys, "stderr", stream)
+    one_series = sims(1)  # 8 points, min_train 5: three folds of one series
+    backtest.rolling_origin(one_series, h=1, models=["naive"], min_train=5, n_jobs=1)
+    text = stream.getvalue()
+    if terminal:
+        # The bar counts folds, so a single series moves 0/3 -> 1/3 -> 2/3 -> 3/3.
+        assert all(f"{k}/3" in text for k in range(4)), text
+    else:
+        assert text == ""

@@ -8,6 +8,8 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from targets.errors import ForecastError
 from targets.forecasting import DEFAULT_MODELS, forecast
@@ -110,7 +112,10 @@ def test_ensemble_leaves_out_a_model_that_cannot_fit_and_says_so():
     [
         ({"models": ["naive"], "df": growth_frame(2)}, "model 'naive' needs at least 3 points"),
         ({"models": ["arima"], "df": growth_frame(3)}, "model 'arima' needs at least 4 points"),
-        ({"models": ["wavenet"]}, r"unknown model\(s\) \['wavenet'\]; available: naive, ets"),
+        (
+            {"models": ["wavenet"]},
+            r"unknown model\(s\) \['wavenet'\]; available: naive, drift, ets",
+        ),
         ({"freq": "W"}, "freq must be one of YS, QS, MS; got 'W'"),
         ({"h": 0}, "h must be a positive integer"),
         ({"level": (80, 120)}, "levels must be between 0 and 100"),
@@ -244,7 +249,12 @@ def test_degenerate_and_falling_series_do_not_poison_the_ensemble():
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        fc = forecast(pd.concat([flat, falling]), 2, n_samples=300)
+        fc = forecast(
+            pd.concat([flat, falling]),
+            2,
+            models=["naive", "drift", "ets", "theta", "logistic", "gompertz", "ensemble"],
+            n_samples=300,
+        )
     skipped = {(s["unique_id"], s["model"]) for s in fc.attrs["skipped"]}
     assert ("fall", "logistic") in skipped and ("fall", "gompertz") in skipped
     assert ("flat", "theta") in skipped
@@ -349,3 +359,136 @@ def test_infinite_values_are_refused_naming_series_period_and_row(bad):
         ForecastError, match=r"series 's': y is not finite at 2016-01-01 \(frame row 2\)"
     ):
         forecast(df, 2, models=["naive"])
+
+
+def panel_of_growth(n_series: int, n_points: int, seed: int) -> pd.DataFrame:
+    """Short yearly series from several growth families (linear, exponential,
+    damped, saturating, declining), each with noise."""
+    rng = np.random.default_rng(seed)
+    frames = []
+    for i in range(n_series):
+        t = np.arange(n_points)
+        family = i % 5
+        if family == 0:
+            y = 100 * (1 + rng.uniform(0.1, 1.0) * t)
+        elif family == 1:
+            y = 100 * np.exp(rng.uniform(0.0, 0.5) * t)
+        elif family == 2:
+            y = 100 * np.exp(np.cumsum(rng.uniform(0.3, 1.0) * rng.uniform(0.5, 0.9) ** t))
+        elif family == 3:
+            y = 1e4 / (1 + np.exp(-rng.uniform(0.4, 1.2) * (t - rng.uniform(0, 10))))
+        else:
+            y = 100 * np.exp(rng.uniform(-0.3, 0.0) * t)
+        y = y * np.exp(np.cumsum(rng.normal(0, rng.uniform(0.02, 0.12), n_points)))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "unique_id": f"s{i:03d}",
+                    "ds": pd.date_range("2010", periods=n_points, freq="YS"),
+                    "y": y,
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+@pytest.mark.slow
+def test_default_ensemble_is_calibrated_and_as_accurate_as_a_linear_drift():
+    """Simulated six-point yearly series, three years ahead (not the project's data).
+
+    80 series x 3 steps; the tolerances (+-0.08 on coverage) are about three
+    standard errors for outcomes correlated within a series.
+    """
+    panel = panel_of_growth(80, 9, seed=7)
+    train = panel.groupby("unique_id").head(6)
+    test = panel.groupby("unique_id").tail(3).reset_index(drop=True)
+    fc = forecast(train, 3, n_samples=400, seed=3, n_jobs=2)
+    ens = fc[fc["model"] == "ensemble"].reset_index(drop=True)
+    drift = fc[fc["model"] == "drift"].reset_index(drop=True)
+    actual = test["y"].to_numpy()
+    cover80 = np.mean((actual >= ens["lo-80"]) & (actual <= ens["hi-80"]))
+    cover95 = np.mean((actual >= ens["lo-95"]) & (actual <= ens["hi-95"]))
+    assert 0.72 <= cover80 <= 0.88, cover80
+    assert 0.87 <= cover95 <= 0.99, cover95
+    scale = train.groupby("unique_id")["y"].apply(lambda y: np.mean(np.abs(np.diff(y))))
+    scale = scale.loc[test["unique_id"]].to_numpy()
+    mase_ens = np.mean(np.abs(actual - ens["mean"]) / scale)
+    mase_drift = np.mean(np.abs(actual - drift["mean"]) / scale)
+    assert mase_ens <= mase_drift, (mase_ens, mase_drift)
+    last = train.groupby("unique_id")["y"].last().loc[ens["unique_id"]].to_numpy()
+    assert (ens["hi-95"] / last).max() < 100
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.floats(min_value=1e-2, max_value=1e6, allow_nan=False), min_size=4, max_size=8
+    ),
+    st.integers(min_value=1, max_value=3),
+)
+def test_no_upper_bound_beyond_the_growth_any_record_shows(values, h):
+    """Whatever the history, the 95% upper bound t years ahead stays within the
+    growth cap (10^sqrt(t), data/assumptions.csv) or the series' own record."""
+    y = np.array(values)
+    df = pd.DataFrame(
+        {"unique_id": "p", "ds": pd.date_range("2015", periods=len(y), freq="YS"), "y": y}
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        fc = forecast(df, h, models=["naive", "drift", "theta", "ensemble"], n_samples=200)
+    for k in range(1, h + 1):
+        own = np.max(y[k:] / y[:-k])
+        cap = max(10 ** np.sqrt(k), own) * y[-1]
+        assert (fc.loc[fc["ds"] == fc["ds"].unique()[k - 1], "hi-95"] <= cap * (1 + 1e-9)).all()
+    if np.max(y[1:] / y[:-1]) < 10:
+        assert (fc["hi-95"] < 100 * y[-1]).all()
+
+
+def test_parallel_results_equal_serial_results():
+    df = pd.concat([growth_frame(7, f"s{i}", i) for i in range(4)], ignore_index=True)
+    serial = forecast(df, 2, models=["naive", "drift", "ensemble"], n_samples=100, n_jobs=1)
+    parallel = forecast(df, 2, models=["naive", "drift", "ensemble"], n_samples=100, n_jobs=2)
+    pd.testing.assert_frame_equal(serial, parallel)
+
+
+def test_forecast_runs_on_a_local_dask_cluster():
+    distributed = pytest.importorskip(
+        "dask.distributed", reason="dask[distributed] is not installed (pip install .[dask])"
+    )
+    import joblib
+
+    df = pd.concat([growth_frame(7, f"s{i}", i) for i in range(3)], ignore_index=True)
+    local = forecast(df, 2, models=["naive", "drift", "ensemble"], n_samples=100, n_jobs=1)
+    with (
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster),
+        joblib.parallel_config(backend="dask"),
+    ):
+        remote = forecast(df, 2, models=["naive", "drift", "ensemble"], n_samples=100, n_jobs=-1)
+    pd.testing.assert_frame_equal(local, remote)
+
+
+def test_skill_weights_favour_the_member_that_forecast_the_own_history_better():
+    from targets.forecasting import _stable_seed
+    from targets.models import MODELS, Series
+    from targets.models.ensemble import EnsembleSettings, skill_weights
+
+    settings = EnsembleSettings.load(["naive", "drift"])
+    t = np.arange(14)
+    line = Series(
+        ds=pd.date_range("2010", periods=14, freq="YS"), y=100 + 50 * t + 0.0, freq="YS"
+    )
+
+    def one_step(name, past, cut):
+        return MODELS[name](past, 1, 200, _stable_seed(0, "line", name, str(cut)))
+
+    w = skill_weights(line, ["drift", "naive"], one_step, settings)
+    prior = settings.prior["drift"] / (settings.prior["drift"] + settings.prior["naive"])
+    # A straight line: the level drift is right, the log drift overshoots.
+    assert w["drift"] > prior and w["drift"] + w["naive"] == pytest.approx(1.0)
+    short = Series(ds=line.ds[:6], y=line.y[:6], freq="YS")
+    assert skill_weights(short, ["drift", "naive"], one_step, settings)["drift"] == (
+        pytest.approx(prior)
+    )

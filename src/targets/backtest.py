@@ -7,14 +7,13 @@
   cutoff it uses only rows published by then (``targets.data.load(as_of=...)``),
   and scores against figures published later.
 
-Backtests over many series run in parallel across cores with a progress bar.
+Backtests run their folds (series x origin) in parallel through joblib, with a
+progress bar that moves per fold when output is a terminal.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
-from functools import partial
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -41,57 +40,96 @@ SCORE_COLUMNS = [
 ]
 
 
-def _one_series(
-    item: tuple[str, pd.DataFrame],
-    h: int,
+def _one_fold(
+    uid: str,
+    train: pd.DataFrame,
+    test: pd.DataFrame,
     freq: str,
     models: Sequence[str],
-    min_train: int,
     n_samples: int,
     seed: int,
-    single_origin: bool = False,
 ) -> pd.DataFrame:
+    """Forecast ``len(test)`` periods from ``train`` and score every model on ``test``."""
     import warnings
 
-    uid, g = item
-    g = g.sort_values("ds").reset_index(drop=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # skipped models are in attrs
+        fc, paths = forecast(
+            train, len(test), freq, models, (80, 95), n_samples, seed, return_paths=True
+        )
+    history = train["y"].to_numpy(float)
+    scale = np.mean(np.abs(np.diff(history)))
     rows = []
-    cuts = [min_train] if single_origin else range(min_train, len(g))
-    for cut in cuts:
-        train, test = g.iloc[:cut], g.iloc[cut : cut + h]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # skipped models are in attrs
-            fc, paths = forecast(
-                train, len(test), freq, models, (80, 95), n_samples, seed, return_paths=True
+    for (suid, model), samples in paths.samples.items():
+        sub = fc[(fc["unique_id"] == suid) & (fc["model"] == model)].reset_index(drop=True)
+        for step in range(len(test)):
+            actual = float(test["y"].iloc[step])
+            r = sub.iloc[step]
+            rows.append(
+                {
+                    "unique_id": uid,
+                    "origin": train["ds"].iloc[-1],
+                    "model": model,
+                    "h": step + 1,
+                    "ds": test["ds"].iloc[step],
+                    "actual": actual,
+                    "mean": r["mean"],
+                    "covered_80": coverage([actual], [r["lo-80"]], [r["hi-80"]]),
+                    "covered_95": coverage([actual], [r["lo-95"]], [r["hi-95"]]),
+                    "winkler_80": winkler([actual], [r["lo-80"]], [r["hi-80"]], 80),
+                    "winkler_95": winkler([actual], [r["lo-95"]], [r["hi-95"]], 95),
+                    "crps": crps_samples(actual, samples[:, step]),
+                    "abs_scaled_error": abs(actual - r["mean"]) / scale if scale > 0 else np.nan,
+                    "smape": smape([actual], [r["mean"]]),
+                }
             )
-        history = train["y"].to_numpy(float)
-        scale = np.mean(np.abs(np.diff(history)))
-        for (suid, model), samples in paths.samples.items():
-            sub = fc[(fc["unique_id"] == suid) & (fc["model"] == model)].reset_index(drop=True)
-            for step in range(len(test)):
-                actual = float(test["y"].iloc[step])
-                r = sub.iloc[step]
-                rows.append(
-                    {
-                        "unique_id": uid,
-                        "origin": train["ds"].iloc[-1],
-                        "model": model,
-                        "h": step + 1,
-                        "ds": test["ds"].iloc[step],
-                        "actual": actual,
-                        "mean": r["mean"],
-                        "covered_80": coverage([actual], [r["lo-80"]], [r["hi-80"]]),
-                        "covered_95": coverage([actual], [r["lo-95"]], [r["hi-95"]]),
-                        "winkler_80": winkler([actual], [r["lo-80"]], [r["hi-80"]], 80),
-                        "winkler_95": winkler([actual], [r["lo-95"]], [r["hi-95"]], 95),
-                        "crps": crps_samples(actual, samples[:, step]),
-                        "abs_scaled_error": abs(actual - r["mean"]) / scale
-                        if scale > 0
-                        else np.nan,
-                        "smape": smape([actual], [r["mean"]]),
-                    }
-                )
     return pd.DataFrame(rows, columns=SCORE_COLUMNS)
+
+
+def _folds(
+    uid: str, g: pd.DataFrame, h: int, min_train: int, single_origin: bool = False
+) -> list[tuple[str, pd.DataFrame, pd.DataFrame]]:
+    """The (series, training window, test window) triples of one series."""
+    g = g.sort_values("ds").reset_index(drop=True)[["unique_id", "ds", "y"]]
+    cuts = [min_train] if single_origin else range(min_train, len(g))
+    return [(uid, g.iloc[:cut], g.iloc[cut : cut + h]) for cut in cuts]
+
+
+def run_folds(
+    folds: Sequence[tuple[str, pd.DataFrame, pd.DataFrame]],
+    freq: str,
+    models: Sequence[str],
+    n_samples: int,
+    seed: int,
+    n_jobs: int | None,
+    progress: bool,
+    desc: str = "backtest",
+) -> pd.DataFrame:
+    """Score every fold, in parallel through joblib, with a progress bar per fold.
+
+    The bar is drawn only on a terminal (``tqdm(disable=None)``): redirected
+    output gets no redraw frames. It moves once per fold, so a single long
+    series shows progress too.
+    """
+    import joblib
+    from tqdm.auto import tqdm
+
+    tasks = [(uid, train, test, freq, list(models), n_samples, seed) for uid, train, test in folds]
+    bar = tqdm(total=len(tasks), desc=desc, unit="fold", disable=None if progress else True)
+    frames = []
+    if n_jobs == 1 or len(tasks) <= 1:
+        results: Iterator[pd.DataFrame] = (_one_fold(*t) for t in tasks)
+    else:
+        results = joblib.Parallel(n_jobs=n_jobs, return_as="generator")(
+            joblib.delayed(_one_fold)(*t) for t in tasks
+        )
+    for frame in results:
+        frames.append(frame)
+        bar.update(1)
+    bar.close()
+    if not frames:
+        return pd.DataFrame(columns=SCORE_COLUMNS)
+    return pd.concat(frames, ignore_index=True)
 
 
 def rolling_origin(
@@ -103,6 +141,7 @@ def rolling_origin(
     min_train: int = 4,
     n_samples: int = 500,
     seed: int = 0,
+    n_jobs: int | None = -1,
     jobs: int | None = None,
     progress: bool = True,
 ) -> pd.DataFrame:
@@ -118,10 +157,15 @@ def rolling_origin(
         As in :func:`targets.forecast`.
     min_train : int
         Points in the first training window.
+    n_jobs : int, optional
+        Folds (series x origin) run in parallel through joblib: ``-1`` every
+        core (default), ``1`` in-process. Inside
+        ``joblib.parallel_config(backend="dask")`` they run on a Dask cluster.
+        Results do not depend on it.
     jobs : int, optional
-        Worker processes (default: cores). ``1`` runs in-process.
+        Older name of ``n_jobs``; used when given.
     progress : bool
-        Show a progress bar (series done).
+        Show a progress bar (folds done) when output is a terminal.
 
     Returns
     -------
@@ -130,35 +174,16 @@ def rolling_origin(
         outcome, whether the 80%/95% intervals covered it, Winkler scores,
         CRPS, absolute scaled error (MASE term) and sMAPE.
     """
-    from tqdm.auto import tqdm
-
     if min_train < 3:
         raise ForecastError(f"min_train must be at least 3; got {min_train}")
-    groups = [(str(u), g) for u, g in df.groupby("unique_id", sort=True)]
-    work = partial(
-        _one_series,
-        h=h,
-        freq=freq,
-        models=list(models),
-        min_train=min_train,
-        n_samples=n_samples,
-        seed=seed,
+    folds = [
+        fold
+        for u, g in df.groupby("unique_id", sort=True)
+        for fold in _folds(str(u), g, h, min_train)
+    ]
+    return run_folds(
+        folds, freq, models, n_samples, seed, jobs if jobs is not None else n_jobs, progress
     )
-    bar = tqdm(total=len(groups), desc="backtest", unit="series", disable=not progress)
-    frames = []
-    if jobs == 1 or len(groups) == 1:
-        for item in groups:
-            frames.append(work(item))
-            bar.update(1)
-    else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for frame in pool.map(work, groups):
-                frames.append(frame)
-                bar.update(1)
-    bar.close()
-    if not frames:
-        return pd.DataFrame(columns=SCORE_COLUMNS)
-    return pd.concat(frames, ignore_index=True)
 
 
 def summarize(scores: pd.DataFrame) -> pd.DataFrame:
@@ -206,26 +231,21 @@ def vintage_backtest(
     pandas.DataFrame
         :data:`SCORE_COLUMNS` with ``origin`` = the cutoff.
     """
-    out = []
+    folds, cutoffs = [], []
     for cutoff, known in sorted(rows_by_cutoff.items()):
-        for uid, g in known.groupby("unique_id"):
+        for uid, g in known.groupby("unique_id", sort=True):
             g = g.sort_values("ds")
             later = truth[(truth["unique_id"] == uid) & (truth["ds"] > g["ds"].max())]
             later = later.sort_values("ds").head(h)
             if later.empty or len(g) < 3:
                 continue
             both = pd.concat([g, later])[["unique_id", "ds", "y"]]
-            frame = _one_series(
-                (str(uid), both.reset_index(drop=True)),
-                h=len(later),
-                freq=freq,
-                models=list(models),
-                min_train=len(g),
-                n_samples=n_samples,
-                seed=seed,
-                single_origin=True,
-            )
-            out.append(frame.assign(origin=pd.Timestamp(cutoff)))
-    if not out:
+            folds += _folds(str(uid), both, len(later), len(g), single_origin=True)
+            cutoffs.append(pd.Timestamp(cutoff))
+    frames = [
+        run_folds([fold], freq, models, n_samples, seed, 1, progress=False).assign(origin=c)
+        for fold, c in zip(folds, cutoffs, strict=True)
+    ]
+    if not frames:
         return pd.DataFrame(columns=SCORE_COLUMNS)
-    return pd.concat(out, ignore_index=True)
+    return pd.concat(frames, ignore_index=True)

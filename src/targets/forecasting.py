@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import warnings
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Literal, overload
+from typing import Any, Literal, TypeVar, overload
 
 import numpy as np
 import pandas as pd
@@ -31,20 +32,18 @@ import pandas as pd
 from targets.errors import ForecastError
 from targets.models import ENSEMBLE, MODEL_NAMES, MODELS, Series
 from targets.models.base import SEASON
+from targets.models.ensemble import EnsembleSettings, bound_paths, mixture, skill_weights
 
-#: Models fitted when none are named. The ensemble mixes all the others; the
-#: benchmark (benchmarks/bench_forecast.py) measures its calibration.
-DEFAULT_MODELS: tuple[str, ...] = (
-    "naive",
-    "ets",
-    "arima",
-    "theta",
-    "prophet",
-    "logistic",
-    "gompertz",
-    ENSEMBLE,
-)
+T = TypeVar("T")
+
+#: Models fitted when none are named: the fast members that, mixed, beat a linear
+#: random walk with drift on short yearly series with calibrated intervals
+#: (benchmarks/bench_forecast.py). ARIMA, Prophet and the growth curves are
+#: slower and add no accuracy there; name them to include them.
+DEFAULT_MODELS: tuple[str, ...] = ("naive", "drift", "ets", "theta", ENSEMBLE)
 FREQS: tuple[str, ...] = tuple(SEASON)
+#: Paths per member and origin when scoring members on a series' own history.
+SKILL_SAMPLES = 200
 
 
 @dataclass(frozen=True)
@@ -269,20 +268,6 @@ def level_name(level: float) -> str:
     return f"{level:g}"
 
 
-def _mixture(
-    members: dict[str, np.ndarray], n_samples: int, rng: np.random.Generator
-) -> np.ndarray:
-    """Equal-weight mixture: each member contributes n_samples / k of its paths."""
-    names = sorted(members)
-    counts = np.full(len(names), n_samples // len(names))
-    counts[: n_samples % len(names)] += 1
-    parts = [
-        members[name][rng.permutation(members[name].shape[0])[:c]]
-        for name, c in zip(names, counts, strict=True)
-    ]
-    return np.concatenate(parts, axis=0)[rng.permutation(n_samples)]
-
-
 def _summarize(paths: SamplePaths, levels: list[float]) -> pd.DataFrame:
     records = []
     for (uid, model), samples in paths.samples.items():
@@ -304,6 +289,23 @@ def _summarize(paths: SamplePaths, levels: list[float]) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+def run_parallel(
+    fn: Callable[..., T], tasks: Sequence[tuple[Any, ...]], n_jobs: int | None
+) -> list[T]:
+    """``[fn(*t) for t in tasks]``, in order, across ``n_jobs`` workers through joblib.
+
+    ``n_jobs`` follows joblib (``-1``: every core; ``None`` or ``1``: in this
+    process, unless a :func:`joblib.parallel_config` context says otherwise). The
+    backend is joblib's active one: loky processes by default, or a Dask cluster
+    inside ``joblib.parallel_config(backend="dask")``.
+    """
+    import joblib
+
+    if len(tasks) <= 1 or n_jobs == 1:
+        return [fn(*t) for t in tasks]
+    return list(joblib.Parallel(n_jobs=n_jobs)(joblib.delayed(fn)(*t) for t in tasks))
+
+
 def _root_seed(seed: int | None) -> int:
     """The seed every stream derives from; ``None`` draws fresh entropy from the OS."""
     if seed is None:
@@ -322,8 +324,13 @@ def _forecast_series(
     n_samples: int,
     seed: int,
     strict: bool,
+    settings: EnsembleSettings,
 ) -> tuple[dict[tuple[str, str], np.ndarray], list[dict[str, str]]]:
     """Fit every member on one series; the requested models' paths and the refusals.
+
+    Every model's paths are capped by :func:`targets.models.ensemble.bound_paths`;
+    the ensemble mixes the members that could be fitted, weighted by
+    :func:`targets.models.ensemble.skill_weights`.
 
     Raises
     ------
@@ -333,23 +340,43 @@ def _forecast_series(
     """
     fitted: dict[str, np.ndarray] = {}
     refusals: dict[str, str] = {}
-    for name in members:
-        try:
-            fitted[name] = MODELS[name](s, h, n_samples, _stable_seed(seed, uid, name))
-        except ForecastError as exc:
-            if strict:
-                raise ForecastError(f"series {uid!r}: {exc}") from None
-            refusals[name] = str(exc)
-    if not fitted:
-        first_model, first = next(iter(refusals.items()))
-        rest = sorted(set(refusals) - {first_model})
-        others = f" (and none of {', '.join(rest)} could be fitted either)" if rest else ""
-        raise ForecastError(f"series {uid!r}: {first}{others}")
-    out = {(uid, name): fitted[name] for name in names if name in fitted}
-    if ENSEMBLE in names:
-        out[(uid, ENSEMBLE)] = _mixture(fitted, n_samples, _stable_seed(seed, uid, ENSEMBLE))
+    with _one_blas_thread():
+        for name in members:
+            try:
+                paths = MODELS[name](s, h, n_samples, _stable_seed(seed, uid, name))
+            except ForecastError as exc:
+                if strict:
+                    raise ForecastError(f"series {uid!r}: {exc}") from None
+                refusals[name] = str(exc)
+                continue
+            fitted[name] = bound_paths(paths, s, settings.max_growth_per_year)
+        if not fitted:
+            first_model, first = next(iter(refusals.items()))
+            rest = sorted(set(refusals) - {first_model})
+            others = f" (and none of {', '.join(rest)} could be fitted either)" if rest else ""
+            raise ForecastError(f"series {uid!r}: {first}{others}")
+        out = {(uid, name): fitted[name] for name in names if name in fitted}
+        if ENSEMBLE in names:
+
+            def one_step(name: str, past: Series, cut: int) -> np.ndarray:
+                return MODELS[name](past, 1, SKILL_SAMPLES, _stable_seed(seed, uid, name, str(cut)))
+
+            weights = skill_weights(s, sorted(fitted), one_step, settings)
+            out[(uid, ENSEMBLE)] = mixture(
+                fitted, weights, n_samples, _stable_seed(seed, uid, ENSEMBLE)
+            )
     skipped = [{"unique_id": uid, "model": m, "reason": r} for m, r in refusals.items()]
     return out, skipped
+
+
+@contextmanager
+def _one_blas_thread() -> Iterator[None]:
+    """Fit with one BLAS thread: the statsmodels optimisers on tiny problems run
+    several times slower when OpenBLAS spreads each call across busy cores."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
 
 
 @overload
@@ -363,6 +390,7 @@ def forecast(
     seed: int | None = ...,
     *,
     return_paths: Literal[False] = ...,
+    n_jobs: int | None = ...,
 ) -> pd.DataFrame: ...
 
 
@@ -377,6 +405,7 @@ def forecast(
     seed: int | None = ...,
     *,
     return_paths: Literal[True],
+    n_jobs: int | None = ...,
 ) -> tuple[pd.DataFrame, SamplePaths]: ...
 
 
@@ -390,6 +419,7 @@ def forecast(
     seed: int | None = 0,
     *,
     return_paths: bool = False,
+    n_jobs: int | None = None,
 ) -> pd.DataFrame | tuple[pd.DataFrame, SamplePaths]:
     """Probabilistic forecasts of regular series from every requested model.
 
@@ -420,6 +450,10 @@ def forecast(
         fresh entropy from the operating system (results then differ per call).
     return_paths : bool
         Also return the :class:`SamplePaths`.
+    n_jobs : int, optional
+        Series fitted in parallel through joblib: ``-1`` for every core, ``None``
+        or ``1`` in this process. Inside ``joblib.parallel_config(backend="dask")``
+        the series run on a Dask cluster. Results do not depend on ``n_jobs``.
 
     Returns
     -------
@@ -466,24 +500,33 @@ def forecast(
     # A refusal is fatal only when the one model asked for is a plain model; inside
     # an ensemble (asked for alone or not) the members that refuse are left out.
     strict = len(names) == 1 and names[0] != ENSEMBLE
-    samples: dict[tuple[str, str], np.ndarray] = {}
-    skipped: list[dict[str, str]] = []
-    future: dict[str, pd.DatetimeIndex] = {}
+    inputs: dict[str, Series] = {}
     for uid, y in series.items():
         cap = caps.get(uid)
-        s = Series(
+        inputs[uid] = Series(
             ds=pd.DatetimeIndex(y.index),
             y=y.to_numpy(float),
             freq=freq,
             cap=cap,
             future_cap=None if cap is None else float(cap[-1]),
         )
-        future[uid] = s.future_ds(h)
-        out, left_out = _forecast_series(uid, s, h, names, members, n_samples, root, strict)
+    future = {uid: s.future_ds(h) for uid, s in inputs.items()}
+    settings = EnsembleSettings.load(members)
+    results = run_parallel(
+        _forecast_series,
+        [
+            (uid, s, h, names, members, n_samples, root, strict, settings)
+            for uid, s in inputs.items()
+        ],
+        n_jobs,
+    )
+    samples: dict[tuple[str, str], np.ndarray] = {}
+    skipped: list[dict[str, str]] = []
+    for out, left_out in results:
         samples.update(out)
         for rec in left_out:
             warnings.warn(
-                f"series {uid!r}: model {rec['model']!r} left out: {rec['reason']}",
+                f"series {rec['unique_id']!r}: model {rec['model']!r} left out: {rec['reason']}",
                 UserWarning,
                 stacklevel=2,
             )

@@ -4,6 +4,7 @@
 name           min   what it is
 =============  ====  ==========================================================
 naive          3     random walk with drift on logs, exact small-sample predictive
+drift          3     random walk with drift on levels, exact small-sample predictive
 ets            3     statsmodels ETSModel on logs, damped trend, chosen by AICc
 arima          4     statsmodels ARIMA(p,1,q) with drift on logs, chosen by AICc
 theta          4     statsmodels ThetaModel on logs
@@ -18,7 +19,7 @@ ensemble       --    equal-weight mixture of the members' sample paths
 
 from __future__ import annotations
 
-from targets.models import naive, prophet_model, statsmodels_models
+from targets.models import drift, naive, prophet_model, statsmodels_models
 from targets.models.base import ModelSpec, Series
 from targets.models.curve_model import make_fit_sample
 
@@ -26,6 +27,7 @@ MODELS: dict[str, ModelSpec] = {
     m.name: m
     for m in [
         ModelSpec("naive", 3, naive.fit_sample, "random walk with drift on logs"),
+        ModelSpec("drift", 3, drift.fit_sample, "random walk with drift on levels"),
         ModelSpec("ets", 3, statsmodels_models.ets_fit_sample, "ETS on logs (AICc)"),
         ModelSpec("arima", 4, statsmodels_models.arima_fit_sample, "ARIMA with drift on logs"),
         ModelSpec("theta", 4, statsmodels_models.theta_fit_sample, "Theta method on logs"),
