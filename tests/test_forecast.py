@@ -421,9 +421,7 @@ def test_default_ensemble_is_calibrated_and_as_accurate_as_a_linear_drift():
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    st.lists(
-        st.floats(min_value=1e-2, max_value=1e6, allow_nan=False), min_size=4, max_size=8
-    ),
+    st.lists(st.floats(min_value=1e-2, max_value=1e6, allow_nan=False), min_size=4, max_size=8),
     st.integers(min_value=1, max_value=3),
 )
 def test_no_upper_bound_beyond_the_growth_any_record_shows(values, h):
@@ -477,9 +475,7 @@ def test_skill_weights_favour_the_member_that_forecast_the_own_history_better():
 
     settings = EnsembleSettings.load(["naive", "drift"])
     t = np.arange(14)
-    line = Series(
-        ds=pd.date_range("2010", periods=14, freq="YS"), y=100 + 50 * t + 0.0, freq="YS"
-    )
+    line = Series(ds=pd.date_range("2010", periods=14, freq="YS"), y=100 + 50 * t + 0.0, freq="YS")
 
     def one_step(name, past, cut):
         return MODELS[name](past, 1, 200, _stable_seed(0, "line", name, str(cut)))
