@@ -23,6 +23,7 @@ prediction, and estimation. JASA 102(477), 359-378.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -55,16 +56,35 @@ class EnsembleSettings:
 
     @classmethod
     def load(cls, models: Sequence[str]) -> EnsembleSettings:
-        """Read the settings for ``models`` (a missing weight row is an error)."""
-        from targets.data import assumption
+        """Read the settings for ``models`` (a missing weight row is an error).
 
-        prior = {m: assumption(f"engine_weight_{m}").value for m in models}
-        return cls(
-            prior=prior,
-            max_growth_per_year=assumption("engine_max_growth_per_year").value,
-            skill_min_points=int(assumption("engine_skill_min_points").value),
-            skill_origins=int(assumption("engine_skill_origins").value),
-        )
+        The file is read once per data folder and modification time.
+        """
+        from targets.data import ASSUMPTIONS_FILE, data_dir
+
+        path = data_dir() / ASSUMPTIONS_FILE
+        stamp = path.stat().st_mtime_ns if path.exists() else -1
+        return _load_settings(tuple(models), str(data_dir()), stamp)
+
+
+@functools.lru_cache(maxsize=32)
+def _load_settings(models: tuple[str, ...], folder: str, stamp: int) -> EnsembleSettings:
+    from targets.data import assumption, load_assumptions
+
+    frame = load_assumptions(directory=folder)
+
+    def value(assumption_id: str) -> float:
+        if assumption_id not in set(frame["assumption_id"]):
+            # Raises the library's own error, naming the file and the known ids.
+            return assumption(assumption_id, directory=folder).value
+        return float(frame.loc[frame["assumption_id"] == assumption_id, "value"].iloc[-1])
+
+    return EnsembleSettings(
+        prior={m: value(f"engine_weight_{m}") for m in models},
+        max_growth_per_year=value("engine_max_growth_per_year"),
+        skill_min_points=int(value("engine_skill_min_points")),
+        skill_origins=int(value("engine_skill_origins")),
+    )
 
 
 def bound_paths(paths: Array, series: Series, max_growth_per_year: float) -> Array:
