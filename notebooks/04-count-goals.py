@@ -205,11 +205,14 @@ if as_of is None and "merchants_100m" in results:
 
     announced = pd.Timestamp(results["merchants_100m"].goal.announced)
     checks = hindsight_check(results["merchants_100m"].goal, announced)
-    inside = int(checks["inside"].fillna(False).astype(bool).sum())
+    predicted = checks[checks["median"].notna()]
+    inside = int(predicted["inside"].astype(bool).sum())
     display(
         Markdown(
-            f"{inside} of {len(checks)} size figures published later lie inside the 80% "
-            "interval of the model as it stood at the announcement (merchants goal)."
+            f"{inside} of the {len(predicted)} size figures published later that the model "
+            "can predict are consistent with its 80% interval as it stood at the announcement "
+            f"(merchants goal; {len(checks) - len(predicted)} more are listed with the reason "
+            "they cannot be predicted)."
         )
     )
     display(
