@@ -364,12 +364,10 @@ def _predictive(
     pred = pred.set_index("index").reindex(ev.index)
     cols = ["label", "role", "stat", "value", "published", "hindsight", "fitted", "why"]
     table = ev[cols].join(pred)
-    lower = table["role"] == "lower_bound"
-    inside = np.where(
-        lower,
-        table["hi_80"] >= table["value"],
-        (table["lo_80"] <= table["value"]) & (table["value"] <= table["hi_80"]),
-    )
+    lower = (table["role"] == "lower_bound").to_numpy()
+    value, lo, hi = (table[c].to_numpy(dtype=float) for c in ("value", "lo_80", "hi_80"))
+    with np.errstate(invalid="ignore"):  # rows without a prediction are NaN, set to NA below
+        inside = np.where(lower, hi >= value, (lo <= value) & (value <= hi))
     table["inside"] = pd.array(
         [None if np.isnan(m) else bool(i) for i, m in zip(inside, table["median"], strict=True)],
         dtype="boolean",
