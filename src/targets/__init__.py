@@ -10,9 +10,12 @@ The main entry points are re-exported here and imported on first use, so
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from targets.errors import DataError, ForecastError, GoalError, TargetsError
+
+if TYPE_CHECKING:  # type checkers and IDEs see the real signature; at run time it loads lazily
+    from targets.forecasting import forecast as forecast
 
 __all__ = ["DataError", "ForecastError", "GoalError", "TargetsError", "__version__", "forecast"]
 __version__ = "0.1.0"

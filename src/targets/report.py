@@ -41,9 +41,15 @@ _TEMPLATE_DIR = Path(__file__).parent / "templates"
 
 
 def notebooks_dir() -> Path:
-    """The ``notebooks/`` folder of the source tree (``$TARGETS_NOTEBOOKS_DIR`` overrides)."""
+    """The notebooks shipped with the package (``$TARGETS_NOTEBOOKS_DIR`` overrides).
+
+    In a clone they are the repository's ``notebooks/``; in an installed wheel,
+    the copies inside the package.
+    """
+    from targets.data import bundled_dir
+
     env = os.environ.get("TARGETS_NOTEBOOKS_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "notebooks"
+    return Path(env) if env else bundled_dir("notebooks")
 
 
 def discover(directory: str | Path | None = None) -> list[Path]:
