@@ -25,7 +25,7 @@
 # had been published by the chosen date.
 
 # %% tags=["parameters"]
-as_of = None  # a date "YYYY-MM-DD" to see only what was published by then; None = latest
+as_of = None  # a date "YYYY-MM-DD" to see only what was published by then; None: the latest data
 
 # %%
 import pandas as pd

@@ -26,7 +26,7 @@
 # before it.
 
 # %% tags=["parameters"]
-as_of = None  # a date "YYYY-MM-DD" to see only what was published by then; None = latest
+as_of = None  # a date "YYYY-MM-DD" to see only what was published by then; None: the latest data
 
 # %%
 import numpy as np

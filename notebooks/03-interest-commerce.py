@@ -24,7 +24,7 @@
 # retail of physical goods sets.
 
 # %% tags=["parameters"]
-as_of = None  # a date "YYYY-MM-DD" to see only what was published by then; None = latest
+as_of = None  # a date "YYYY-MM-DD" to see only what was published by then; None: the latest data
 
 # %%
 import pandas as pd

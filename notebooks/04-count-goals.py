@@ -27,7 +27,7 @@
 # concentrated sales would have to be for the goal to be met, and which input decides it.
 
 # %% tags=["parameters"]
-as_of = None  # a date "YYYY-MM-DD" to see only what was published by then; None = latest
+as_of = None  # a date "YYYY-MM-DD" to see only what was published by then; None: the latest data
 
 # %%
 import pandas as pd

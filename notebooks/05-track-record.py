@@ -23,7 +23,7 @@
 # at past vintages against what was published later.
 
 # %% tags=["parameters"]
-as_of = None  # the last as-of date shown ("YYYY-MM-DD"); None = latest
+as_of = None  # the last as-of date shown ("YYYY-MM-DD"); None: the latest data
 
 # %%
 import warnings

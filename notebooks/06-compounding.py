@@ -25,7 +25,7 @@
 # come from `data/case_claims.csv` and appear only once they were published.
 
 # %% tags=["parameters"]
-as_of = None  # a date "YYYY-MM-DD" to see only what was published by then; None = latest
+as_of = None  # a date "YYYY-MM-DD" to see only what was published by then; None: the latest data
 
 # %%
 import matplotlib.pyplot as plt

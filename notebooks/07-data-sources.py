@@ -24,7 +24,7 @@
 # sources, so a reader can judge the ground before reading any forecast.
 
 # %% tags=["parameters"]
-as_of = None  # a date "YYYY-MM-DD" to see only what was published by then; None = latest
+as_of = None  # a date "YYYY-MM-DD" to see only what was published by then; None: the latest data
 
 # %%
 from IPython.display import Markdown, display

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -133,3 +135,39 @@ def test_code_is_hidden_unless_asked(tmp_path):
     assert "42" in hidden and "secret_variable_name" not in hidden
     assert "secret_variable_name" in shown
     assert 'href="#Part"' in hidden  # table of contents
+
+
+def test_papermill_finds_the_as_of_parameter_in_every_notebook():
+    papermill = Path(sys.executable).with_name("papermill")
+    for path in NOTEBOOKS:
+        out = subprocess.run(
+            [str(papermill), "--help-notebook", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert out.returncode == 0, out.stderr
+        assert "as_of: Unknown type (default None)" in out.stdout, (path.name, out.stdout)
+        assert "Unable to parse" not in out.stdout + out.stderr, path.name
+
+
+def test_a_papermill_run_with_as_of_is_warning_free(tmp_path):
+    papermill = Path(sys.executable).with_name("papermill")
+    path = next(p for p in NOTEBOOKS if p.name.startswith("07-"))
+    result = tmp_path / "out.ipynb"
+    out = subprocess.run(
+        [str(papermill), str(path), str(result), "-p", "as_of", "2021-04-08"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "Unable to parse" not in out.stderr and "Passed unknown parameter" not in out.stderr
+    # papermill's own warnings; ipykernel's start-up notice about TCP is the kernel's, not ours
+    lines = out.stderr.splitlines()
+    ours = [ln for ln in lines if "warn" in ln.lower() and "IPKernelApp" not in ln]
+    assert not ours, ours
+    nb = nbformat.read(result, as_version=4)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1 and 'as_of = "2021-04-08"' in injected[0].source
