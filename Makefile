@@ -5,6 +5,11 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The project's Lab opens the notebooks' py:percent twins as notebooks (Jupytext), by default.
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
+# Jupyter refuses to start as root unless told; containers and CI often run as root.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
+LAB_ARGS ?=
 
 .PHONY: report test lab lint clean setup browser
 
@@ -16,6 +21,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	$(BIN)/python -m ipykernel install --prefix $(VENV) --name targets --display-name "Python (targets)"
+	mkdir -p $(LAB_SETTINGS) && cp etc/jupyterlab-overrides.json $(LAB_SETTINGS)/overrides.json
 	touch $(STAMP)
 
 report: $(STAMP)
@@ -33,8 +39,11 @@ test: $(STAMP) browser
 	$(BIN)/ruff format --check src tests benchmarks notebooks
 	$(BIN)/python -m pytest
 
-lab: $(STAMP)
-	JUPYTER_PATH=$(CURDIR)/$(VENV)/share/jupyter $(BIN)/jupyter lab notebooks
+$(LAB_SETTINGS)/overrides.json: etc/jupyterlab-overrides.json | $(STAMP)
+	mkdir -p $(LAB_SETTINGS) && cp etc/jupyterlab-overrides.json $@
+
+lab: $(STAMP) $(LAB_SETTINGS)/overrides.json
+	JUPYTER_PATH=$(CURDIR)/$(VENV)/share/jupyter $(BIN)/jupyter lab $(ALLOW_ROOT) $(LAB_ARGS) notebooks
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache

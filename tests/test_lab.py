@@ -1,0 +1,58 @@
+"""`make lab` starts JupyterLab (also as root) with the py:percent twins opening as notebooks."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not shutil.which("make"), reason="needs make")
+def test_make_lab_starts_and_opens_py_twins_as_notebooks(tmp_path):
+    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path), "HOME": str(tmp_path)}
+    args = "--no-browser --ServerApp.port=0 --IdentityProvider.token=secret-test-token"
+    proc = subprocess.Popen(
+        ["make", "--no-print-directory", "lab", f"LAB_ARGS={args}"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    seen: list[str] = []
+    try:
+        url = None
+        deadline = time.monotonic() + 120
+        assert proc.stdout is not None
+        while url is None and time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            seen.append(line)
+            m = re.search(r"(http://(?:localhost|127\.0\.0\.1):\d+)/lab", line)
+            url = m.group(1) if m else None
+        assert url, "".join(seen)
+        if os.geteuid() == 0:
+            assert any("jupyter lab --allow-root" in line for line in seen)
+        plugin = "@jupyterlab/docmanager-extension:plugin"
+        with urllib.request.urlopen(
+            f"{url}/lab/api/settings/{plugin}?token=secret-test-token", timeout=30
+        ) as resp:
+            settings = json.load(resp)
+        viewers = settings["schema"]["properties"]["defaultViewers"]["default"]
+        assert viewers.get("python") == "Jupytext Notebook", viewers
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.communicate(timeout=30)
