@@ -6,10 +6,10 @@ tidy frame with one row per series, model and future period::
 
     unique_id, ds, model, mean, lo-80, hi-80, lo-95, hi-95
 
-``mean`` is the point forecast, the **median** of the model's sample paths: all
-models here work on logs, and the median of a log-scale predictive is its
-geometric mean, the forecast that MASE and sMAPE reward (the arithmetic mean of
-a log-Student-t predictive is not even finite). ``lo-L``/``hi-L`` are the
+``mean`` is the point forecast, the **median** of the model's sample paths: most
+models here work on logs (``drift`` on levels), and the median of a log-scale
+predictive is its geometric mean, the forecast that MASE and sMAPE reward (the
+arithmetic mean of a log-Student-t predictive is not even finite). ``lo-L``/``hi-L`` are the
 central ``L``% interval of the sample paths.
 
 With ``return_paths=True`` it also returns :class:`SamplePaths`, which answers
@@ -436,9 +436,12 @@ def forecast(
     freq : {"YS", "QS", "MS"}
         Calendar years, quarters or months.
     models : sequence of str
-        Model names (see :mod:`targets.models`), plus ``"ensemble"``: an
-        equal-weight mixture of the sample paths of the other requested models
-        that could be fitted.
+        Model names (see :mod:`targets.models`), plus ``"ensemble"``: a mixture
+        of the sample paths of the other requested models that could be fitted
+        (of the default members when it is asked for alone), weighted by skill
+        (:mod:`targets.models.ensemble`). Default: ``naive, drift, ets, theta``
+        and their ensemble. Every model's paths are capped at the growth the
+        evidence allows (``engine_max_growth_per_year`` in data/assumptions.csv).
     level : sequence of float
         Central interval levels in percent, strictly between 0 and 100. Columns
         are named by the level as given: ``lo-80`` for 80, ``lo-80.5`` for 80.5.

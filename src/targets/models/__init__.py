@@ -13,7 +13,7 @@ exponential    3     exponential curve fitted to the period totals
 logistic       4     logistic curve (saturating)
 gompertz       4     Gompertz curve (saturating)
 bass           5     Bass diffusion curve (saturating)
-ensemble       --    equal-weight mixture of the members' sample paths
+ensemble       --    skill-weighted mixture of the members' paths (models.ensemble)
 =============  ====  ==========================================================
 """
 
