@@ -19,6 +19,7 @@ Run: .venv/bin/python benchmarks/bench_forecast.py [--per-family 50] [--jobs 2]
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 import warnings
@@ -151,10 +152,20 @@ def speed(n_series: int, jobs: int) -> None:
     t0 = time.perf_counter()
     forecast(sims, H, **kwargs)
     seconds = time.perf_counter() - t0
+    # CPU seconds per series in one process, on a subset: what an idle machine
+    # would spend, whatever else is running on this one.
+    subset = sims[sims["unique_id"].isin(keep[:: max(1, n_series // 60)])]
+    c0 = time.process_time()
+    forecast(subset, H, n_jobs=1) if jobs != 1 else forecast(subset, H)
+    cpu = (time.process_time() - c0) / subset["unique_id"].nunique()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
         f"\n## Speed: default forecast() ({', '.join(DEFAULT_MODELS)}) on {n_series} "
-        f"six-point yearly series, h=3, 1000 paths, n_jobs={jobs}: {seconds:.1f} s, "
-        f"{n_series / seconds:.1f} series per second"
+        f"six-point yearly series, h=3, 1000 paths, n_jobs={jobs}: {seconds:.1f} s wall, "
+        f"{n_series / seconds:.1f} series per second (1-minute load average {load:.1f} "
+        f"on {os.cpu_count()} cores)\n"
+        f"CPU time {cpu * 1e3:.0f} ms per series in one process: {n_series} series on "
+        f"{jobs} idle cores would take about {n_series * cpu / max(jobs, 1):.0f} s"
     )
 
 
