@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from targets import assess, count_goal, count_inputs, goals
-from targets.errors import GoalError
+from targets.data import data_dir
+from targets.errors import DataError, GoalError
 
 ANNOUNCED = pd.Timestamp("2021-04-08")
 
@@ -103,3 +106,54 @@ def test_a_literal_range_is_shown_as_an_assumption():
     assert i.assumed and (i.low, i.high) == (1000.0, 5000.0)
     assert "without a source" in i.sentence
     assert np.isclose(count_inputs.resolve("gmv_share", 0.5, None).high, 0.5)
+
+
+def test_a_size_series_resolves_to_its_published_value():
+    i = count_inputs.resolve("population", "douyin_merchants_total", None)
+    assert not i.assumed and (i.low, i.high) == (3e6, 6e6)  # 'more than 3 million'
+    with pytest.raises(DataError, match="neither an assumption id"):
+        count_inputs.resolve("population", "no_such_thing", None)
+
+
+KUAISHOU_GOAL = """
+- id: kuaishou_merchants_10m
+  statement_zh: 测试
+  statement_en: 500 Kuaishou merchants pass ¥10 million in 2023.
+  announced: 2023-01-01
+  deadline_start: 2023-01-01
+  deadline_end: 2023-12-31
+  kind: count
+  metric: Kuaishou merchants with 2023 sales above ¥10M
+  dataset: kuaishou_gmv
+  series_id: kuaishou_gmv
+  comparator: ">="
+  threshold: 500
+  unit: count
+  entity: merchants
+  entity_threshold: 1000
+  entity_threshold_unit: 万元
+  platform: kuaishou
+  population: [100000, 1000000]
+  gmv_share: 1.0
+  size_evidence:
+    - douyin_818_2021_streams_above
+    - series: tmall_apparel_brands_above
+      population_series: tmall_apparel_new_brands_count
+      total_series: tmall_apparel_new_brands_sales
+  source: {publisher: test, url: https://example.com, published: 2023-01-01}
+"""
+
+
+def test_a_count_goal_for_a_new_platform_is_a_yaml_entry(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    shutil.copytree(data_dir(), data)
+    with open(data / "goals.yaml", "a", encoding="utf-8") as f:
+        f.write(KUAISHOU_GOAL)
+    monkeypatch.setenv("TARGETS_DATA_DIR", str(data))
+    a = assess.assess("kuaishou_merchants_10m", n_samples=500)
+    assert 0 <= a.probability <= 1
+    assert a.count.fitted_rows >= 3
+    inputs = a.count.inputs.set_index("input")
+    assert inputs.loc["population", "assumed"] and inputs.loc["gmv_share", "assumed"]
+    assert "Kuaishou" in a.proxies.iloc[0]["proxy"]
+    assert "written in goals.yaml without a source" in inputs.loc["population", "reasoning"]

@@ -122,11 +122,14 @@ def parse_count_spec(entry: dict) -> CountSpec:
                 why=str(item.get("why", "")),
             )
         )
+    def frozen(value: Any) -> Any:  # a goal is hashable (assessments are cached by goal)
+        return tuple(float(v) for v in value) if isinstance(value, list) else value
+
     return CountSpec(
         platform=str(entry["platform"]),
-        population=entry["population"],
-        gmv_share=entry["gmv_share"],
-        subset_share=entry.get("subset_share"),
+        population=frozen(entry["population"]),
+        gmv_share=frozen(entry["gmv_share"]),
+        subset_share=frozen(entry.get("subset_share")),
         evidence=tuple(specs),
     )
 
@@ -175,7 +178,7 @@ def resolve(name: str, ref: Any, as_of: pd.Timestamp | None) -> Input:
         return Input(name, 1.0, 1.0, False, "definition", "the whole population is counted")
     if isinstance(ref, (int, float)):
         lo = hi = float(ref)
-    elif isinstance(ref, list):
+    elif isinstance(ref, (list, tuple)):
         lo, hi = float(ref[0]), float(ref[1])
     else:
         ids = set(load_assumptions()["assumption_id"])
