@@ -122,6 +122,7 @@ def parse_count_spec(entry: dict) -> CountSpec:
                 why=str(item.get("why", "")),
             )
         )
+
     def frozen(value: Any) -> Any:  # a goal is hashable (assessments are cached by goal)
         return tuple(float(v) for v in value) if isinstance(value, list) else value
 
