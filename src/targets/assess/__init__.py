@@ -37,7 +37,7 @@ from targets.assess.count import CountDetail, _count
 from targets.assess.explain import _explain
 from targets.assess.hindsight import _hindsight
 from targets.assess.progress import PROGRESS, progress_category, required_growth
-from targets.data import load
+from targets.data import data_dir, goals_file, load
 from targets.errors import ForecastError
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "Assessment",
     "CountDetail",
     "assess",
+    "headline",
     "progress_category",
     "required_growth",
     "scorecard",
@@ -79,27 +80,39 @@ def assess(goal_id: str, as_of=None, *, n_samples: int = 4000, seed: int = 0) ->
         When the goal's series has too little data by ``as_of`` to forecast
         (e.g. before any Douyin figure was published).
     """
-    return _assess_cached(goal_id, _as_of(as_of), n_samples, seed)
+    return _assess_cached(goal_id, _as_of(as_of), n_samples, seed, _data_key())
+
+
+def _data_key() -> str:
+    """Where the data and the goals are read from (a cache key: tests switch folders)."""
+    return f"{data_dir()}|{goals_file()}"
 
 
 @lru_cache(maxsize=128)
 def _assess_cached(
-    goal_id: str, cutoff: pd.Timestamp | None, n_samples: int, seed: int
+    goal_id: str, cutoff: pd.Timestamp | None, n_samples: int, seed: int, data_key: str = ""
 ) -> Assessment:
     # Assessments are deterministic in their arguments and read immutable inputs,
     # so a notebook that shows the scorecard and then one goal computes it once; across
     # the kernels of one report run they are shared through the on-disk store.
     key = (goal_id, None if cutoff is None else str(cutoff.date()), n_samples, seed)
-    return store.cached("assessment", key, lambda: _compute(goal_id, cutoff, n_samples, seed))
+    return store.cached(
+        "assessment", key, lambda: _compute(goal_id, cutoff, n_samples, seed, data_key)
+    )
 
 
-def _compute(goal_id: str, cutoff: pd.Timestamp | None, n_samples: int, seed: int) -> Assessment:
+def _compute(
+    goal_id: str, cutoff: pd.Timestamp | None, n_samples: int, seed: int, data_key: str = ""
+) -> Assessment:
     goal = goals.get(goal_id)
-    result = (_aggregate if goal.kind == "aggregate" else _count)(goal, cutoff, n_samples, seed)
+    if goal.kind == "count":
+        result = _count(goal, cutoff, n_samples, seed)
+    else:
+        result = _aggregate(goal, cutoff, n_samples, seed, data_key)
     samples = result["samples"]
-    met = samples >= goal.threshold if goal.comparator == ">=" else samples > goal.threshold
+    met = result["met"] if "met" in result else goal.met(samples)
     probability = float(np.mean(met))
-    hindsight = _hindsight(goal, cutoff, result, n_samples, seed)
+    hindsight = _hindsight(goal, cutoff, result, n_samples, seed, data_key)
     explanation = _explain(
         goal,
         cutoff,
@@ -128,6 +141,12 @@ def _compute(goal_id: str, cutoff: pd.Timestamp | None, n_samples: int, seed: in
     )
 
 
+def headline(a: Assessment) -> pd.Series:
+    """The row of ``a.proxies`` the probability comes from (the first one forecast)."""
+    forecast = a.proxies[np.isfinite(a.proxies["median"].astype(float))]
+    return forecast.iloc[0] if not forecast.empty else a.proxies.iloc[0]
+
+
 def scorecard(as_of=None, *, n_samples: int = 4000, seed: int = 0) -> pd.DataFrame:
     """One row per goal: probability, verdict, progress ratio, hindsight, explanation.
 
@@ -148,7 +167,7 @@ def scorecard(as_of=None, *, n_samples: int = 4000, seed: int = 0) -> pd.DataFra
                 }
             )
             continue
-        head = a.proxies.iloc[0]
+        head = headline(a)
         met = a.hindsight["met"].iloc[0] if a.hindsight is not None else None
         rows.append(
             {
@@ -196,7 +215,7 @@ def track_record(
     for d in dates:
         try:
             a = assess(goal_id, d, n_samples=n_samples, seed=seed)
-            head = a.proxies.iloc[0]
+            head = headline(a)
             rows.append(
                 {
                     "as_of": pd.Timestamp(d),

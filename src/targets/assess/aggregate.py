@@ -1,4 +1,13 @@
-"""Aggregate goals (a total over the deadline interval above a threshold)."""
+"""Aggregate and growth goals: a total (or a growth multiple or rate) against a threshold.
+
+The goal is forecast on the series it names, in that series' own currency
+(:mod:`targets.assess.series`, :func:`targets.drivers.series_driver`), or on
+the ``proxies`` it declares in ``goals.yaml`` (the first is the headline), each
+side by side. A declared ``ceiling`` bounds a proxy marked ``saturation`` and
+gives the threshold as a share of the containing quantity. A proxy that cannot
+be forecast at the as-of date says why in its row; the goal has no forecast only
+when none can be.
+"""
 
 from __future__ import annotations
 
@@ -7,141 +16,199 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from targets import drivers
 from targets.assess.base import _deadline, _summary
 from targets.assess.progress import _annual_levels, _growth, _growth_interval
-from targets.data import load
+from targets.assess.series import Forecast, own_proxy, realized, rows_for, when
 from targets.errors import ForecastError
-from targets.goals import Goal
+from targets.goals import Goal, Proxy, SeriesRef
 from targets.observations import level_rows
 
 
-@lru_cache(maxsize=64)
-def _douyin(as_of: pd.Timestamp | None) -> drivers.Driver:
-    return drivers.douyin_driver(as_of)
+def calendar_years(goal: Goal) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """The intervals a goal is judged on: the deadline, or each calendar year in it."""
+    start, end, _ = _deadline(goal)
+    if goal.judged_on != "each_year":
+        return [(start, end)]
+    return [
+        (pd.Timestamp(year=y, month=1, day=1), pd.Timestamp(year=y, month=12, day=31))
+        for y in range(start.year, end.year + 1)
+    ]
 
 
-@lru_cache(maxsize=32)
-def _aggregate(goal: Goal, as_of, n: int, seed: int) -> dict:
-    start, end, mid = _deadline(goal)
-    rng = np.random.default_rng(seed)
-    ceiling_samples = drivers.physical_online_retail_samples(as_of, end.year, n, seed)
-    proxies, samples, rows_used = [], {}, []
+def growth_years(goal: Goal) -> float:
+    """Years between the middles of the base and the deadline intervals."""
+    b0, b1 = pd.Timestamp(goal.base_start), pd.Timestamp(goal.base_end)
+    _, _, mid = _deadline(goal)
+    return (mid - (b0 + (b1 - b0) / 2)).days / 365.25
 
-    live_rows = drivers.live_commerce_rows(as_of)
-    try:
-        live = drivers.live_commerce_driver(as_of, end.year, n, seed)
-        s = live.totals(start, end, n, rng)
-        proxies.append(_summary(live.name, live.method, s, goal))
-        samples[live.name] = s
-        rows_used.append(live_rows)
-    except ForecastError as exc:
-        proxies.append(
-            {
-                "proxy": "Live-streaming e-commerce market (research houses)",
-                "method": f"not forecast: {exc}",
-                "probability": np.nan,
-                "median": np.nan,
-                "lo_80": np.nan,
-                "hi_80": np.nan,
-            }
-        )
-    douyin = _douyin(as_of)
-    d = douyin.totals(start, end, n, rng)
-    try:
-        kuaishou = drivers.kuaishou_driver(as_of)
-        k = kuaishou.totals(start, end, n, rng)
-        dk = d + k
-        proxies.append(
-            _summary("Douyin + Kuaishou GMV", f"{douyin.method}; {kuaishou.method}", dk, goal)
-        )
-        samples["Douyin + Kuaishou GMV"] = dk
-        rows_used.append(kuaishou.rows)
-    except ForecastError as exc:
-        proxies.append(
-            {
-                "proxy": "Douyin + Kuaishou GMV",
-                "method": f"not forecast: {exc}",
-                "probability": np.nan,
-                "median": np.nan,
-                "lo_80": np.nan,
-                "hi_80": np.nan,
-            }
-        )
-    proxies.append(_summary("Douyin GMV", douyin.method, d, goal))
-    samples["Douyin GMV"] = d
-    rows_used.append(douyin.rows)
-    table = pd.DataFrame(proxies)
-    headline = next((p for p in table["proxy"] if p in samples), "Douyin GMV")
 
-    total_retail = _known_or_nan(as_of, "nbs_total_retail", end.year)
-    share_physical = goal.threshold / ceiling_samples
-    ceiling_frame = pd.DataFrame(
-        [
-            {
-                "denominator": f"physical-goods online retail {end.year} (NBS"
-                + (", forecast)" if np.ptp(ceiling_samples) > 0 else ")"),
-                "median_share": float(np.median(share_physical)),
-                "lo_80": float(np.quantile(share_physical, 0.1)),
-                "hi_80": float(np.quantile(share_physical, 0.9)),
-            },
-            {
-                "denominator": f"total retail sales of consumer goods {end.year} (NBS)",
-                "median_share": goal.threshold / total_retail,
-                "lo_80": np.nan,
-                "hi_80": np.nan,
-            },
-            {
-                "denominator": "largest share of physical-goods online retail any one platform "
-                "held (Alibaba China retail GMV, fiscal year to March, over the NBS figure of "
-                "the calendar year it mostly covers)",
-                "median_share": _largest_channel_share(as_of),
-                "lo_80": np.nan,
-                "hi_80": np.nan,
-            },
-        ]
-    )
-    live_levels = _annual_levels(live_rows) if not live_rows.empty else pd.Series(dtype=float)
-    growth = _growth(live_levels, goal.threshold, mid)
-    growth = _growth_interval(growth, live_rows, goal.threshold, mid, n, rng)
+def measure(goal: Goal, fc: Forecast, as_of, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Samples of what the goal measures on one proxy, and whether each meets the goal.
+
+    Returns
+    -------
+    (values, met)
+        ``values``: the total over the deadline (the goal's currency), or for a
+        growth goal the multiple (or compound annual rate) against the base; for
+        a goal judged on each year, the weakest year. ``met``: booleans.
+    """
+    columns = [fc.totals(a, b, n, seed) for a, b in calendar_years(goal)]
+    if goal.kind == "growth":
+        base = realized(fc.proxy.parts, fc.proxy.how, goal.base_start, goal.base_end, as_of, None)
+        base = base if base is not None else fc.totals(goal.base_start, goal.base_end, n, seed)
+        columns = [c / base for c in columns]
+        if goal.unit == "percent_growth":
+            years = growth_years(goal)
+            columns = [np.sign(c) * np.abs(c) ** (1.0 / years) - 1.0 for c in columns]
+    values = np.column_stack(columns)
+    met = goal.met(values).all(axis=1)
+    weakest = values.max(axis=1) if goal.comparator in ("<", "<=") else values.min(axis=1)
+    return weakest, met
+
+
+def _not_forecast(name: str, exc: Exception) -> dict:
     return {
-        "proxies": table,
-        "samples": samples[headline],
-        "all_samples": samples,
-        "growth": growth,
-        "ceiling": ceiling_frame,
-        "rows_used": pd.concat(rows_used, ignore_index=True),
-        "headline": headline,
+        "proxy": name,
+        "method": f"not forecast: {exc}",
+        "probability": np.nan,
+        "median": np.nan,
+        "lo_80": np.nan,
+        "hi_80": np.nan,
     }
 
 
-def _known_or_nan(as_of, series_id: str, year: int) -> float:
-    from targets.observations import to_regular
-
-    s = to_regular(load("nbs_retail", as_of), series_id, "YS")
-    hit = s[s["ds"].dt.year == year]
-    if not hit.empty:
-        return float(hit["y"].iloc[0])
-    if s.empty:
-        return np.nan
-    # Not yet published: the latest annual figure grown at its latest annual rate.
-    s = s.sort_values("ds")
-    last, years = s.iloc[-1], year - int(s["ds"].dt.year.iloc[-1])
-    rate = s["y"].iloc[-1] / s["y"].iloc[-2] if len(s) > 1 else 1.0
-    return float(last["y"] * rate**years)
+@lru_cache(maxsize=64)
+def ceiling_samples(
+    ref: SeriesRef, as_of: pd.Timestamp | None, year: int, n: int, seed: int
+) -> np.ndarray:
+    """Samples of a containing quantity over calendar ``year``: published, else forecast."""
+    start, end = pd.Timestamp(year=year, month=1, day=1), pd.Timestamp(year=year, month=12, day=31)
+    value = realized((ref,), "pooled", start, end, as_of, None)
+    if value is not None:
+        return np.full(n, value)
+    fc = Forecast(Proxy(str(ref), (ref,)), as_of)
+    return fc.totals(start, end, n, seed)
 
 
-def _largest_channel_share(as_of) -> float:
-    from targets.observations import to_regular
+def _saturation(goal: Goal, proxy: Proxy, as_of, n: int, seed: int):
+    """Prior range of the saturation level: the largest published level to the ceiling's p95."""
+    if not proxy.saturation or goal.ceiling is None:
+        return None
+    _, end, _ = _deadline(goal)
+    ceiling = ceiling_samples(goal.ceiling.series, as_of, end.year, n, seed)
+    rows = pd.concat([rows_for(r, as_of) for r in proxy.parts], ignore_index=True)
+    levels = level_rows(rows)
+    # Without a published level the ceiling's tenth percentile stands in (mathematics: the
+    # range must start below its end); the forecast then rests on the ceiling alone.
+    low = (
+        float(levels["value_yuan"].max()) if not levels.empty else float(np.quantile(ceiling, 0.1))
+    )
+    high = max(float(np.quantile(ceiling, 0.95)), low * 1.01)
+    return (low, high)
 
-    ali = load("alibaba_gmv", as_of)
-    ali = level_rows(ali[ali["series_id"] == "alibaba_china_retail_gmv"])
-    fiscal = ali[(ali["period_start"].dt.month == 4) & (ali["period_end"].dt.month == 3)]
-    nbs = to_regular(load("nbs_retail", as_of), "nbs_physical_online_retail", "YS")
+
+def _ceiling_frame(goal: Goal, as_of, n: int, seed: int) -> pd.DataFrame | None:
+    if goal.ceiling is None or goal.kind != "aggregate" or goal.currency != "CNY":
+        return None
+    _, end, _ = _deadline(goal)
+    rows = []
+    for k, ref in enumerate((goal.ceiling.series, *goal.ceiling.also)):
+        try:
+            s = ceiling_samples(ref, as_of, end.year, n, seed)
+        except ForecastError:
+            continue
+        share = goal.threshold / s
+        forecast = np.ptp(s) > 0
+        rows.append(
+            {
+                "denominator": f"{ref.series_id} {end.year}" + (" (forecast)" if forecast else ""),
+                "median_share": float(np.median(share)),
+                "lo_80": float(np.quantile(share, 0.1)) if k == 0 else np.nan,
+                "hi_80": float(np.quantile(share, 0.9)) if k == 0 else np.nan,
+            }
+        )
+    if goal.ceiling.largest_share_of is not None:
+        largest = _largest_share(goal.ceiling.largest_share_of, goal.ceiling.series, as_of)
+        if np.isfinite(largest):
+            rows.append(
+                {
+                    "denominator": f"largest share of {goal.ceiling.series.series_id} held by "
+                    f"{goal.ceiling.largest_share_of.series_id} in any year",
+                    "median_share": largest,
+                    "lo_80": np.nan,
+                    "hi_80": np.nan,
+                }
+            )
+    return pd.DataFrame(rows) if rows else None
+
+
+def _largest_share(channel: SeriesRef, whole: SeriesRef, as_of) -> float:
+    """Largest share of ``whole`` that ``channel`` held in any year both published.
+
+    A twelve-month channel total (e.g. a fiscal year from April) is set against
+    the calendar year it mostly covers.
+    """
+    ch = level_rows(rows_for(channel, as_of))
+    wh = level_rows(rows_for(whole, as_of))
+    wh = wh[
+        (wh["period_start"].dt.day_of_year == 1)
+        & (wh["period_end"] == wh["period_start"] + pd.offsets.YearEnd(0))
+    ]
+    by_year = wh.groupby(wh["period_start"].dt.year)["value_yuan"].median()
+    twelve = ch[(ch["period_end"] - ch["period_start"]).dt.days.between(360, 370)]
     shares = []
-    for _, r in fiscal.iterrows():
-        year = r["period_start"].year  # April Y to March Y+1 mostly covers calendar Y
-        hit = nbs[nbs["ds"].dt.year == year]
-        if not hit.empty:
-            shares.append(r["value_yuan"] / float(hit["y"].iloc[0]))
+    for r in twelve.itertuples():
+        mid = r.period_start + (r.period_end - r.period_start) / 2
+        if mid.year in by_year.index:
+            shares.append(r.value_yuan / by_year.loc[mid.year])
     return float(max(shares)) if shares else np.nan
+
+
+@lru_cache(maxsize=64)
+def _aggregate(goal: Goal, as_of, n: int, seed: int, data_key: str = "") -> dict:
+    """Forecast an aggregate or growth goal on each of its proxies (see the module docstring)."""
+    _, _, mid = _deadline(goal)
+    proxies = goal.proxies or (own_proxy(goal),)
+    table, samples, mets, rows_used, forecasts, first_error = [], {}, {}, [], {}, None
+    for proxy in proxies:
+        try:
+            fc = Forecast(proxy, as_of, _saturation(goal, proxy, as_of, n, seed))
+            if goal.kind == "aggregate" and fc.currency != goal.currency:
+                raise ForecastError(
+                    f"{proxy.name} is forecast in {fc.currency}, the goal is in {goal.currency}; "
+                    "amounts are never converted"
+                )
+            values, met = measure(goal, fc, as_of, n, seed)
+        except ForecastError as exc:
+            first_error = first_error or exc
+            table.append(_not_forecast(proxy.name, exc))
+            continue
+        table.append(_summary(proxy.name, fc.method, values, goal, met))
+        samples[proxy.name], mets[proxy.name] = values, met
+        rows_used.append(fc.rows)
+        forecasts[proxy.name] = fc
+    if not samples:
+        message = str(first_error)
+        if not message.startswith("no forecast"):
+            message = f"no forecast {when(as_of)}: {message}"
+        raise ForecastError(message)
+    table = pd.DataFrame(table)
+    headline = next(p for p in table["proxy"] if p in samples)
+    growth = {"category": "not computable", "ratio": np.nan, "required": np.nan}
+    fc = forecasts[headline]
+    if goal.kind == "aggregate" and goal.judged_on == "total":
+        levels = _annual_levels(fc.rows) if len(fc.drivers) == 1 else pd.Series(dtype=float)
+        growth = _growth(levels, goal.threshold, mid)
+        rng = np.random.default_rng(seed)
+        growth = _growth_interval(growth, fc.rows, goal.threshold, mid, n, rng)
+    return {
+        "proxies": table,
+        "samples": samples[headline],
+        "met": mets[headline],
+        "all_samples": samples,
+        "growth": growth,
+        "ceiling": _ceiling_frame(goal, as_of, n, seed),
+        "rows_used": pd.concat(rows_used, ignore_index=True),
+        "headline": headline,
+        "forecast": fc,
+    }

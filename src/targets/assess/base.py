@@ -81,9 +81,11 @@ def _as_of(as_of) -> pd.Timestamp | None:
         raise TargetsError(f"as_of must be a date like '2021-04-08'; got {as_of!r}") from exc
 
 
-def _summary(name: str, method: str, samples: np.ndarray, goal: Goal) -> dict:
+def _summary(
+    name: str, method: str, samples: np.ndarray, goal: Goal, met: np.ndarray | None = None
+) -> dict:
     lo, med, hi = np.quantile(samples, [0.1, 0.5, 0.9])
-    met = samples >= goal.threshold if goal.comparator == ">=" else samples > goal.threshold
+    met = goal.met(samples) if met is None else met
     return {
         "proxy": name,
         "method": method,

@@ -9,6 +9,19 @@ from targets.goals import Goal
 from targets.units import format_yuan
 
 
+def value_format(goal: Goal):
+    """How the goal's measured values are written: money, a multiple, a rate or a count."""
+    if goal.kind == "aggregate":
+        if goal.currency == "USD":
+            return lambda v: f"${v / 1e9:,.1f}B" if abs(v) >= 1e9 else f"${v:,.0f}"
+        return format_yuan
+    if goal.kind == "growth":
+        if goal.unit == "percent_growth":
+            return lambda v: f"{v:.1%} a year"
+        return lambda v: f"{v:.2f}x"
+    return lambda v: f"{v:,.0f}"
+
+
 def _explain(goal: Goal, as_of, probability, proxies, growth, ceiling, hindsight, notes=()) -> str:
     """One paragraph from the numbers of an assessment.
 
@@ -16,22 +29,27 @@ def _explain(goal: Goal, as_of, probability, proxies, growth, ceiling, hindsight
     (placed after the forecast, before progress and hindsight).
     """
     when = f"as of {as_of.date()}" if as_of is not None else "on the latest data"
-    head = proxies.iloc[0]
-    unit = format_yuan if goal.kind == "aggregate" else (lambda v: f"{v:,.0f}")
+    forecast = proxies[np.isfinite(proxies["median"].astype(float))]
+    head = forecast.iloc[0] if not forecast.empty else proxies.iloc[0]
+    unit = value_format(goal)
     parts = [
         f"{when}, the probability that '{goal.statement_en}' is met is {probability:.0%} "
         f"({verdict(probability)}).",
         f"{head['proxy']}: median {unit(head['median'])}, 80% interval "
         f"{unit(head['lo_80'])} to {unit(head['hi_80'])}, against a goal of "
-        f"{unit(goal.threshold)}; forecast by {head['method']}.",
+        f"{goal.describe_threshold(unit)}; forecast by {head['method']}.",
     ]
-    if goal.kind == "aggregate" and len(proxies) > 1:
+    if goal.kind != "count" and len(proxies) > 1:
         others = "; ".join(
             f"{r.proxy} {r.probability:.0%}"
-            for r in proxies.iloc[1:].itertuples()
-            if np.isfinite(r.probability)
+            for r in proxies.itertuples()
+            if np.isfinite(r.probability) and r.proxy != head["proxy"]
         )
-        parts.append(f"On other definitions: {others}.")
+        if others:
+            parts.append(f"On other definitions: {others}.")
+        missing = [r.proxy for r in proxies.itertuples() if not np.isfinite(r.probability)]
+        if missing and goal.kind != "count":
+            parts.append(f"Not forecast at this date: {', '.join(missing)}.")
     parts.extend(notes)
     if np.isfinite(growth.get("ratio", np.nan)):
         parts.append(
@@ -46,11 +64,18 @@ def _explain(goal: Goal, as_of, probability, proxies, growth, ceiling, hindsight
             "the published levels."
         )
     if ceiling is not None:
-        share = ceiling.iloc[0]
         parts.append(
-            f"The threshold would be {share['median_share']:.0%} of {share['denominator']}; "
-            f"the largest share one platform has held is {ceiling.iloc[2]['median_share']:.0%}."
+            "The threshold would be "
+            + "; ".join(
+                f"{r.median_share:.0%} of {r.denominator}"
+                for r in ceiling.itertuples()
+                if not r.denominator.startswith("largest share")
+            )
+            + "."
         )
+        for r in ceiling.itertuples():
+            if r.denominator.startswith("largest share"):
+                parts.append(f"The {r.denominator}: {r.median_share:.0%}.")
     if hindsight is not None:
         for r in hindsight.itertuples():
             where = (
@@ -60,7 +85,7 @@ def _explain(goal: Goal, as_of, probability, proxies, growth, ceiling, hindsight
                 else ", a proxy that could not be forecast at the announcement"
             )
             parts.append(
-                f"Realized on {r.proxy}: {format_yuan(r.realized)} "
+                f"Realized on {r.proxy}: {unit(r.realized)} "
                 f"({'met' if r.met else 'not met'}){where}."
             )
     text = " ".join(parts)

@@ -1,0 +1,159 @@
+"""The rows and forecasts of the series a goal names, and what they later showed.
+
+Everything here is keyed by a :class:`targets.goals.SeriesRef` (a data set, a
+series and optional row filters), never by a goal id: the goal file says what a
+goal is judged on, this module only knows how to read and forecast a series.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from targets import drivers
+from targets.data import load
+from targets.errors import ForecastError
+from targets.goals import Goal, Proxy, SeriesRef
+from targets.observations import level_rows
+
+#: Series with a model of their own in :mod:`targets.drivers` (used when the
+#: goal adds no row filter): the key is ``(dataset, series_id)``.
+OWN_MODELS = {("douyin_gmv", "douyin_gmv"): drivers.douyin_driver}
+
+
+def when(as_of: pd.Timestamp | None) -> str:
+    """``"by 2021-04-08"`` or ``"in the data"``."""
+    return f"by {as_of.date()}" if as_of is not None else "in the data"
+
+
+def rows_for(ref: SeriesRef, as_of: pd.Timestamp | None) -> pd.DataFrame:
+    """Rows of one series published by ``as_of``, with the reference's filters applied."""
+    if (ref.dataset, ref.series_id) in OWN_MODELS and ref.since is None and ref.definitions is None:
+        return drivers.douyin_rows(as_of)
+    rows = load(ref.dataset, as_of)
+    rows = rows[rows["series_id"] == ref.series_id]
+    if ref.since is not None:
+        rows = rows[rows["period_start"] >= pd.Timestamp(ref.since)]
+    if ref.definitions is not None:
+        rows = rows[rows["definition"].isin(ref.definitions)]
+    return rows
+
+
+def _no_levels(name: str, refs, as_of) -> ForecastError:
+    series = str(refs[0]) if len(refs) == 1 else f"any of its {len(refs)} series"
+    return ForecastError(
+        f"no forecast: fewer than 1 published level of {name} ({series}) {when(as_of)}"
+    )
+
+
+def part_driver(
+    ref: SeriesRef,
+    as_of: pd.Timestamp | None,
+    saturation: tuple[float, float] | None = None,
+    name: str | None = None,
+) -> drivers.Driver:
+    """The forecast of one series (its own model where :data:`OWN_MODELS` has one)."""
+    model = OWN_MODELS.get((ref.dataset, ref.series_id))
+    if model is not None and saturation is None and ref.since is None and ref.definitions is None:
+        return model(as_of)
+    rows = rows_for(ref, as_of)
+    if level_rows(_own(rows)).empty and not rows["kind"].eq("growth_multiple").any():
+        raise _no_levels(name or str(ref), [ref], as_of)
+    return drivers.series_driver(name or str(ref), rows, as_of, saturation)
+
+
+def _own(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows with their amounts in their own currency in ``value_yuan`` (never converted)."""
+    if rows.empty:
+        return rows
+    own, _ = drivers.in_own_currency(rows)
+    return own
+
+
+class Forecast:
+    """Sample totals of a proxy (pooled parts in one driver, or several drivers summed)."""
+
+    def __init__(self, proxy: Proxy, as_of, saturation: tuple[float, float] | None = None):
+        self.proxy = proxy
+        if proxy.how == "pooled":
+            if len(proxy.parts) == 1:
+                self.drivers = [part_driver(proxy.parts[0], as_of, saturation, proxy.name)]
+            else:
+                rows = pd.concat([rows_for(r, as_of) for r in proxy.parts], ignore_index=True)
+                if level_rows(_own(rows)).empty:
+                    raise _no_levels(proxy.name, proxy.parts, as_of)
+                self.drivers = [drivers.series_driver(proxy.name, rows, as_of, saturation)]
+        else:
+            self.drivers = [part_driver(r, as_of) for r in proxy.parts]
+        currencies = {d.currency for d in self.drivers}
+        if len(currencies) > 1:
+            raise ForecastError(
+                f"{proxy.name}: its parts are in {' and '.join(sorted(currencies))}; "
+                "amounts are never converted"
+            )
+        self.currency = currencies.pop()
+        self.method = "; ".join(d.method for d in self.drivers)
+        self.rows = pd.concat([d.rows for d in self.drivers], ignore_index=True)
+
+    def totals(self, start, end, n: int, seed: int) -> np.ndarray:
+        """Sample totals over ``[start, end]``.
+
+        Each part draws from its own generator seeded with ``(seed, part)``, so
+        the same call for another interval reuses the same random numbers
+        (common random numbers): the samples of two intervals then come from
+        the same sample paths, which is what a total over each year of a
+        multi-year deadline, or a growth multiple, needs.
+        """
+        out = np.zeros(n)
+        for k, d in enumerate(self.drivers):
+            out = out + d.totals(start, end, n, np.random.default_rng([seed, k]))
+        return out
+
+
+def realized(
+    parts: tuple[SeriesRef, ...], how: str, start, end, as_of, currency: str | None
+) -> float | None:
+    """The published total over exactly ``[start, end]`` (median of sources), or None.
+
+    ``pooled`` parts: the median of every part's levels for the interval;
+    ``sum``: the sum of each part's median (None unless every part has one).
+    """
+    values = []
+    for ref in parts:
+        rows = _own(rows_for(ref, as_of))
+        lv = level_rows(rows)
+        hit = lv[
+            (lv["period_start"] == pd.Timestamp(start)) & (lv["period_end"] == pd.Timestamp(end))
+        ]
+        if currency is not None and not hit.empty and "currency" in hit:
+            hit = hit[hit["currency"].fillna(currency) == currency]
+        values.append(hit["value_yuan"].to_numpy())
+    if how == "sum":
+        if any(len(v) == 0 for v in values):
+            return None
+        return float(sum(np.median(v) for v in values))
+    pooled = np.concatenate(values) if values else np.array([])
+    return float(np.median(pooled)) if len(pooled) else None
+
+
+def lower_bound(parts, start, end, as_of) -> float | None:
+    """The largest published "more than" bound over exactly ``[start, end]`` (one series)."""
+    best = None
+    for ref in parts:
+        rows = _own(rows_for(ref, as_of))
+        hit = rows[
+            rows["kind"].isin(["actual", "estimate"])
+            & rows["qualifier"].eq("more_than")
+            & (rows["period_start"] == pd.Timestamp(start))
+            & (rows["period_end"] == pd.Timestamp(end))
+            & rows["value_yuan"].notna()
+        ]
+        if not hit.empty:
+            v = float(hit["value_yuan"].max())
+            best = v if best is None else max(best, v)
+    return best
+
+
+def own_proxy(goal: Goal) -> Proxy:
+    """The goal's own series as a proxy (used when the goal declares none)."""
+    return Proxy(goal.metric if len(goal.metric) <= 60 else str(goal.series), (goal.series,))
