@@ -114,6 +114,20 @@ def show_goal(gid: str) -> None:
             + f". Effective sample size of the fit: {c.ess:,.0f} draws."
         )
     )
+    if len(c.analogs):
+        display(
+            Markdown(
+                "The same shares in the populations of known size and total the model was "
+                "fitted to: "
+                + "; ".join(
+                    f"top {r.top:,} of {r.entities:,.0f} {r.population}: "
+                    f"{formatting.percent(r.median)} (80%: {formatting.percent(r.lo_80)} to "
+                    f"{formatting.percent(r.hi_80)})"
+                    for r in c.analogs.itertuples()
+                )
+                + "."
+            )
+        )
     pred = c.predictive.assign(
         inside=c.predictive["inside"].map(
             lambda v: formatting.MISSING if pd.isna(v) else ("yes" if v else "no")

@@ -78,6 +78,8 @@ def test_concentration_statement_and_shares_have_values(merchants):
     assert {"goal-year GMV", "number of active entities"} <= set(t["input"])
     assert t["swing"].is_monotonic_decreasing
     assert merchants.count.scenarios["probability"].between(0, 1).all()
+    analog = merchants.count.analogs  # Tmall's 1,300 new apparel brands: size and total known
+    assert len(analog) and analog["median"].between(0, 1).all()
 
 
 def test_probability_rises_with_goal_year_gmv(merchants):

@@ -58,6 +58,10 @@ class CountDetail:
         with one input held at its 10th and 90th posterior percentile.
     scenarios : pandas.DataFrame
         ``scenario, gmv, population, gmv_share, alpha, median_count, probability``.
+    analogs : pandas.DataFrame
+        ``population, entities, total_yuan, top, median, lo_80, hi_80``: the same
+        top shares for each fitted population whose size and total are
+        published (e.g. another platform's brands), where the data allow.
     ess : float
         Effective sample size of the fit.
     fitted_rows : int
@@ -71,6 +75,7 @@ class CountDetail:
     lorenz: pd.DataFrame
     tornado: pd.DataFrame
     scenarios: pd.DataFrame
+    analogs: pd.DataFrame
     ess: float
     fitted_rows: int
     draws: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
@@ -245,10 +250,37 @@ def _detail(goal: Goal, fit, inputs, gmv: np.ndarray, rng) -> CountDetail:
         lorenz=lorenz,
         tornado=tornado,
         scenarios=scenarios,
+        analogs=_analogs(fit, shape),
         ess=fit.ess,
         fitted_rows=int(fit.evidence["fitted"].sum()),
         draws=d.assign(goal_gmv=np.resize(gmv, len(d))),
     )
+
+
+def _analogs(fit, shape: tuple) -> pd.DataFrame:
+    """Top shares of the fitted populations whose size and total are published."""
+    ev = fit.evidence
+    known = ev[ev["fitted"] & ev["known_n"].notna() & ev["known_total"].notna()]
+    rows = []
+    for context, part in known.groupby("context", sort=True):
+        n, total = float(part["known_n"].iloc[0]), float(part["known_total"].iloc[0])
+        for top in (t for t in (10, *TOP_GROUPS) if t <= n / 5):
+            s = sizes.mixture_top_total(top, total, n, *shape) / total
+            m, a, b = _quantiles(s)
+            rows.append(
+                {
+                    "population": str(part["label"].iloc[0]).split(" above ")[0].split(" ", 1)[1]
+                    + f" ({context.split(' ')[-1]})",
+                    "entities": n,
+                    "total_yuan": total,
+                    "top": top,
+                    "median": m,
+                    "lo_80": a,
+                    "hi_80": b,
+                }
+            )
+    columns = ["population", "entities", "total_yuan", "top", "median", "lo_80", "hi_80"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 #: The goal-level inputs, as the explanation names them.
