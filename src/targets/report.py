@@ -318,7 +318,12 @@ def _execute_all(
     try:
         futures = {pool.submit(_run_one, p, staging, parameters, with_code): p for p in paths}
         bar = tqdm(
-            total=len(paths), desc="notebooks", unit="nb", disable=not progress, file=sys.stderr
+            total=len(paths),
+            desc="notebooks",
+            unit="nb",
+            # Drawn only on a terminal: redirected logs get no redraw frames.
+            disable=None if progress else True,
+            file=sys.stderr,
         )
         for fut in as_completed(futures):
             p = futures[fut]
