@@ -485,9 +485,8 @@ def _douyin_prior(rows: pd.DataFrame, as_of: pd.Timestamp | None, origin: pd.Tim
             m_mean,
         ]
     )
-    sd = np.array(
-        [factor / 2, b_sd, factor / 2, b_sd, phi_sd, g0_sd, lam_sd, ginf_sd, kappa_sd, m_sd]
-    )
+    level_sd = regimefit.range_prior(-factor, factor)[1]
+    sd = np.array([level_sd, b_sd, level_sd, b_sd, phi_sd, g0_sd, lam_sd, ginf_sd, kappa_sd, m_sd])
     return regimefit.Prior(mean, sd), sorted(rates)
 
 
@@ -710,15 +709,28 @@ def live_commerce_driver(
 ) -> Driver:
     """Live-streaming e-commerce market size, with a saturation ceiling.
 
-    The saturation level lies between the largest published market size and the
-    95th percentile of NBS physical-goods online retail sales in ``ceiling_year``
-    (live commerce is a part of online retail of goods).
+    The saturation level lies between the largest published market size and a
+    high quantile (assumption ``live_commerce_ceiling_quantile``) of NBS
+    physical-goods online retail sales in ``ceiling_year`` (live commerce is a
+    part of online retail of goods).
+
+    Raises
+    ------
+    ForecastError
+        If no market size is published by ``as_of``.
     """
     rows = live_commerce_rows(as_of)
-    ceiling = physical_online_retail_samples(as_of, ceiling_year, n, seed)
     levels = level_rows(rows)
-    low = float(levels["value_yuan"].max()) if not levels.empty else 1e9
-    high = max(float(np.quantile(ceiling, 0.95)), low * 1.01)
+    if levels.empty:
+        raise ForecastError(
+            "Live-streaming e-commerce market: too little data to forecast: no market size "
+            f"published {_when(as_of)}"
+        )
+    ceiling = physical_online_retail_samples(as_of, ceiling_year, n, seed)
+    low = float(levels["value_yuan"].max())
+    q = assumption("live_commerce_ceiling_quantile", as_of).value
+    # The upper end must lie above the lower one for the range to be a range.
+    high = max(float(np.quantile(ceiling, q)), np.nextafter(low, np.inf) * (1 + 1e-6))
     return series_driver(
         "Live-streaming e-commerce market (research houses)", rows, as_of, saturation=(low, high)
     )
