@@ -66,3 +66,13 @@ def test_assess_csv_has_one_row_per_goal():
     rows = list(csv.DictReader(io.StringIO(out.stdout)))
     assert len(rows) == 6
     assert all(0.0 <= float(r["probability"]) <= 1.0 for r in rows)
+
+
+def test_version_and_python_dash_m():
+    out = run("--version")
+    assert out.returncode == 0 and out.stdout.strip() == "targets 0.1.0"
+    mod = subprocess.run(
+        [sys.executable, "-m", "targets", "--help"], capture_output=True, text=True, timeout=60
+    )
+    assert mod.returncode == 0 and "usage: targets" in mod.stdout
+    assert "TARGETS_DATA_DIR" in mod.stdout and "TARGETS_GOALS" in mod.stdout

@@ -283,3 +283,16 @@ def test_ctrl_c_or_sigterm_stop_the_report_at_once_and_clean_up(sleeping_report,
     if sig == signal.SIGINT:
         assert "interrupted: nothing was written" in err
     _assert_clean(work, workers)
+
+
+def test_a_report_from_before_the_marker_is_recognised_and_replaced(tmp_path, notebooks):
+    out = tmp_path / "reports"
+    out.mkdir()
+    (out / "index.html").write_text(
+        "<html><head><title>targets: goal plausibility reports (as of latest data)</title>",
+        encoding="utf-8",
+    )
+    (out / "01-scorecard.html").write_text("old", encoding="utf-8")
+    run = write(out, notebooks[:1])
+    assert run.ok
+    assert sorted(p.name for p in out.iterdir()) == sorted([MARKER, "01-tiny.html", "index.html"])

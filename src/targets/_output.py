@@ -68,9 +68,27 @@ def read_marker(folder: Path) -> list[str] | None:
     return files
 
 
+def _legacy_report(folder: Path) -> list[str] | None:
+    """The files of a report written before the marker existed (targets 0.1 before issue 14).
+
+    Recognised only when the folder holds nothing but HTML files and its
+    ``index.html`` carries that version's title.
+    """
+    try:
+        names = [p.name for p in folder.iterdir()]
+        index = (folder / "index.html").read_text(encoding="utf-8", errors="replace")[:2000]
+    except OSError:
+        return None
+    if "<title>targets: goal plausibility reports" not in index:
+        return None
+    if not all(n.endswith(".html") and (folder / n).is_file() for n in names):
+        return None
+    return names
+
+
 def foreign_entries(folder: Path) -> list[str]:
     """Entries of ``folder`` that are not part of a previous ``targets`` report."""
-    ours = set(read_marker(folder) or []) | {MARKER}
+    ours = set(read_marker(folder) or _legacy_report(folder) or []) | {MARKER}
     return sorted(
         p.name
         for p in folder.iterdir()
@@ -239,7 +257,7 @@ class Staging:
                 if exc.errno not in (errno.EEXIST, errno.ENOTEMPTY, errno.EISDIR):
                     raise
                 check(destination, force=force)
-        previous = read_marker(destination) or []
+        previous = read_marker(destination) or _legacy_report(destination) or []
         for name in sorted(set(previous) - set(files)):
             old = destination / name
             if old.is_file() and not old.is_symlink():
