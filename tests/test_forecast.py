@@ -419,7 +419,12 @@ def test_default_ensemble_is_calibrated_and_as_accurate_as_a_linear_drift():
     assert (ens["hi-95"] / last).max() < 100
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=15,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(
     st.lists(st.floats(min_value=1e-2, max_value=1e6, allow_nan=False), min_size=4, max_size=8),
     st.integers(min_value=1, max_value=3),
