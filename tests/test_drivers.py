@@ -57,7 +57,7 @@ def _simulate(family: str, n: int, rng: np.random.Generator) -> np.ndarray:
 def test_driver_80pct_intervals_hold_about_80pct_on_simulated_growth_series(tmp_path):
     rng = np.random.default_rng(2024)
     hits, n_obs, n_future = [], 6, 2
-    for i, family in enumerate(["exponential", "damped", "linear", "saturating"] * 4):
+    for i, family in enumerate(["exponential", "damped", "linear", "saturating"] * 10):
         values = _simulate(family, n_obs + n_future, rng)
         folder = tmp_path / f"s{i}"
         folder.mkdir()
