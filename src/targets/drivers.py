@@ -357,6 +357,8 @@ def series_driver(
         Prior range of a saturation level (per year, in the series' currency);
         given, the growth curves are used whenever they are identified.
 
+    Rows whose note flags the unit as suspect are left out.
+
     Returns
     -------
     Driver
@@ -372,6 +374,9 @@ def series_driver(
         raise ForecastError(
             f"{name}: too little data to forecast: no rows published {_when(as_of)}"
         )
+    if "note" in rows:
+        # A figure whose unit the source gets wrong (flagged in its note) is not evidence.
+        rows = rows[~rows["note"].fillna("").str.contains(reference.UNIT_SUSPECT, case=False)]
     own, currency = in_own_currency(rows)
     driver = None if saturation is not None else _ensemble_driver(name, own, as_of, currency)
     if driver is None:
@@ -380,16 +385,27 @@ def series_driver(
 
 
 def douyin_rows(as_of: pd.Timestamp | None) -> pd.DataFrame:
-    """Douyin closed-loop GMV rows published by ``as_of`` (levels, bounds, multiples)."""
+    """Douyin closed-loop GMV rows published by ``as_of`` (levels, bounds, multiples).
+
+    Rows from the year of the regime break (assumption ``douyin_regime_break``)
+    on; growth multiples against a base inside that year compare the closed-loop
+    store with months in which most sales still went out through third-party
+    links, a change of definition rather than growth, and are left out here
+    (the regime model of :func:`douyin_driver` fits them with the break).
+    """
+    from targets import regimefit
+
     rows = load("douyin_gmv", as_of)
+    cut = regimefit.break_date(assumption("douyin_regime_break", as_of).value)
+    year_start = pd.Timestamp(year=cut.year, month=1, day=1)
     keep = (
         rows["series_id"].eq("douyin_gmv")
         & rows["definition"].isin(DOUYIN_DEFINITIONS)
-        & (rows["period_start"] >= pd.Timestamp("2020-01-01"))
-        # Growth multiples against a base inside 2020 compare the closed-loop store
-        # with a year in which most sales still went out through third-party links
-        # (cut off in late 2020): a change of definition, not growth.
-        & ~(rows["kind"].eq("growth_multiple") & (rows["base_end"] < pd.Timestamp("2020-12-31")))
+        & (rows["period_start"] >= year_start)
+        & ~(
+            rows["kind"].eq("growth_multiple")
+            & (rows["base_end"] < year_start + pd.offsets.YearEnd(0))
+        )
     )
     return rows[keep]
 
@@ -532,7 +548,7 @@ def douyin_driver(as_of: pd.Timestamp | None) -> Driver:
         If no closed-loop level is published by ``as_of``.
     """
     fit, rows, analogs = douyin_fit(as_of)
-    n_fitted = int(rows["measure"].ne("").sum())
+    n_fitted = fit.rows.n
 
     def sampler(start: pd.Timestamp, end: pd.Timestamp, n: int, rng: np.random.Generator):
         return fit.sample_closed_totals(start, end, n, rng)
@@ -643,8 +659,9 @@ def predictive_check(
 def kuaishou_driver(as_of: pd.Timestamp | None, saturation=None) -> Driver:
     """Kuaishou e-commerce GMV (total, incl. orders directed to partners)."""
     rows = load("kuaishou_gmv", as_of)
-    rows = rows[rows["series_id"].eq("kuaishou_gmv") & (rows["period_start"] >= "2019-01-01")]
-    return series_driver("Kuaishou GMV", rows, as_of, saturation)
+    return series_driver(
+        "Kuaishou GMV", rows[rows["series_id"].eq("kuaishou_gmv")], as_of, saturation
+    )
 
 
 def live_commerce_rows(as_of: pd.Timestamp | None) -> pd.DataFrame:
