@@ -110,3 +110,49 @@ def test_series_note_is_empty_once_the_series_has_a_row():
     assert interest.series_published
     assert "live_commerce_cfis_ciecc" in goals.series_note(interest, "2021-04-08")
     assert goals.series_note(interest) == ""
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (("2022-03-29\n  deadline_start", "2024-03-29\n  deadline_start"), "is after the deadline"),
+        (("threshold: 1\n", "threshold: .inf\n"), "threshold must be a finite number"),
+        (("threshold: 1\n", "threshold: .nan\n"), "threshold must be a finite number"),
+        (("threshold: 1\n", "threshold: -2\n"), "threshold must be positive"),
+        (("threshold: 1\n", "threshold: 0\n"), "threshold must be positive"),
+        (('comparator: ">="', "comparator: between"), "'between' needs threshold_high"),
+        (('comparator: ">="', "comparator: about"), "'about' needs a tolerance"),
+        (('comparator: ">="', 'comparator: "~"'), "comparator must be one of"),
+        (("unit: 万亿元", "unit: USD trillion"), "amounts are never converted"),
+        (("kind: aggregate", "kind: growth"), "a growth goal needs base_start"),
+        (("metric:", "type: rumour\n  metric:"), "type must be one of"),
+        (("metric:", "tags: oops\n  metric:"), "tags must be a list"),
+        (("metric:", "proxies: [{name: x, series: nbs_retail/nope}]\n  metric:"), "proxies[0]"),
+    ],
+)
+def test_bad_goal_fields_are_named(data_copy, edit, message):
+    _write(data_copy, GOAL.format(series="kuaishou_gmv").replace(*edit))
+    with pytest.raises(GoalError, match=r"goal 1 \(kuaishou_1t\)") as err:
+        goals.load(directory=data_copy)
+    assert message in str(err.value)
+
+
+def test_non_utf8_goal_file_is_named(data_copy):
+    (data_copy / "goals.yaml").write_bytes(GOAL.format(series="kuaishou_gmv").encode("utf-16"))
+    with pytest.raises(GoalError, match="goals.yaml: not UTF-8 text"):
+        goals.load(directory=data_copy)
+
+
+def test_richer_contract_fields_parse(data_copy):
+    text = GOAL.format(series="kuaishou_gmv").replace(
+        'comparator: ">="\n  threshold: 1\n',
+        "comparator: between\n  threshold: 1\n  threshold_high: 1.2\n"
+        "  type: third_party_forecast\n  tags: [kuaishou, range]\n"
+        "  ceiling: {series: nbs_retail/nbs_physical_online_retail}\n",
+    )
+    _write(data_copy, text)
+    (g,) = goals.load(directory=data_copy)
+    assert (g.type, g.tags, g.currency) == ("third_party_forecast", ("kuaishou", "range"), "CNY")
+    assert g.threshold_high == pytest.approx(1.2e12)
+    assert g.ceiling.series.series_id == "nbs_physical_online_retail"
+    assert g.met([0.9e12, 1.1e12]).tolist() == [False, True]

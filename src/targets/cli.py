@@ -102,6 +102,54 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_backtest_goals(args: argparse.Namespace) -> int:
+    import json
+
+    from targets.assess.pledges import backtest_goals
+
+    result = backtest_goals(args.pledges, n_samples=args.n_samples, seed=args.seed)
+    if args.format == "json":
+        print(
+            json.dumps(
+                {
+                    k: json.loads(v.to_json(orient="records", date_format="iso"))
+                    for k, v in result.items()
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return 0
+    table = result["pledges"]
+    shown = pd.DataFrame(
+        {
+            "pledge": table["id"],
+            "type": table["type"],
+            "announced": table["announced"].dt.date,
+            "P(met) at announcement": table["probability"].map(
+                lambda p: "no forecast" if p != p else f"{p:.0%}"
+            ),
+            "met": table["met"].map(
+                lambda m: "not published" if m is None or m != m else ("yes" if m else "no")
+            ),
+        }
+    )
+    _print_table(shown, "table")
+    print(
+        "\nScores (pledges with a forecast and an outcome; Brier: lower is better, "
+        "log score: higher is better)"
+    )
+    _print_table(result["scores"].round(3), "table")
+    print("\nReliability")
+    _print_table(result["reliability"].round(3), "table")
+    missing = table[table["probability"].isna()]
+    if len(missing):
+        print("\nNo forecast at the announcement:")
+        for r in missing.itertuples():
+            print(f"  {r.id}: {r.note}")
+    return 0
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from targets.frontpage import goal_rows
     from targets.report import write_reports
@@ -197,6 +245,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
     p.add_argument("--explain", action="store_true", help="print the reasons under the table")
     p.set_defaults(func=_cmd_assess)
+
+    p = add(
+        "backtest-goals",
+        "the track record: each pledge in data/pledges.yaml assessed as of its announcement",
+    )
+    p.add_argument("--pledges", default=None, help="a pledge file (default: data/pledges.yaml)")
+    p.add_argument("--n-samples", type=int, default=1000, help="Monte Carlo samples per pledge")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.set_defaults(func=_cmd_backtest_goals)
 
     p = add("report", "execute every notebook and render HTML reports")
     p.add_argument("--as-of", help="render as of this date (YYYY-MM-DD)")

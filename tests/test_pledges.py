@@ -1,0 +1,231 @@
+"""Any goal on its own series, isolation between goals, and the track record on real pledges."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from targets import assess, goals
+from targets.assess.pledges import backtest_goals, reliability, scores
+from targets.errors import ForecastError
+
+NEW_GOALS = """
+- id: total_retail_2025_50t
+  statement_en: Total retail sales of consumer goods pass ¥50 trillion in 2025.
+  announced: 2021-07-08
+  deadline_start: 2025-01-01
+  deadline_end: 2025-12-31
+  kind: aggregate
+  metric: total retail sales of consumer goods in 2025 (NBS)
+  dataset: nbs_retail
+  series_id: nbs_total_retail
+  comparator: ">="
+  threshold: 50
+  unit: 万亿元
+  source: {publisher: test, url: http://example.org/a, published: 2021-07-08}
+- id: kuaishou_2025_2t
+  statement_en: Kuaishou e-commerce GMV reaches ¥2 trillion in 2025.
+  announced: 2024-04-01
+  deadline_start: 2025-01-01
+  deadline_end: 2025-12-31
+  kind: aggregate
+  type: internal_target
+  tags: [kuaishou]
+  metric: Kuaishou e-commerce GMV in 2025
+  dataset: kuaishou_gmv
+  series_id: kuaishou_gmv
+  comparator: ">="
+  threshold: 2
+  unit: CNY trillion
+  source: {publisher: test, url: http://example.org/b, published: 2024-04-01}
+- id: usd_platform_2024
+  statement_en: A platform's GMV reaches US$30 billion in 2024.
+  announced: 2023-03-01
+  deadline_start: 2024-01-01
+  deadline_end: 2024-12-31
+  kind: aggregate
+  metric: test platform GMV in 2024
+  dataset: other_platforms_gmv
+  series_id: test_usd_platform
+  comparator: ">="
+  threshold: 30
+  unit: USD billion
+  source: {publisher: test, url: http://example.org/c, published: 2023-03-01}
+- id: tiktok_shop_2026_usd
+  statement_en: TikTok Shop GMV reaches US$50 billion in 2026.
+  announced: 2026-01-15
+  deadline_start: 2026-01-01
+  deadline_end: 2026-12-31
+  kind: aggregate
+  metric: TikTok Shop GMV in 2026
+  dataset: other_platforms_gmv
+  series_id: tiktok_shop_gmv
+  comparator: ">="
+  threshold: 50
+  unit: USD billion
+  source: {publisher: test, url: http://example.org/d, published: 2026-01-15}
+- id: alibaba_2016_goal
+  statement_en: Alibaba's platforms reach ¥6 trillion of GMV in fiscal 2020.
+  announced: 2016-06-14
+  deadline_start: 2019-04-01
+  deadline_end: 2020-03-31
+  kind: aggregate
+  metric: Alibaba China retail marketplaces GMV, fiscal 2020
+  dataset: alibaba_gmv
+  series_id: alibaba_china_retail_gmv
+  comparator: ">="
+  threshold: 6
+  unit: 万亿元
+  source: {publisher: test, url: http://example.org/e, published: 2016-06-14}
+"""
+
+#: A US-dollar series for the test only (no such platform): five annual levels.
+USD_LEVELS = {2018: 4.0, 2019: 7.0, 2020: 11.0, 2021: 15.0, 2022: 19.0}
+
+
+def _add_usd_series(folder) -> None:
+    path = folder / "other_platforms_gmv.csv"
+    with path.open(newline="", encoding="utf-8") as fh:
+        header = next(csv.reader(fh))
+    with path.open("a", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=header)
+        for year, value in USD_LEVELS.items():
+            writer.writerow(
+                {
+                    "series_id": "test_usd_platform",
+                    "period_start": f"{year}-01-01",
+                    "period_end": f"{year}-12-31",
+                    "value": value,
+                    "qualifier": "exact",
+                    "unit": "USD billion",
+                    "kind": "actual",
+                    "status": "official",
+                    "publisher": "test fixture (simulated platform)",
+                    "source_url": f"http://example.org/usd-{year}",
+                    "published": f"{year + 1}-02-15",
+                    "published_basis": "stated",
+                    "quote": "simulated for the test",
+                }
+            )
+
+
+@pytest.fixture(scope="module")
+def extended(tmp_path_factory):
+    """A copy of the data with the five goals above added to goals.yaml."""
+    import shutil
+
+    from targets.data import data_dir
+
+    folder = tmp_path_factory.mktemp("extended") / "data"
+    shutil.copytree(data_dir(), folder)
+    with (folder / "goals.yaml").open("a", encoding="utf-8") as fh:
+        fh.write(NEW_GOALS)
+    _add_usd_series(folder)
+    return folder
+
+
+@pytest.fixture
+def use(monkeypatch, extended):
+    monkeypatch.setenv("TARGETS_DATA_DIR", str(extended))
+    monkeypatch.delenv("TARGETS_GOALS", raising=False)
+    return extended
+
+
+@pytest.mark.parametrize(
+    "goal_id",
+    ["total_retail_2025_50t", "kuaishou_2025_2t", "usd_platform_2024", "alibaba_2016_goal"],
+)
+def test_a_new_goal_is_forecast_on_its_own_series_at_its_announcement(use, goal_id):
+    g = goals.get(goal_id)
+    a = assess.assess(goal_id, g.announced, n_samples=300)
+    assert 0.0 <= a.probability <= 1.0
+    assert set(a.rows_used["series_id"]) == {g.series_id}
+    assert (a.rows_used["published"] <= pd.Timestamp(g.announced)).all()
+    median = float(a.proxies["median"].iloc[0])
+    if goal_id == "usd_platform_2024":
+        # In dollars, never converted: the median sits near the dollar levels' trend.
+        assert 15e9 < median < 60e9
+        assert "$" in a.explanation
+    if goal_id == "total_retail_2025_50t":
+        assert 35e12 < median < 70e12  # about ¥39T in 2020, the last level published by then
+
+
+def test_one_goal_without_a_forecast_leaves_the_others_scored(use):
+    # TikTok Shop's dollar levels are too few for any method: a per-goal status, not a crash.
+    with pytest.raises(ForecastError, match="no forecast"):
+        assess.assess("tiktok_shop_2026_usd", "2026-01-15", n_samples=300)
+    card = assess.scorecard("2021-04-08", n_samples=300).set_index("goal")
+    seed = ["merchants_100m", "creators_100k", "interest_commerce_2023"]
+    assert card.loc[seed, "probability"].between(0, 1).all()
+    # Goals announced later have no forecast at this date, and say why.
+    assert card.loc["kuaishou_2025_2t", "verdict"] == "no forecast"
+    assert "no forecast" in card.loc["kuaishou_2025_2t", "explanation"]
+    assert 0 <= card.loc["alibaba_2016_goal", "probability"] <= 1
+
+
+def test_the_cli_prints_a_scorecard_and_exits_0_with_goals_it_cannot_forecast(use):
+    out = subprocess.run(
+        [sys.executable, "-m", "targets", "assess", "--as-of", "2016-06-14", "--format", "csv"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "alibaba_2016_goal" in out.stdout and "no forecast" in out.stdout
+    assert "Traceback" not in out.stderr
+
+
+def test_comparators_and_growth_goals_are_judged_as_stated(use):
+    g = goals.get("total_retail_2025_50t")
+    assert g.met([49e12, 50e12, 51e12]).tolist() == [False, True, True]
+    pledges = {p.id: p for p in goals.load(use / "pledges.yaml", directory=use)}
+    between = pledges["douyin_2022_1t_to_1_2t"]
+    assert between.met([0.9e12, 1.1e12, 1.3e12]).tolist() == [False, True, False]
+    about = pledges["nbs_total_retail_2020_48t"]
+    assert about.met([42e12, 44e12, 52e12, 53e12]).tolist() == [False, True, True, False]
+    rate = pledges["nbs_online_retail_growth_2016_2020"]
+    assert rate.kind == "growth" and rate.threshold == pytest.approx(0.2)
+
+
+def test_scores_and_reliability_on_hand_checkable_numbers():
+    table = pd.DataFrame({"probability": [0.9, 0.1, 0.5, np.nan], "met": [True, False, True, True]})
+    s = scores(table, n_samples=1000).set_index("forecaster")
+    assert s.loc["targets", "n"] == 3
+    assert s.loc["targets", "brier"] == pytest.approx((0.01 + 0.01 + 0.25) / 3)
+    assert s.loc["constant 50%", "brier"] == pytest.approx(0.25)
+    base = s.index[2]
+    assert base.startswith("base rate") and s.loc[base, "brier"] == pytest.approx(2 / 9)
+    r = reliability(table).set_index("bin")
+    assert r.loc["80%-100%", "n"] == 1 and r.loc["40%-60%", "share_met"] == 1.0
+
+
+@pytest.mark.slow
+def test_backtest_goals_on_the_shipped_pledges():
+    result = backtest_goals(n_samples=300)
+    table = result["pledges"]
+    assert len(table) >= 15
+    assert table["met"].notna().sum() >= 15  # outcomes from the series' own later rows
+    scored = table.dropna(subset=["probability"])
+    assert len(scored) >= 10 and scored["probability"].between(0, 1).all()
+    s = result["scores"]
+    assert list(s["forecaster"].iloc[:2]) == ["targets", "constant 50%"]
+    assert s["brier"].between(0, 1).all() and (s["log_score"] <= 0).all()
+    assert result["reliability"]["n"].sum() == s["n"].iloc[0]
+
+
+@pytest.mark.slow
+def test_backtest_goals_command_prints_the_scores():
+    out = subprocess.run(
+        [sys.executable, "-m", "targets", "backtest-goals", "--n-samples", "200"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert out.returncode == 0, out.stderr
+    for text in ("Brier", "constant 50%", "base rate", "Reliability", "alibaba_fy2020_6t"):
+        assert text in out.stdout
