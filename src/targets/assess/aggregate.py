@@ -19,6 +19,7 @@ import pandas as pd
 from targets.assess.base import _deadline, _summary
 from targets.assess.progress import _annual_levels, _growth, _growth_interval
 from targets.assess.series import Forecast, own_proxy, realized, rows_for, when
+from targets.data import assumption
 from targets.errors import ForecastError
 from targets.goals import Goal, Proxy, SeriesRef
 from targets.observations import level_rows
@@ -91,19 +92,24 @@ def ceiling_samples(
 
 
 def _saturation(goal: Goal, proxy: Proxy, as_of, n: int, seed: int):
-    """Prior range of the saturation level: the largest published level to the ceiling's p95."""
+    """Prior range of the saturation level: the largest published level to a high quantile
+    of the ceiling (assumption ``live_commerce_ceiling_quantile``)."""
     if not proxy.saturation or goal.ceiling is None:
         return None
     _, end, _ = _deadline(goal)
     ceiling = ceiling_samples(goal.ceiling.series, as_of, end.year, n, seed)
     rows = pd.concat([rows_for(r, as_of) for r in proxy.parts], ignore_index=True)
     levels = level_rows(rows)
-    # Without a published level the ceiling's tenth percentile stands in (mathematics: the
-    # range must start below its end); the forecast then rests on the ceiling alone.
-    low = (
-        float(levels["value_yuan"].max()) if not levels.empty else float(np.quantile(ceiling, 0.1))
-    )
-    high = max(float(np.quantile(ceiling, 0.95)), low * 1.01)
+    if levels.empty:
+        raise ForecastError(
+            f"no forecast: fewer than 1 published level of {proxy.name} {when(as_of)}"
+        )
+    low = float(levels["value_yuan"].max())
+    # The saturation prior reaches a high quantile of the ceiling (a dated assumption,
+    # shared with targets.drivers.live_commerce_driver).
+    q = assumption("live_commerce_ceiling_quantile", as_of).value
+    # The upper end must lie above the lower one for the range to be a range.
+    high = max(float(np.quantile(ceiling, q)), np.nextafter(low, np.inf) * (1 + 1e-6))
     return (low, high)
 
 
