@@ -95,7 +95,9 @@ def test_progress_is_quiet_off_a_terminal_and_moves_per_fold(monkeypatch, termin
     backtest.rolling_origin(one_series, h=1, models=["naive"], min_train=5, n_jobs=1)
     text = stream.getvalue()
     if terminal:
-        # The bar counts folds, so a single series moves 0/3 -> 1/3 -> 2/3 -> 3/3.
-        assert all(f"{k}/3" in text for k in range(4)), text
+        # The bar counts folds, so a single series moves in three steps, not one
+        # (tqdm redraws at most every 0.1 s, so the middle frames may be skipped).
+        assert "0/3" in text and "3/3" in text and "fold" in text, text
+        assert "/1 " not in text
     else:
         assert text == ""
