@@ -31,19 +31,19 @@ as_of = None  # a date "YYYY-MM-DD" to see only what was published by then; None
 import pandas as pd
 from IPython.display import Markdown, display
 
-from targets import assess, goals, plots, plots_counts
-from targets.cli import scorecard_table
-from targets.units import format_yuan
+from targets import assess, goals, plots, plots_counts, tables
+from targets import formatting as fmt
 
 as_of_text = f"as of {as_of}" if as_of else "on the latest data"
 assess_as_of = pd.Timestamp(as_of) if as_of else None
 card = assess.scorecard(as_of)
-by_verdict = card.groupby("verdict")["goal"].apply(lambda g: ", ".join(g))
+names = fmt.goal_names()
+by_verdict = card.groupby("verdict")["goal"].apply(lambda g: "; ".join(names[i] for i in g))
 display(
     Markdown(
         f"**Answer ({as_of_text}).** "
-        + "; ".join(f"*{v}*: {g}" for v, g in by_verdict.items())
-        + ". The reasons for each follow the table."
+        + " ".join(f"*{v}*: {g}." for v, g in by_verdict.items())
+        + " The reasons for each follow the table."
     )
 )
 
@@ -55,17 +55,14 @@ display(
 # used by Statistics Canada's trackers); and, where later figures exist, whether it was met.
 
 # %%
-scorecard_table(as_of).set_index("goal")
+tables.scorecard(card)
 
 # %%
 fig = plots.probability_bars(card, title=f"Probability each goal is met ({as_of_text})")
 plots.show(
     fig,
     "Bar chart of the probability each goal is met: "
-    + "; ".join(
-        f"{r.goal} {'no forecast' if r.probability != r.probability else f'{r.probability:.0%}'}"
-        for r in card.itertuples()
-    ),
+    + "; ".join(f"{names[r.goal]} {fmt.probability(r.probability)}" for r in card.itertuples()),
 )
 
 # %% [markdown]
@@ -81,7 +78,9 @@ fig = plots.goal_distributions(assessments, title=f"Forecast at each deadline ({
 plots.show(
     fig,
     "Histograms of each goal's forecast at its deadline with the threshold marked: "
-    + "; ".join(f"{a.goal.id} probability {a.probability:.0%}" for a in assessments),
+    + "; ".join(
+        f"{fmt.goal_name(a.goal)}: chance {fmt.probability(a.probability)}" for a in assessments
+    ),
 )
 
 # %% [markdown]
@@ -98,13 +97,7 @@ display(Markdown("\n".join(f"* **{r.goal}**: {r.explanation}" for r in card.iter
 
 # %%
 interest = assess.assess("interest_commerce_2023", as_of)
-proxies = interest.proxies.assign(
-    probability=interest.proxies["probability"].map(lambda p: "" if p != p else f"{p:.0%}"),
-    median=interest.proxies["median"].map(format_yuan),
-    lo_80=interest.proxies["lo_80"].map(format_yuan),
-    hi_80=interest.proxies["hi_80"].map(format_yuan),
-)
-proxies
+tables.proxies(interest)
 
 # %%
 ceiling = interest.ceiling.assign(
@@ -114,12 +107,14 @@ display(
     Markdown(
         f"¥9.5 trillion would be {ceiling.iloc[0]['median_share']} of "
         f"{ceiling.iloc[0]['denominator']} and {ceiling.iloc[1]['median_share']} of "
-        f"{ceiling.iloc[1]['denominator']}. The largest share of physical-goods online retail "
-        f"any one platform has held is {ceiling.iloc[2]['median_share']}."
+        f"{ceiling.iloc[1]['denominator']}. For scale, Alibaba's reported GMV was "
+        f"{ceiling.iloc[2]['median_share']} of physical-goods online retail in its best year; "
+        "its GMV counts unpaid and returned orders and its fiscal year is not the calendar "
+        "year, so that is a loose upper bound on one platform's share, not a measured share."
     )
 )
 if interest.hindsight is not None:
-    display(interest.hindsight)
+    display(tables.hindsight(interest))
 
 # %% [markdown]
 # ## Merchants above ¥100M: what would one have to believe?
@@ -140,7 +135,7 @@ top = merchants.count.tornado.iloc[0]
 plots.show(
     fig,
     f"Tornado chart: {top['input']} moves the probability most, from "
-    f"{top['p_low']:.0%} to {top['p_high']:.0%}.",
+    f"{fmt.probability(top['p_low'])} to {fmt.probability(top['p_high'])}.",
 )
 
 # %% [markdown]

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import Markdown, display
 
-from targets import data, drivers, plots, reference
+from targets import data, drivers, plots, reference, tables
 from targets.errors import ForecastError
 from targets.observations import to_regular
 from targets.units import format_yuan
@@ -81,25 +81,16 @@ else:
     plots.no_data("Douyin GMV figure", as_of)
 
 # %%
-table = all_rows.assign(
-    period=all_rows["period_start"].dt.date.astype(str)
-    + " to "
-    + all_rows["period_end"].dt.date.astype(str),
-    published=all_rows["published"].dt.date,
-)[
-    [
-        "period",
-        "value",
-        "qualifier",
-        "unit",
-        "kind",
-        "status",
-        "definition",
-        "publisher",
-        "published",
-    ]
-]
-table
+(
+    tables.collapsible(
+        tables.published_rows(all_rows),
+        f"All {len(all_rows)} Douyin GMV figures published by then, with their sources "
+        f"({all_rows['value_yuan'].notna().sum()} amounts in yuan, drawn above; the rest are "
+        "growth multiples and rates)",
+    )
+    if len(all_rows)
+    else Markdown("No Douyin GMV figure had been published by then.")
+)
 
 # %% [markdown]
 # ## One model for every definition, with the break of October 2020

@@ -30,7 +30,7 @@ as_of = None  # a date "YYYY-MM-DD" to see only what was published by then; None
 import pandas as pd
 from IPython.display import Markdown, display
 
-from targets import assess, drivers, plots
+from targets import assess, drivers, plots, tables
 from targets.observations import level_rows
 from targets.units import format_yuan
 
@@ -43,12 +43,7 @@ display(Markdown(f"**Answer.** {a.explanation}"))
 # ## Three proxies
 
 # %%
-a.proxies.assign(
-    probability=a.proxies["probability"].map(lambda p: "" if p != p else f"{p:.0%}"),
-    median=a.proxies["median"].map(format_yuan),
-    lo_80=a.proxies["lo_80"].map(format_yuan),
-    hi_80=a.proxies["hi_80"].map(format_yuan),
-)
+tables.proxies(a)
 
 # %% [markdown]
 # ## The live-streaming e-commerce market, forecast
@@ -82,11 +77,7 @@ plots.show(
 # ## The ceiling: how much of all online retail would ¥9.5 trillion be?
 
 # %%
-a.ceiling.assign(
-    median_share=a.ceiling["median_share"].map(lambda v: f"{v:.0%}"),
-    lo_80=a.ceiling["lo_80"].map(lambda v: "" if v != v else f"{v:.0%}"),
-    hi_80=a.ceiling["hi_80"].map(lambda v: "" if v != v else f"{v:.0%}"),
-)
+tables.ceiling(a)
 
 # %% [markdown]
 # ## Required against achieved growth
@@ -115,6 +106,6 @@ display(Markdown(text))
 
 # %%
 if a.hindsight is not None:
-    display(a.hindsight.assign(realized=a.hindsight["realized"].map(format_yuan)))
+    display(tables.hindsight(a))
 else:
     display(Markdown("No 2023 figure had been published by this date."))

@@ -75,7 +75,7 @@ if results:
                 {
                     "goal": gid,
                     "input": r.input.replace("_", " "),
-                    "range": f"{r.low:,.3g} to {r.high:,.3g}",
+                    "range": f"{formatting.number(r.low)} to {formatting.number(r.high)}",
                     "basis": r.basis,
                     "reasoning": r.reasoning,
                 }

@@ -30,8 +30,10 @@ import warnings
 
 import pandas as pd
 from IPython.display import Markdown, display
+from scipy.stats import binom
 
-from targets import backtest, data, frontpage, plots
+from targets import backtest, data, frontpage, plots, tables
+from targets import formatting as fmt
 from targets.observations import contiguous_tail, to_regular
 
 end = pd.Timestamp(as_of) if as_of else data.load_all()["published"].max()
@@ -43,7 +45,11 @@ moves = records.dropna(subset=["probability"]).groupby("goal")["probability"].ag
 display(
     Markdown(
         f"**Answer.** Between {first.date()} and {last.date()}: "
-        + "; ".join(f"{g} from {r['first']:.0%} to {r['last']:.0%}" for g, r in moves.iterrows())
+        + "; ".join(
+            f"{fmt.goal_names()[g]} from {fmt.probability(r['first'])} to "
+            f"{fmt.probability(r['last'])}"
+            for g, r in moves.iterrows()
+        )
         + "."
     )
 )
@@ -56,17 +62,29 @@ plots.show(
 )
 
 # %%
-records.assign(
-    as_of=records["as_of"].dt.date,
-    probability=records["probability"].map(lambda p: "" if p != p else f"{p:.0%}"),
-)[["goal", "as_of", "probability", "verdict", "method", "note"]]
+tables.collapsible(
+    fmt.table(
+        records.assign(goal=records["goal"].map(fmt.goal_names())),
+        {
+            "goal": "text",
+            "as_of": "date",
+            "probability": "probability",
+            "verdict": "text",
+            "method": "text",
+        },
+        headers={"as_of": "as of", "probability": "chance met", "method": "forecast by"},
+    ),
+    f"The {len(records)} probabilities behind the chart, one per goal and as-of date",
+)
 
 # %% [markdown]
 # ## How good were the engine's forecasts at each vintage?
 #
 # For the official annual series (NBS retail, Pinduoduo, Kuaishou), forecasts made from the
 # figures published by each cutoff are scored against the figures published afterwards:
-# coverage of the 80% and 95% intervals, scaled error and CRPS.
+# how often the 80% and 95% intervals held the outcome, the scaled error (MASE) and the CRPS
+# skill against the naive forecast (1 - CRPS / naive CRPS on the same forecasts: 0 is no
+# better than naive, higher is better). Raw CRPS is in yuan and not comparable across series.
 
 # %%
 cutoffs = [
@@ -101,17 +119,43 @@ for dataset, series_id in specs:
             )
         )
 scores = pd.concat(scores, ignore_index=True)
-summary = backtest.summarize(scores)
-display(
-    Markdown(
-        f"{len(scores) // max(len(summary), 1)} forecasts per model were scored. "
-        + "The ensemble's 80% intervals held the outcome "
-        + (
-            f"{summary.set_index('model').loc['ensemble', 'coverage_80']:.0%}"
-            if "ensemble" in set(summary["model"])
-            else "n/a"
-        )
-        + " of the time."
-    )
+summary = backtest.summarize(scores).merge(
+    backtest.skill(scores)[["model", "crps_skill"]], on="model", how="left"
 )
-summary.round(3)
+by_model = summary.set_index("model")
+if "ensemble" in by_model.index:
+    ens = by_model.loc["ensemble"]
+    n = int(ens["n"])
+    # The range a calibrated 80% interval's hit rate falls in with n forecasts (90% of the time).
+    lo, hi = (binom.ppf(q, n, 0.8) / n for q in (0.05, 0.95))
+    if ens["coverage_80"] > hi:
+        reading = (
+            "more often than the 80% they claim: on these series they are wider than "
+            "needed (over-cautious), so a probability near 0% or 100% is, if anything, "
+            "understated"
+        )
+    elif ens["coverage_80"] < lo:
+        reading = "less often than the 80% they claim: they are too narrow"
+    else:
+        reading = "about as often as the 80% they claim"
+    skill_text = f" Its CRPS skill against the naive forecast is {fmt.ratio(ens['crps_skill'])}" + (
+        " (better than naive)." if ens["crps_skill"] > 0 else " (no better than naive)."
+    )
+    text = (
+        f"{n} forecasts per model were scored. The ensemble's 80% intervals held the outcome "
+        f"{fmt.percent(ens['coverage_80'])} of the time, {reading}; with {n} forecasts a "
+        f"calibrated interval would score between {fmt.percent(lo)} and {fmt.percent(hi)}."
+        + skill_text
+    )
+else:
+    text = f"{len(scores)} forecasts were scored; the ensemble made none."
+display(Markdown(text))
+tables.backtest_summary(summary[["model", "n", "coverage_80", "coverage_95", "mase", "crps_skill"]])
+
+# %%
+fig = plots.pit_histogram(scores, models=[m for m in ["naive", "ensemble"] if m in by_model.index])
+plots.show(
+    fig,
+    "Histograms of where each outcome fell in its forecast distribution (PIT) for the naive "
+    "forecast and the ensemble; a calibrated forecast gives a flat histogram.",
+)

@@ -33,9 +33,9 @@ import numpy as np
 import pandas as pd
 from IPython.display import Markdown, display
 
-from targets import data, drivers, plots
+from targets import data, drivers, plots, tables
+from targets import formatting as fmt
 from targets.errors import ForecastError
-from targets.units import format_yuan
 
 as_of_ts = pd.Timestamp(as_of) if as_of else None
 # The article's claims follow `as_of` like every other figure: before the article is
@@ -72,7 +72,7 @@ elif douyin_missing:
     display(
         Markdown(
             f"**Answer.** The article reports {rate - 1:.0%} a month from "
-            f"{format_yuan(start_level)} a month, but Douyin's size cannot be forecast from what "
+            f"{fmt.yuan(start_level)} a month, but Douyin's size cannot be forecast from what "
             f"was published by then ({douyin_missing}), so there is nothing to compare it with."
         )
     )
@@ -83,15 +83,19 @@ else:
 
     cross = [(m, p) for m, p in zip(months, path, strict=True) if p > 0.01 * douyin_month(m)]
     first_cross = cross[0][0] if cross else None
+    # Like with like: the projection's total over the next calendar year against Douyin's.
+    next_year = first_year + 1
+    brand_total = float(path[months.year == next_year].sum())
+    douyin_total = float(np.median(samples[:, 1]))
     display(
         Markdown(
-            f"**Answer.** At {rate - 1:.0%} a month from {format_yuan(start_level)} a month "
-            f"(the single-month level the article reports), the brand's own streams would reach "
-            f"1% of all Douyin GMV by {first_cross:%B %Y} and "
-            f"{format_yuan(path[12])} a month a year later: "
-            f"{path[12] * 12 / np.median(samples[:, 1]):.0%} of Douyin's whole forecast "
-            f"{first_year + 1} GMV. The rate must bend within months, as launch-phase growth "
-            "always does."
+            f"**Answer.** At {fmt.percent(rate - 1)} a month from {fmt.yuan(start_level)} a "
+            f"month (the single-month level the article reports), the brand's own streams would "
+            f"reach 1% of all Douyin GMV by {first_cross:%B %Y} and {fmt.yuan(path[12])} in "
+            f"the single month of {months[12]:%B %Y}. Over calendar {next_year} they would sell "
+            f"{fmt.yuan(brand_total)}: {fmt.percent(brand_total / douyin_total)} of Douyin's "
+            f"whole forecast {next_year} GMV (median {fmt.yuan(douyin_total)}). The rate must "
+            "bend within months, as launch-phase growth always does."
             if first_cross is not None
             else "**Answer.** Within two years the projection stays below 1% of Douyin's GMV."
         )
@@ -114,8 +118,8 @@ else:
     ax.set_yscale("log")
     plots.yuan_axis(ax)
     ax.set_ylabel("GMV per month (yuan, log scale)")
-    ax.set_title(f"A {rate - 1:.0%}-a-month growth rate, projected")
-    ax.legend(fontsize="small")
+    ax.set_title(f"A {fmt.percent(rate - 1)}-a-month growth rate, projected")
+    plots.legend_outside(ax)
     plots.show(
         fig,
         "Log-scale chart: the brand's monthly GMV compounding at the stated rate "
@@ -130,18 +134,24 @@ if claims.empty:
     plots.no_data("growth claim from the article", as_of)
 else:
     display(
-        claims[
-            [
-                "series_id",
-                "period_start",
-                "period_end",
-                "value",
-                "qualifier",
-                "unit",
-                "kind",
-                "quote",
-            ]
-        ]
+        fmt.table(
+            claims.assign(
+                period=[
+                    f"{fmt.date(a)} to {fmt.date(b)}"
+                    for a, b in zip(claims["period_start"], claims["period_end"], strict=True)
+                ],
+                figure=[tables.published_value(r) for _, r in claims.iterrows()],
+                quote=claims["quote"].map(fmt.clean_quote),
+            ),
+            {
+                "series_id": "text",
+                "period": "text",
+                "figure": "text",
+                "kind": "text",
+                "quote": "text",
+            },
+            headers={"series_id": "claim", "figure": "figure (yuan or as published)"},
+        )
     )
 
 # %% [markdown]

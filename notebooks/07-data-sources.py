@@ -29,9 +29,8 @@ as_of = None  # a date "YYYY-MM-DD" to see only what was published by then; None
 # %%
 from IPython.display import Markdown, display
 
-from targets import data, observations, plots
-from targets.cli import catalog_table
-from targets.units import format_yuan
+from targets import data, observations, plots, tables
+from targets import formatting as fmt
 
 catalog = data.catalog(as_of)
 rows = data.load_all(as_of)
@@ -39,7 +38,9 @@ as_of_text = as_of or "the latest data"
 
 # %%
 douyin = data.load("douyin_gmv", as_of)
-douyin_official = douyin["status"].eq("official").sum()
+douyin_official = douyin[douyin["status"].eq("official")]
+douyin_money = douyin[douyin["value_yuan"].notna()]
+official_levels = int(douyin_official["value_yuan"].notna().sum())
 if rows.empty:
     display(
         Markdown(
@@ -52,14 +53,22 @@ else:
     douyin_text = (
         "No Douyin figure had been published yet."
         if douyin.empty
-        else f"Douyin itself accounts for {len(douyin)} figures, of which {douyin_official} "
-        "are official."
+        else f"The Douyin data set holds {len(douyin)} of them: {len(douyin_money)} amounts in "
+        f"yuan (drawn below, over the interval each covers) and "
+        f"{len(douyin) - len(douyin_money)} growth multiples and rates. "
+        f"{len(douyin_official)} are official"
+        + (
+            ", and none of those is a GMV amount: Douyin's scale is known from media reports "
+            "and from its own growth multiples."
+            if official_levels == 0
+            else f", {official_levels} of them GMV amounts."
+        )
     )
     display(
         Markdown(
             f"**Answer.** As of {as_of_text}, the data sets hold **{len(rows)} published "
             f"figures** from **{rows['source_url'].nunique()} source pages**, "
-            f"{official:.0%} of them official. {douyin_text}"
+            f"{fmt.percent(official)} of them official. {douyin_text}"
         )
     )
 
@@ -67,7 +76,27 @@ else:
 # ## The data sets
 
 # %%
-catalog_table(as_of)
+fmt.table(
+    catalog,
+    {
+        "name": "text",
+        "rows": "count",
+        "series": "count",
+        "first_period": "date",
+        "last_period": "date",
+        "sources": "count",
+        "official_share": "percent",
+        "last_published": "date",
+        "description": "text",
+    },
+    headers={
+        "name": "data set",
+        "rows": "figures",
+        "sources": "source pages",
+        "official_share": "official",
+        "last_published": "newest publication",
+    },
+)
 
 # %% [markdown]
 # ## The main series on a log scale
@@ -110,8 +139,7 @@ if not panel.empty:
         Markdown(
             "Latest calendar-year totals: "
             + "; ".join(
-                f"{labels[r.unique_id]} {format_yuan(r.y)} ({r.ds.year})"
-                for r in latest.itertuples()
+                f"{labels[r.unique_id]} {fmt.yuan(r.y)} ({r.ds.year})" for r in latest.itertuples()
             )
             + "."
         )
@@ -132,10 +160,17 @@ if flagged.empty:
     plots.no_data("figure flagged by its source", as_of)
 else:
     display(
-        flagged[
-            ["dataset", "series_id", "period_start", "value", "unit", "publisher", "note"]
-        ].assign(
-            period_start=flagged["period_start"].dt.date, note=flagged["note"].str.slice(0, 140)
+        fmt.table(
+            flagged.assign(figure=[tables.published_value(r) for _, r in flagged.iterrows()]),
+            {
+                "dataset": "text",
+                "series_id": "text",
+                "period_start": "date",
+                "figure": "text",
+                "publisher": "text",
+                "note": "text",
+            },
+            headers={"period_start": "period from", "figure": "figure (yuan or as published)"},
         )
     )
 
@@ -154,7 +189,7 @@ else:
     fig = plots.interval_rows(douyin, title=f"Douyin GMV figures as of {as_of_text}")
     plots.show(
         fig,
-        f"Each of {douyin['value_yuan'].notna().sum()} Douyin money figures drawn as a segment "
+        f"Each of the {len(douyin_money)} Douyin amounts in yuan drawn as a segment "
         "over the interval it covers, at its average annual rate, log scale.",
     )
 
@@ -170,7 +205,21 @@ else:
         .agg(figures=("value", "size"), last_published=("published", "max"))
         .sort_values(["figures", "publisher"], ascending=[False, True])
     )
-    display(sources.assign(last_published=sources["last_published"].dt.date).head(40))
+    display(
+        tables.collapsible(
+            fmt.table(
+                sources,
+                {
+                    "publisher": "text",
+                    "status": "text",
+                    "figures": "count",
+                    "last_published": "date",
+                },
+                headers={"figures": "figures (count)", "last_published": "newest publication"},
+            ),
+            f"{len(sources)} publishers and their figures, most figures first",
+        )
+    )
 
 # %% [markdown]
 # ## What would change this picture

@@ -37,6 +37,7 @@ SCORE_COLUMNS = [
     "crps",
     "abs_scaled_error",
     "smape",
+    "pit",
 ]
 
 
@@ -81,6 +82,8 @@ def _one_fold(
                     "crps": crps_samples(actual, samples[:, step]),
                     "abs_scaled_error": abs(actual - r["mean"]) / scale if scale > 0 else np.nan,
                     "smape": smape([actual], [r["mean"]]),
+                    # Probability integral transform: uniform when calibrated.
+                    "pit": float(np.mean(samples[:, step] <= actual)),
                 }
             )
     return pd.DataFrame(rows, columns=SCORE_COLUMNS)
@@ -201,6 +204,42 @@ def summarize(scores: pd.DataFrame) -> pd.DataFrame:
         )
         .reset_index()
     )
+
+
+def skill(scores: pd.DataFrame, reference: str = "naive") -> pd.DataFrame:
+    """Scaled scores: each model's CRPS against a reference model's, and against the outcome.
+
+    ``crps_skill`` is ``1 - median CRPS / median reference CRPS`` over the
+    forecasts both models made (same series, origin and step): 0 is no better
+    than the reference, 1 is perfect, negative is worse. Medians, because a
+    predictive with a heavy sample tail (a random walk fitted to three points)
+    can give one forecast a CRPS orders of magnitude above the rest, and a mean
+    would then report that tail, not the typical forecast. ``crps_relative`` is
+    the median of CRPS divided by the outcome: scale-free, comparable across
+    series, unlike raw CRPS (in the series' units, e.g. yuan).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``model, n, crps_skill, crps_relative``.
+    """
+    key = ["unique_id", "origin", "h"]
+    ref = scores[scores["model"] == reference].set_index(key)[["crps"]]
+    ref = ref.rename(columns={"crps": "crps_ref"})
+    rows = []
+    for model, g in scores.groupby("model"):
+        both = g.set_index(key)[["crps", "actual"]].join(ref, how="inner")
+        if both.empty:
+            continue
+        rows.append(
+            {
+                "model": model,
+                "n": len(both),
+                "crps_skill": 1.0 - both["crps"].median() / both["crps_ref"].median(),
+                "crps_relative": float((both["crps"] / both["actual"].abs()).median()),
+            }
+        )
+    return pd.DataFrame(rows, columns=["model", "n", "crps_skill", "crps_relative"])
 
 
 def vintage_backtest(

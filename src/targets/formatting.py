@@ -19,6 +19,7 @@ entry, so a reader never has to decode an id such as ``creators_10m``.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
@@ -309,3 +310,19 @@ def goal_names() -> dict[str, str]:
     from targets import goals
 
     return {g.id: goal_name(g) for g in goals.load()}
+
+
+_PINYIN = re.compile(
+    r"(?<=[\u3400-\u9fff])\((?:[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]+\d?)\)", flags=re.IGNORECASE
+)
+
+
+def clean_quote(quote: Any) -> str:
+    """A quote without the inline pinyin some sources add after a character (``節(jié)`` -> ``節``).
+
+    Examples
+    --------
+    >>> clean_quote("首屆直播節(jié)……招募")
+    '首屆直播節……招募'
+    """
+    return _PINYIN.sub("", text(quote))

@@ -24,6 +24,8 @@ from targets import formatting as fmt
 _TEMPLATE_DIR = Path(__file__).parent / "templates"
 #: Samples per assessment on every page; one value, so every page reads the same computation.
 N_SAMPLES = 4000
+#: Samples per assessment at the earlier as-of dates of the track record.
+HISTORY_SAMPLES = 1000
 
 
 def latest_published(as_of: str | None = None) -> pd.Timestamp:
@@ -65,17 +67,22 @@ def track_dates(as_of: str | None = None) -> list[pd.Timestamp]:
 
 
 def history(as_of: str | None = None) -> pd.DataFrame:
-    """Each goal's probability at :func:`track_dates` (``goal, as_of, probability, ...``)."""
+    """Each goal's probability at :func:`track_dates` (``goal, as_of, probability, ...``).
+
+    The last date is the run's own as-of date and reads the scorecard's assessment
+    (:data:`N_SAMPLES` samples), so the track record ends on the scorecard's
+    number; earlier dates use :data:`HISTORY_SAMPLES` samples to keep the report fast.
+    """
     from targets import assess, goals
 
     dates = track_dates(as_of)
-    return pd.concat(
-        [
-            assess.track_record(g.id, dates, n_samples=N_SAMPLES).assign(goal=g.id)
-            for g in goals.load()
-        ],
-        ignore_index=True,
-    )
+    end = dates[-1]
+    frames = []
+    for g in goals.load():
+        past = assess.track_record(g.id, dates[:-1], n_samples=HISTORY_SAMPLES)
+        last = assess.track_record(g.id, [as_of], n_samples=N_SAMPLES).assign(as_of=end)
+        frames.append(pd.concat([past, last], ignore_index=True).assign(goal=g.id))
+    return pd.concat(frames, ignore_index=True)
 
 
 def sparkline(records: pd.DataFrame, goal) -> str:

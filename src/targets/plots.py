@@ -579,3 +579,54 @@ def probability_over_time(
     ax.grid(True, alpha=0.3)
     legend_outside(ax)
     return fig
+
+
+def pit_histogram(
+    scores: pd.DataFrame,
+    *,
+    models: list[str] | None = None,
+    bins: int = 5,
+    ax: Axes | None = None,
+    title: str = "Where the outcomes fell in the forecast distributions (PIT)",
+) -> Figure:
+    """Histogram of probability integral transform values, one panel per model.
+
+    A calibrated forecast puts outcomes anywhere in its distribution equally
+    often (a flat histogram at the dashed line); a hump in the middle means
+    intervals too wide, a U shape too narrow, a slope a bias.
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        From :func:`targets.backtest.vintage_backtest` (``model``, ``pit``).
+    models : list of str, optional
+        Models to show (default: all, in the frame's order).
+    """
+    models = models or list(dict.fromkeys(scores["model"]))
+    if ax is None:
+        cjk_font()
+        fig, axes = plt.subplots(
+            1, len(models), figsize=(2.4 * len(models) + 1, 2.8), layout="constrained", sharey=True
+        )
+        axes = np.atleast_1d(axes)
+    else:
+        fig, axes = ax.figure, np.array([ax])
+        models = models[:1]
+    edges = np.linspace(0, 1, bins + 1)
+    for a, model in zip(axes, models, strict=False):
+        pit = scores.loc[scores["model"] == model, "pit"].dropna().to_numpy(float)
+        a.hist(
+            pit,
+            bins=edges,
+            color="#4C72B0",
+            alpha=0.85,
+            weights=np.full(len(pit), 1.0 / max(len(pit), 1)),
+        )
+        a.axhline(1.0 / bins, color="black", linestyle="--", linewidth=1)
+        a.set_title(f"{model} ({len(pit)} forecasts)", fontsize=9)
+        a.set_xticks([0, 0.5, 1])
+        a.set_xlabel("PIT")
+    axes[0].set_ylabel("share of forecasts")
+    axes[0].yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:.0%}"))
+    fig.suptitle(title)
+    return fig
