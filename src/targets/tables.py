@@ -30,12 +30,10 @@ def proxies(a) -> Any:
                 for i, v in enumerate(frame["median"])
             ],
             lo_80=[
-                fmt.approx_count(v) if i == 0 else fmt.yuan(v)
-                for i, v in enumerate(frame["lo_80"])
+                fmt.approx_count(v) if i == 0 else fmt.yuan(v) for i, v in enumerate(frame["lo_80"])
             ],
             hi_80=[
-                fmt.approx_count(v) if i == 0 else fmt.yuan(v)
-                for i, v in enumerate(frame["hi_80"])
+                fmt.approx_count(v) if i == 0 else fmt.yuan(v) for i, v in enumerate(frame["hi_80"])
             ],
         )
         kinds = {"median": "text", "lo_80": "text", "hi_80": "text"}
