@@ -61,3 +61,17 @@ def data_copy(tmp_path: Path) -> Path:
 @pytest.fixture
 def datasets() -> dict:
     return DATASETS
+
+
+@pytest.fixture(scope="session", params=[None, "2021-04-08"], ids=["latest", "as-of-2021-04-08"])
+def rendered_reports(request, tmp_path_factory):
+    """Every notebook rendered once per as-of date, shared by the report and page-text tests.
+
+    Returns ``(as_of, ReportRun)``.
+    """
+    from targets import report
+    from targets.frontpage import goal_rows
+
+    out = tmp_path_factory.mktemp("reports") / "out"
+    run = report.write_reports(out, as_of=request.param, progress=False, summary=goal_rows)
+    return request.param, run

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from targets import assess, goals
+from targets import assess, formatting, goals
 from targets.errors import ForecastError, GoalError
 
 
@@ -34,7 +34,7 @@ def test_every_goal_gets_a_probability_verdict_and_reasons(latest, announced):
         for goal_id, a in results.items():
             assert 0.0 <= a.probability <= 1.0, goal_id
             assert a.verdict == assess.verdict(a.probability)
-            assert f"{a.probability:.0%}" in a.explanation
+            assert formatting.probability(a.probability) in a.explanation
             assert not a.rows_used.empty
 
 

@@ -31,13 +31,9 @@ def assert_clean_report(html_text: str, name: str) -> None:
     assert not re.search(r'<script[^>]+src="https?://', html_text), f"{name}: loads a CDN script"
 
 
-@pytest.fixture(scope="module", params=[None, "2021-04-08"], ids=["latest", "as-of-2021-04-08"])
-def rendered(request, tmp_path_factory):
-    out = tmp_path_factory.mktemp("reports") / "out"
-    from targets.frontpage import goal_rows
-
-    run = report.write_reports(out, as_of=request.param, progress=False, summary=goal_rows)
-    return request.param, run
+@pytest.fixture
+def rendered(rendered_reports):
+    return rendered_reports  # rendered once per as-of date for this and test_pages.py
 
 
 def test_every_notebook_executes_and_renders_clean_html(rendered):
@@ -69,7 +65,7 @@ def test_index_and_scorecard_report_show_the_scorecard_numbers(rendered):
         cell = f'<td class="num">{probability(row.probability)}</td>'
         assert cell in index.replace("&lt;", "<").replace("&gt;", ">"), (row.goal, cell)
         assert f"<strong>{row.goal}</strong>:" in page
-        assert f"is met is {row.probability:.0%} ({row.verdict})" in page, row.goal
+        assert f"is met is {probability(row.probability)} ({row.verdict})" in page, row.goal
 
 
 def test_a_failing_notebook_is_named_and_the_earlier_report_survives(tmp_path):

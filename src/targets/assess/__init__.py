@@ -19,7 +19,7 @@ achieved (the Open SDG progress ratio, with an interval), hindsight where later
 data exist, and an explanation generated from these numbers.
 
 Verdicts (:data:`VERDICTS`), by the probability that the goal is met:
-``on track`` (>= 0.8), ``plausible`` (>= 0.5), ``stretch`` (>= 0.2),
+``likely`` (>= 0.8), ``plausible`` (>= 0.5), ``stretch`` (>= 0.2),
 ``implausible`` (< 0.2).
 """
 

@@ -12,7 +12,7 @@ from targets.errors import TargetsError
 from targets.goals import Goal
 
 VERDICTS: tuple[tuple[float, str], ...] = (
-    (0.8, "on track"),
+    (0.8, "likely"),
     (0.5, "plausible"),
     (0.2, "stretch"),
     (0.0, "implausible"),

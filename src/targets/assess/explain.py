@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from targets import formatting as fmt
 from targets.assess.base import verdict
 from targets.goals import Goal
-from targets.units import format_yuan
 
 
 def value_format(goal: Goal):
@@ -14,12 +14,12 @@ def value_format(goal: Goal):
     if goal.kind == "aggregate":
         if goal.currency == "USD":
             return lambda v: f"${v / 1e9:,.1f}B" if abs(v) >= 1e9 else f"${v:,.0f}"
-        return format_yuan
+        return fmt.yuan
     if goal.kind == "growth":
         if goal.unit == "percent_growth":
             return lambda v: f"{v:.1%} a year"
         return lambda v: f"{v:.2f}x"
-    return lambda v: f"{v:,.0f}"
+    return fmt.approx_count
 
 
 def _explain(goal: Goal, as_of, probability, proxies, growth, ceiling, hindsight, notes=()) -> str:
@@ -33,15 +33,15 @@ def _explain(goal: Goal, as_of, probability, proxies, growth, ceiling, hindsight
     head = forecast.iloc[0] if not forecast.empty else proxies.iloc[0]
     unit = value_format(goal)
     parts = [
-        f"{when}, the probability that '{goal.statement_en}' is met is {probability:.0%} "
-        f"({verdict(probability)}).",
+        f"{when}, the probability that '{goal.statement_en}' is met is "
+        f"{fmt.probability(probability)} ({verdict(probability)}).",
         f"{head['proxy']}: median {unit(head['median'])}, 80% interval "
         f"{unit(head['lo_80'])} to {unit(head['hi_80'])}, against a goal of "
         f"{goal.describe_threshold(unit)}; forecast by {head['method']}.",
     ]
     if goal.kind != "count" and len(proxies) > 1:
         others = "; ".join(
-            f"{r.proxy} {r.probability:.0%}"
+            f"{r.proxy} {fmt.probability(r.probability)}"
             for r in proxies.itertuples()
             if np.isfinite(r.probability) and r.proxy != head["proxy"]
         )
@@ -53,13 +53,23 @@ def _explain(goal: Goal, as_of, probability, proxies, growth, ceiling, hindsight
     parts.extend(notes)
     if np.isfinite(growth.get("ratio", np.nan)):
         parts.append(
-            f"Growth achieved in {int(growth['current_year'])} was {growth['achieved']:.0%} "
-            f"against {growth['required']:.0%} a year required: a progress ratio of "
+            f"Growth achieved in {int(growth['current_year'])} was "
+            f"{fmt.percent(growth['achieved'])} against {fmt.percent(growth['required'])} a "
+            "year required: a progress ratio of "
             f"{growth['ratio']:.2f} ({growth['category']})."
         )
     elif np.isfinite(growth.get("required", np.nan)):
+        # For a count goal the growth is that of the platform GMV the count needs, not of
+        # the count itself.
+        what = (
+            "It requires growth"
+            if goal.kind != "count"
+            else f"It requires Douyin GMV (about {fmt.yuan(growth['required_gmv'])} needed) to grow"
+            if np.isfinite(growth.get("required_gmv", np.nan))
+            else "It requires Douyin GMV to grow"
+        )
         parts.append(
-            f"It requires {growth['required']:.0%} growth a year from the "
+            f"{what} by {fmt.percent(growth['required'])} a year from the "
             f"{int(growth['current_year'])} level; achieved growth is not computable from "
             "the published levels."
         )
@@ -67,7 +77,7 @@ def _explain(goal: Goal, as_of, probability, proxies, growth, ceiling, hindsight
         parts.append(
             "The threshold would be "
             + "; ".join(
-                f"{r.median_share:.0%} of {r.denominator}"
+                f"{fmt.percent(r.median_share)} of {r.denominator}"
                 for r in ceiling.itertuples()
                 if not r.denominator.startswith("largest share")
             )
@@ -75,12 +85,15 @@ def _explain(goal: Goal, as_of, probability, proxies, growth, ceiling, hindsight
         )
         for r in ceiling.itertuples():
             if r.denominator.startswith("largest share"):
-                parts.append(f"The {r.denominator}: {r.median_share:.0%}.")
+                parts.append(
+                    f"The {r.denominator}: {fmt.percent(r.median_share)} (a loose upper "
+                    "bound: platform GMV counts unpaid and returned orders, retail sales do not)."
+                )
     if hindsight is not None:
         for r in hindsight.itertuples():
             where = (
-                f", at the {r.percentile_at_announcement:.0%} percentile of the forecast made "
-                "at the announcement"
+                f", above {fmt.percent(r.percentile_at_announcement)} of the forecast made at "
+                "the announcement"
                 if np.isfinite(r.percentile_at_announcement)
                 else ", a proxy that could not be forecast at the announcement"
             )

@@ -1,0 +1,128 @@
+"""Every rendered page reads like a publication: no raw numbers, no blanks, one set of numbers.
+
+Reads the text of each page (and its images' alt text) as a reader sees it, for the
+latest data and as of 2021-04-08 (the reports are rendered once per date, see
+``rendered_reports`` in conftest.py), and fails on scientific notation, ``NaN``,
+``None``, a truncated cell, an empty value in a sentence, or a probability that
+differs from :func:`targets.assess.scorecard` for the same as-of date.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from targets import formatting as fmt
+from targets import goals
+
+pytestmark = pytest.mark.slow
+
+#: What a reader must never see, with the reason shown when it is found.
+FORBIDDEN = [
+    (re.compile(r"\b\d+(?:\.\d+)?[eE][+-]?\d+\b"), "scientific notation"),
+    (re.compile(r"\d\s*×\s*10[⁰¹²³⁴⁵⁶⁷⁸⁹]"), "scientific notation"),
+    (re.compile(r"\bNaN\b|\bnan\b|\bNaT\b"), "a missing value printed raw"),
+    (re.compile(r"\bNone\b(?! of)"), "None printed"),
+    (re.compile(r"\.\.\.(?!\w)"), "a truncated cell"),
+    (re.compile(r"(?<=\w) +[.,;:](?=\s|$)"), "an empty value before punctuation"),
+    (re.compile(r"\(\s*\)|\[\s*\]"), "empty brackets"),
+    (re.compile(r"\b(?:of|is|at least|from|to|by|was|and) +[.,;]"), "an empty value in a sentence"),
+    (re.compile(r"\bn/a\b"), "n/a in place of a value"),
+    (
+        re.compile(r"\b(?:0|100)%(?! of)\s*\((?:on track|likely|plausible|stretch|implausible)"),
+        "a probability printed as certain",
+    ),
+]
+
+
+class _Text:
+    """The visible text of a page: tags removed, styles and scripts dropped, alt text kept."""
+
+    def __init__(self, raw: str) -> None:
+        body = re.sub(r"<(script|style)\b.*?</\1>", " ", raw, flags=re.S | re.I)
+        alts = re.findall(r'<img[^>]*\balt="([^"]*)"', body)
+        body = re.sub(r"<img[^>]*>", " ", body)
+        body = re.sub(r"<(?:br|p|li|tr|td|th|h\d|div|summary)\b[^>]*>", "\n", body, flags=re.I)
+        body = re.sub(r"<[^>]+>", " ", body)
+        self.text = htmllib.unescape(body)
+        self.alts = [htmllib.unescape(a) for a in alts]
+
+    def lines(self) -> list[str]:
+        return [ln.strip() for ln in (self.text + "\n" + "\n".join(self.alts)).splitlines()]
+
+
+def _pages(run) -> dict[str, str]:
+    folder = Path(run.output)
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.html"))}
+
+
+def test_no_page_shows_raw_numbers_or_blanks(rendered_reports):
+    as_of, run = rendered_reports
+    assert run.ok, [(r.notebook, r.error) for r in run.results if not r.ok]
+    problems = []
+    for name, raw in _pages(run).items():
+        for line in _Text(raw).lines():
+            if not line:
+                continue
+            for pattern, why in FORBIDDEN:
+                hit = pattern.search(line)
+                if hit:
+                    problems.append(
+                        f"{name}: {why}: …{line[max(0, hit.start() - 60) : hit.end() + 40]}…"
+                    )
+    assert not problems, f"{len(problems)} problem(s), as of {as_of or 'latest'}:\n" + "\n".join(
+        problems[:40]
+    )
+
+
+def _scorecard(as_of) -> pd.DataFrame:
+    from targets.assess import scorecard
+    from targets.frontpage import N_SAMPLES
+
+    return scorecard(as_of, n_samples=N_SAMPLES)
+
+
+def test_every_page_gives_the_scorecard_probability(rendered_reports):
+    as_of, run = rendered_reports
+    pages = {n: _Text(raw) for n, raw in _pages(run).items()}
+    card = _scorecard(as_of)
+    names = fmt.goal_names()
+    registry = {g.id: g for g in goals.load()}
+    wrong = []
+    index = _pages(run)["index.html"]
+    for row in card.itertuples():
+        p = fmt.probability(row.probability)
+        name = names[row.goal]
+        # index: the scorecard row of the goal
+        cell = re.search(
+            rf'<a href="#{row.goal}">[^<]*</a></td>\s*<td class="num">([^<]*)</td>', index
+        )
+        if cell is None or htmllib.unescape(cell.group(1)) != p:
+            wrong.append(("index.html", row.goal, p, cell and cell.group(1)))
+        # 01: the bar chart's alt text names each goal with its probability
+        alt = " ".join(pages["01-scorecard.html"].alts)
+        if f"{name} {p}" not in alt:
+            wrong.append(("01-scorecard.html alt", row.goal, p, alt[:200]))
+        # 04: the answer names each count goal with its probability and verdict
+        if registry[row.goal].kind == "count" and "04-count-goals.html" in pages:
+            answer = f"{name}: {p} ({row.verdict})"
+            if answer not in pages["04-count-goals.html"].text:
+                wrong.append(("04-count-goals.html", row.goal, answer, ""))
+    # 05: the track record's last row for each goal is the scorecard's number
+    track = _pages(run).get("05-track-record.html", "")
+    cells = [
+        htmllib.unescape(re.sub(r"<[^>]+>", "", c)).strip()
+        for c in re.findall(r"<td[^>]*>(.*?)</td>", track, flags=re.S)
+    ]
+    for row in card.itertuples():
+        name, p = names[row.goal], fmt.probability(row.probability)
+        found = [cells[i + 2] for i in range(len(cells) - 2) if cells[i] == name]
+        if found and found[-1] != p:
+            wrong.append(("05-track-record.html", row.goal, p, found[-1]))
+        if not found:
+            wrong.append(("05-track-record.html", row.goal, p, "no row"))
+    assert not wrong, wrong
