@@ -100,7 +100,7 @@ def sparkline(records: pd.DataFrame, goal) -> str:
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(2.6, 0.9), layout="constrained")
+    fig, ax = plt.subplots(figsize=(2.2, 0.85), layout="constrained")
     pts = records.dropna(subset=["probability"])
     ax.plot(pts["as_of"], pts["probability"], color="#4C72B0", marker="o", markersize=2.5, lw=1.4)
     deadline = pd.Timestamp(goal.deadline_end)

@@ -6,7 +6,8 @@ digit. :func:`cached` stores a result under a key made of
 
 * the caller's key (goal id, as-of date, sample count, seed),
 * the content of every file in the data folder (:func:`targets.data.data_dir`),
-* the package version and the content of its source files,
+* the package version and the content of its source files (except the
+  presentation modules in :data:`PRESENTATION`),
 
 so a result is reused only while the inputs and the code that made it are the
 same. The store is the folder named by ``$TARGETS_CACHE_DIR``
@@ -33,6 +34,11 @@ from typing import TypeVar
 from targets.errors import TargetsError
 
 ENV_VAR = "TARGETS_CACHE_DIR"
+#: Modules that only present results (charts, tables, pages): editing them cannot change a
+#: stored result, so they are left out of the fingerprint.
+PRESENTATION = frozenset(
+    {"plots.py", "tables.py", "frontpage.py", "report.py", "cli.py", "__main__.py", "store.py"}
+)
 T = TypeVar("T")
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -81,7 +87,8 @@ def fingerprint() -> str:
     from targets import __version__
     from targets.data import data_dir
 
-    paths = _files(data_dir(), ("*.csv", "*.yaml", "*.yml", "*.json")) + _files(_PACKAGE, ("*.py",))
+    code = [p for p in _files(_PACKAGE, ("*.py",)) if p.name not in PRESENTATION]
+    paths = _files(data_dir(), ("*.csv", "*.yaml", "*.yml", "*.json")) + code
     return _digest(_stamp(paths), str(__version__))
 
 
