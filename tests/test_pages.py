@@ -47,7 +47,8 @@ class _Text:
         alts = re.findall(r'<img[^>]*\balt="([^"]*)"', body)
         body = re.sub(r"<img[^>]*>", " ", body)
         body = re.sub(r"<(?:br|p|li|tr|td|th|h\d|div|summary)\b[^>]*>", "\n", body, flags=re.I)
-        body = re.sub(r"<[^>]+>", " ", body)
+        body = re.sub(r"</?(?:td|th|tr|table|thead|tbody|div|p|li|ul|ol|h\d)\b[^>]*>", "\n", body)
+        body = re.sub(r"<[^>]+>", "", body)  # inline tags (strong, em, a) join their text
         self.text = htmllib.unescape(body)
         self.alts = [htmllib.unescape(a) for a in alts]
 

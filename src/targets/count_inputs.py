@@ -345,7 +345,9 @@ def _label(r, stat: str, ev: EvidenceSpec) -> str:
     if stat == "top_total":
         return f"top {ev.top_k:,.0f} {r['entity']} on {r['platform']}, sales {period}"
     if str(r["threshold_value"]).strip() not in ("", "nan", "None"):
-        t = f"{float(r['threshold_value']):g} {r['threshold_unit']}"
+        from targets.formatting import number
+
+        t = f"{number(float(r['threshold_value']))} {r['threshold_unit']}"  # never 1e+06
         return (
             f"{more}{float(r['value']):,.0f} {r['entity']} on {r['platform']} above {t}, {period}"
         )
