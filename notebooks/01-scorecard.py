@@ -31,7 +31,7 @@ as_of = None  # a date "YYYY-MM-DD" to see only what was published by then; None
 import pandas as pd
 from IPython.display import Markdown, display
 
-from targets import assess, goals, plots, plots_counts, tables
+from targets import assess, frontpage, goals, plots, plots_counts, tables
 from targets import formatting as fmt
 
 as_of_text = f"as of {as_of}" if as_of else "on the latest data"
@@ -87,7 +87,15 @@ plots.show(
 # ## Reasons
 
 # %%
-display(Markdown("\n".join(f"* **{r.goal}**: {r.explanation}" for r in card.itertuples())))
+display(
+    Markdown(
+        "\n".join(
+            f"* **{names[r.goal]}**: {fmt.probability(r.probability)}, {r.verdict}\n"
+            + "\n".join(f"    * {s}" for s in frontpage.reason_bullets(r.explanation))
+            for r in card.itertuples()
+        )
+    )
+)
 
 # %% [markdown]
 # ## The "¥9.5 trillion interest e-commerce" estimate: it depends on the definition

@@ -144,11 +144,11 @@ def _report_for(goal) -> str:
     return "03-interest-commerce.html" if goal.kind == "aggregate" else "04-count-goals.html"
 
 
-def _reasons(explanation: str) -> list[str]:
+def reason_bullets(explanation: str) -> list[str]:
     """Split a generated explanation into its sentences, one bullet each."""
     import re
 
-    parts = re.split(r"(?<=[.;])\s+(?=[A-Z¥0-9])", explanation.strip())
+    parts = re.split(r"(?<=\.)\s+(?=[A-Z¥0-9])", explanation.strip())
     return [p.strip() for p in parts if p.strip()]
 
 
@@ -198,7 +198,7 @@ def goal_rows(as_of: str | None = None) -> list[GoalRow]:
                 chart=sparkline(mine, goal),
                 chart_alt=alt,
                 report=_report_for(goal),
-                reasons=_reasons(str(r.get("explanation", ""))),
+                reasons=reason_bullets(str(r.get("explanation", ""))),
             )
         )
     return rows

@@ -139,29 +139,34 @@ class _LogFormatter(LogFormatter):
         return self._write(x)
 
 
-def _unit_axis(ax: Axes, axis: str, write) -> None:
+def _unit_axis(ax: Axes, axis: str, write, minor: bool = True) -> None:
+    from matplotlib.ticker import NullFormatter
+
     target = ax.yaxis if axis == "y" else ax.xaxis
     if target.get_scale() == "log":
         # Minor ticks get the same style as major ones: no "3×10¹²" beside "¥10T".
         target.set_major_formatter(_LogFormatter(write, labelOnlyBase=False))
         target.set_minor_formatter(
             _LogFormatter(write, labelOnlyBase=False, minor_thresholds=(2, 0.5))
+            if minor
+            else NullFormatter()
         )
     else:
         target.set_major_formatter(FuncFormatter(lambda v, _pos: write(v)))
 
 
-def yuan_axis(ax: Axes, axis: str = "y") -> None:
+def yuan_axis(ax: Axes, axis: str = "y", *, minor: bool = True) -> None:
     """Label an axis in yuan with readable suffixes (¥10B, ¥1T), minor ticks included.
 
-    Call it after the axis scale is set.
+    Call it after the axis scale is set; ``minor=False`` labels decades only
+    (for small panels, where minor labels would overlap).
     """
-    _unit_axis(ax, axis, lambda v: fmt.yuan(v))
+    _unit_axis(ax, axis, lambda v: fmt.yuan(v), minor)
 
 
-def count_axis(ax: Axes, axis: str = "y") -> None:
-    """Label an axis of counts (1,000; 1 million), minor ticks included."""
-    _unit_axis(ax, axis, lambda v: fmt.approx_count(v))
+def count_axis(ax: Axes, axis: str = "y", *, minor: bool = True) -> None:
+    """Label an axis of counts (1,000; 1 million), minor ticks included unless ``minor=False``."""
+    _unit_axis(ax, axis, lambda v: fmt.approx_count(v), minor)
 
 
 def year_axis(ax: Axes, axis: str = "x") -> None:
@@ -534,7 +539,7 @@ def goal_distributions(assessments: list, *, title: str = "Forecast at the deadl
         if a.goal.kind == "aggregate":
             yuan_axis(ax, "x")
         else:
-            count_axis(ax, "x")
+            count_axis(ax, "x", minor=False)
         name = textwrap.fill(fmt.goal_name(a.goal), 44)
         ax.set_title(f"{name}\nchance met: {fmt.probability(a.probability)}", fontsize=9)
         ax.set_yticks([])
