@@ -83,7 +83,7 @@ tables.collapsible(
 # For the official annual series (NBS retail, Pinduoduo, Kuaishou), forecasts made from the
 # figures published by each cutoff are scored against the figures published afterwards:
 # how often the 80% and 95% intervals held the outcome, the scaled error (MASE) and the CRPS
-# skill against the naive forecast (1 - CRPS / naive CRPS on the same forecasts: 0 is no
+# skill against the naive forecast (1 - median CRPS / naive median CRPS, same forecasts: 0 is no
 # better than naive, higher is better). Raw CRPS is in yuan and not comparable across series.
 
 # %%
@@ -120,7 +120,7 @@ for dataset, series_id in specs:
         )
 scores = pd.concat(scores, ignore_index=True)
 summary = backtest.summarize(scores).merge(
-    backtest.skill(scores)[["model", "crps_skill"]], on="model", how="left"
+    backtest.skill(scores)[["model", "crps_skill", "crps_relative"]], on="model", how="left"
 )
 by_model = summary.set_index("model")
 if "ensemble" in by_model.index:
@@ -131,8 +131,7 @@ if "ensemble" in by_model.index:
     if ens["coverage_80"] > hi:
         reading = (
             "more often than the 80% they claim: on these series they are wider than "
-            "needed (over-cautious), so a probability near 0% or 100% is, if anything, "
-            "understated"
+            "needed (over-cautious), not a success"
         )
     elif ens["coverage_80"] < lo:
         reading = "less often than the 80% they claim: they are too narrow"
@@ -150,7 +149,9 @@ if "ensemble" in by_model.index:
 else:
     text = f"{len(scores)} forecasts were scored; the ensemble made none."
 display(Markdown(text))
-tables.backtest_summary(summary[["model", "n", "coverage_80", "coverage_95", "mase", "crps_skill"]])
+tables.backtest_summary(
+    summary[["model", "n", "coverage_80", "coverage_95", "mase", "crps_skill", "crps_relative"]]
+)
 
 # %%
 fig = plots.pit_histogram(scores, models=[m for m in ["naive", "ensemble"] if m in by_model.index])

@@ -176,11 +176,12 @@ def backtest_summary(summary: pd.DataFrame) -> Any:
         "mase": "MASE (scaled error; naive = 1)",
         "smape": "sMAPE (%)",
         "crps_skill": "CRPS skill vs naive (higher is better)",
+        "crps_relative": "CRPS as a share of the outcome (median)",
     }
     for c in summary.columns:
         if c == "model":
             continue
-        if c.startswith("coverage"):
+        if c.startswith("coverage") or c == "crps_relative":
             kinds[c] = "percent"
         elif c in ("n", "forecasts"):
             kinds[c] = "count"
