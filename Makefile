@@ -11,7 +11,7 @@ LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 LAB_ARGS ?=
 
-.PHONY: report test lab lint clean setup browser
+.PHONY: report test lab lint clean setup browser fonts
 
 setup: $(STAMP)
 
@@ -24,8 +24,15 @@ $(STAMP): pyproject.toml
 	mkdir -p $(LAB_SETTINGS) && cp etc/jupyterlab-overrides.json $(LAB_SETTINGS)/overrides.json
 	touch $(STAMP)
 
-report: $(STAMP)
+report: $(STAMP) fonts
 	$(BIN)/targets report --output reports
+
+# Debian's Noto CJK fonts, so Chinese text in charts renders (targets.plots.cjk_font); best
+# effort (needs apt and root). Without them the charts drop their Chinese text, never boxes.
+fonts:
+	@fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || apt-get install -y -q fonts-noto-cjk >/dev/null 2>&1 \
+	  || (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q fonts-noto-cjk >/dev/null 2>&1) \
+	  || echo "note: could not install fonts-noto-cjk; charts will leave out Chinese text"
 
 # Debian's Chromium for the browser tests; best effort (needs apt and root). Where it cannot
 # be installed the browser tests are skipped and say why.
@@ -34,7 +41,7 @@ browser:
 	  || (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1) \
 	  || echo "note: could not install Chromium; browser tests will be skipped"
 
-test: $(STAMP) browser
+test: $(STAMP) browser fonts
 	$(BIN)/ruff check src tests benchmarks notebooks
 	$(BIN)/ruff format --check src tests benchmarks notebooks
 	$(BIN)/python -m pytest
