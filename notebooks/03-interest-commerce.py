@@ -31,6 +31,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from targets import assess, drivers, plots, tables
+from targets.errors import ForecastError
 from targets.observations import level_rows
 from targets.units import format_yuan
 
@@ -54,24 +55,31 @@ tables.proxies(a)
 # %%
 live_rows = drivers.live_commerce_rows(as_of_ts)
 live = drivers.live_commerce_driver(as_of_ts, 2023)
-years, samples = drivers.annual_samples(live, list(range(2019, 2025)), seed=2)
-levels = level_rows(live_rows)  # exact or approximate figures: bounds are not points
-observed = levels[levels["period_end"] == levels["period_start"] + pd.offsets.YearEnd(0)].rename(
-    columns={"period_start": "ds", "value_yuan": "y"}
-)
-fig = plots.fan_chart(
-    years,
-    {"live-streaming e-commerce": samples},
-    observed=observed,
-    goal=9.5e12,
-    goal_label="¥9.5T claimed for 2023",
-    title=f"Live-streaming e-commerce market ({as_of_text})",
-)
-plots.show(
-    fig,
-    f"Fan chart of the live-streaming e-commerce market 2019-2024 with the ¥9.5T "
-    f"claim; {live.method}.",
-)
+try:
+    # To the goal year: further ahead the reference class may have no analog to follow.
+    years, samples = drivers.annual_samples(live, list(range(2019, 2024)), seed=2)
+except ForecastError as exc:
+    years, why_not = None, str(exc)
+if years is None:
+    display(Markdown(f"No fan chart {as_of_text}: {why_not}."))
+else:
+    levels = level_rows(live_rows)  # exact or approximate figures: bounds are not points
+    observed = levels[
+        levels["period_end"] == levels["period_start"] + pd.offsets.YearEnd(0)
+    ].rename(columns={"period_start": "ds", "value_yuan": "y"})
+    fig = plots.fan_chart(
+        years,
+        {"live-streaming e-commerce": samples},
+        observed=observed,
+        goal=9.5e12,
+        goal_label="¥9.5T claimed for 2023",
+        title=f"Live-streaming e-commerce market ({as_of_text})",
+    )
+    plots.show(
+        fig,
+        f"Fan chart of the live-streaming e-commerce market {years.year.min()}-"
+        f"{years.year.max()} with the ¥9.5T claim; {live.method}.",
+    )
 
 # %% [markdown]
 # ## The ceiling: how much of all online retail would ¥9.5 trillion be?
