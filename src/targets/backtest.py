@@ -115,7 +115,7 @@ def run_folds(
     series shows progress too.
     """
     import joblib
-    from tqdm.auto import tqdm
+    from tqdm import tqdm  # not tqdm.auto: in a kernel without ipywidgets it warns on import
 
     tasks = [(uid, train, test, freq, list(models), n_samples, seed) for uid, train, test in folds]
     bar = tqdm(total=len(tasks), desc=desc, unit="fold", disable=None if progress else True)
