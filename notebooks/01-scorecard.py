@@ -108,19 +108,18 @@ interest = assess.assess("interest_commerce_2023", as_of)
 tables.proxies(interest)
 
 # %%
-ceiling = interest.ceiling.assign(
-    median_share=interest.ceiling["median_share"].map(lambda v: f"{v:.0%}")
-)[["denominator", "median_share"]]
-display(
-    Markdown(
-        f"¥9.5 trillion would be {ceiling.iloc[0]['median_share']} of "
-        f"{ceiling.iloc[0]['denominator']} and {ceiling.iloc[1]['median_share']} of "
-        f"{ceiling.iloc[1]['denominator']}. For scale, Alibaba's reported GMV was "
-        f"{ceiling.iloc[2]['median_share']} of physical-goods online retail in its best year; "
-        "its GMV counts unpaid and returned orders and its fiscal year is not the calendar "
-        "year, so that is a loose upper bound on one platform's share, not a measured share."
+if interest.ceiling is not None and len(interest.ceiling):
+    largest = interest.ceiling["denominator"].str.startswith("largest share")
+    shares = "; ".join(
+        f"{fmt.percent(r.median_share)} of {r.denominator}"
+        for r in interest.ceiling[~largest].itertuples()
     )
-)
+    bound = "".join(
+        f" For scale, the {r.denominator} is {fmt.percent(r.median_share)}: a loose upper "
+        "bound, since platform GMV counts unpaid and returned orders and retail sales do not."
+        for r in interest.ceiling[largest].itertuples()
+    )
+    display(Markdown(f"{fmt.yuan(interest.goal.threshold)} would be {shares}.{bound}"))
 if interest.hindsight is not None:
     display(tables.hindsight(interest))
 
