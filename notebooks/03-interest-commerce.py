@@ -61,7 +61,8 @@ try:
 except ForecastError as exc:
     years, why_not = None, str(exc)
 if years is None:
-    display(Markdown(f"No fan chart {as_of_text}: {why_not}."))
+    plots.no_data("forecast of the market that reaches 2023", as_of)
+    display(Markdown(f"Why: {why_not}."))
 else:
     levels = level_rows(live_rows)  # exact or approximate figures: bounds are not points
     observed = levels[
