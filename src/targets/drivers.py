@@ -555,7 +555,7 @@ def douyin_driver(as_of: pd.Timestamp | None) -> Driver:
 
     return Driver(
         "Douyin GMV",
-        f"a growth model with the October 2020 break (closed loop and third-party links "
+        f"a growth model with the {fit.origin:%B %Y} break (closed loop and third-party links "
         f"as linked measures, a damped trend on logs after the break) fitted to {n_fitted} "
         f"rows, growth after the break a priori like {', '.join(analogs)} from the same scale",
         douyin_rows(as_of),
