@@ -229,3 +229,16 @@ def test_backtest_goals_command_prints_the_scores():
     assert out.returncode == 0, out.stderr
     for text in ("Brier", "constant 50%", "base rate", "Reliability", "alibaba_fy2020_6t"):
         assert text in out.stdout
+
+
+def test_influence_names_the_rows_a_verdict_hangs_on(use):
+    from targets.assess.influence import influence
+
+    table = influence("usd_platform_2024", "2023-03-01", n_samples=300)
+    assert 1 <= len(table) <= 3
+    assert (table["published"] <= pd.Timestamp("2023-03-01")).all()
+    assert table["row"].str.startswith("test_usd_platform").all()
+    changes = table["change"].abs().fillna(np.inf).to_numpy()
+    assert (changes[:-1] >= changes[1:]).all()  # largest move first
+    assert (table["without"].dropna().between(0, 1)).all()
+    assert influence("merchants_100m", "2021-04-08").empty  # count goals: not computed

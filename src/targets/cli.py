@@ -98,7 +98,8 @@ def _cmd_assess(args: argparse.Namespace) -> int:
             ):
                 print(f"\n{g}: {e}")
     else:
-        _print_table(scorecard(args.as_of), args.format)
+        # JSON carries, per goal, the rows its verdict hangs on (leave-one-row-out).
+        _print_table(scorecard(args.as_of, influence=args.format == "json"), args.format)
     return 0
 
 

@@ -147,14 +147,26 @@ def headline(a: Assessment) -> pd.Series:
     return forecast.iloc[0] if not forecast.empty else a.proxies.iloc[0]
 
 
-def scorecard(as_of=None, *, n_samples: int = 4000, seed: int = 0) -> pd.DataFrame:
+def scorecard(
+    as_of=None, *, n_samples: int = 4000, seed: int = 0, influence: bool = False
+) -> pd.DataFrame:
     """One row per goal: probability, verdict, progress ratio, hindsight, explanation.
 
     A goal whose series has too little data by ``as_of`` gets a row with no
-    probability and the reason in ``explanation``.
+    probability and the reason in ``explanation``; the other goals are scored
+    (each goal is assessed on its own series and proxies only). With
+    ``influence``, an ``influence`` column lists the published rows whose removal
+    moves each goal's probability most (:func:`targets.assess.influence.influence`).
     """
+    from targets.assess.influence import influence as row_influence
+
     rows = []
     for goal in goals.load():
+        if influence:
+            table = row_influence(goal.id, as_of, seed=seed)
+            cells = table[["row", "dataset", "line", "without", "change"]].to_dict("records")
+        else:
+            cells = None
         try:
             a = assess(goal.id, as_of, n_samples=n_samples, seed=seed)
         except ForecastError as exc:
@@ -164,6 +176,7 @@ def scorecard(as_of=None, *, n_samples: int = 4000, seed: int = 0) -> pd.DataFra
                     "probability": np.nan,
                     "verdict": "no forecast",
                     "explanation": str(exc),
+                    **({"influence": cells} if influence else {}),
                 }
             )
             continue
@@ -182,6 +195,7 @@ def scorecard(as_of=None, *, n_samples: int = 4000, seed: int = 0) -> pd.DataFra
                 "progress": a.growth.get("category", ""),
                 "met_in_hindsight": met,
                 "explanation": a.explanation,
+                **({"influence": cells} if influence else {}),
             }
         )
     return pd.DataFrame(rows)

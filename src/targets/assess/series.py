@@ -73,9 +73,17 @@ def _own(rows: pd.DataFrame) -> pd.DataFrame:
 class Forecast:
     """Sample totals of a proxy (pooled parts in one driver, or several drivers summed)."""
 
-    def __init__(self, proxy: Proxy, as_of, saturation: tuple[float, float] | None = None):
+    def __init__(
+        self,
+        proxy: Proxy,
+        as_of,
+        saturation: tuple[float, float] | None = None,
+        built: list | None = None,
+    ):
         self.proxy = proxy
-        if proxy.how == "pooled":
+        if built is not None:
+            self.drivers = list(built)
+        elif proxy.how == "pooled":
             if len(proxy.parts) == 1:
                 self.drivers = [part_driver(proxy.parts[0], as_of, saturation, proxy.name)]
             else:
