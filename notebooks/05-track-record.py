@@ -42,17 +42,16 @@ end = pd.Timestamp(as_of) if as_of else data.load_all()["published"].max()
 records = frontpage.history(as_of)
 first, last = records["as_of"].min(), records["as_of"].max()
 moves = records.dropna(subset=["probability"]).groupby("goal")["probability"].agg(["first", "last"])
-display(
-    Markdown(
-        f"**Answer.** Between {first.date()} and {last.date()}: "
-        + "; ".join(
-            f"{fmt.goal_names()[g]} from {fmt.probability(r['first'])} to "
-            f"{fmt.probability(r['last'])}"
-            for g, r in moves.iterrows()
-        )
-        + "."
+if first == last:  # one as-of date (an as-of report on the announcement day): no movement yet
+    answer = f"**Answer.** Only one as-of date so far, {first.date()}: " + "; ".join(
+        f"{fmt.goal_names()[g]} {fmt.probability(r['last'])}" for g, r in moves.iterrows()
     )
-)
+else:
+    answer = f"**Answer.** Between {first.date()} and {last.date()}: " + "; ".join(
+        f"{fmt.goal_names()[g]} from {fmt.probability(r['first'])} to {fmt.probability(r['last'])}"
+        for g, r in moves.iterrows()
+    )
+display(Markdown(answer + "."))
 
 # %%
 fig = plots.probability_over_time(records)
