@@ -34,6 +34,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from targets import data, drivers, plots, reference, tables
+from targets import formatting as fmt
 from targets.errors import ForecastError
 from targets.observations import to_regular
 from targets.units import format_yuan
@@ -186,7 +187,31 @@ if driver is not None:
             + f" {len(check) - len(fitted)} rows are not fitted (reasons in the table)."
         )
     )
-    display(view)
+    display(
+        tables.collapsible(
+            fmt.table(
+                view.assign(
+                    inside_95=[
+                        fmt.MISSING if left else ("yes" if bool(v) else "no")
+                        for v, left in zip(check["inside_95"], check["left_out"], strict=True)
+                    ]
+                ),
+                {c: "text" for c in view.columns},
+                headers={
+                    "base": "compared with",
+                    "published": "published figure",
+                    "median": "model median",
+                    "lo-80": "80% from",
+                    "hi-80": "80% to",
+                    "lo-95": "95% from",
+                    "hi-95": "95% to",
+                    "inside_95": "inside the 95% interval",
+                    "left_out": "not fitted because",
+                },
+            ),
+            f"Each of the {len(check)} rows beside the model's intervals for it",
+        )
+    )
 else:
     plots.no_data("Douyin GMV figure enough to check a model against", as_of)
 

@@ -32,7 +32,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 from scipy.stats import binom
 
-from targets import backtest, data, frontpage, plots, tables
+from targets import backtest, data, frontpage, plots, store, tables
 from targets import formatting as fmt
 from targets.observations import contiguous_tail, to_regular
 
@@ -97,27 +97,33 @@ specs = [
     ("pinduoduo_gmv", "pinduoduo_gmv"),
     ("kuaishou_gmv", "kuaishou_gmv"),
 ]
-scores = []
-for dataset, series_id in specs:
-    truth = contiguous_tail(to_regular(data.load(dataset, as_of), series_id))
-    known = {
-        c: contiguous_tail(to_regular(data.load(dataset, c), series_id))
-        for c in cutoffs
-        if series_id in set(data.load(dataset, c)["series_id"])
-    }
-    known = {c: k for c, k in known.items() if len(k) >= 4}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        scores.append(
-            backtest.vintage_backtest(
-                known,
-                truth,
-                h=2,
-                models=["naive", "ets", "theta", "logistic", "ensemble"],
-                n_samples=300,
+MODELS = ["naive", "ets", "theta", "logistic", "ensemble"]
+
+
+def vintage_scores() -> pd.DataFrame:
+    frames = []
+    for dataset, series_id in specs:
+        truth = contiguous_tail(to_regular(data.load(dataset, as_of), series_id))
+        known = {
+            c: contiguous_tail(to_regular(data.load(dataset, c), series_id))
+            for c in cutoffs
+            if series_id in set(data.load(dataset, c)["series_id"])
+        }
+        known = {c: k for c, k in known.items() if len(k) >= 4}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            frames.append(
+                backtest.vintage_backtest(known, truth, h=2, models=MODELS, n_samples=300)
             )
-        )
-scores = pd.concat(scores, ignore_index=True)
+    return pd.concat(frames, ignore_index=True)
+
+
+# Stored with the run's assessments (keyed by the data and the code): computed once.
+scores = store.cached(
+    "vintage_backtest",
+    (as_of, tuple(map(str, cutoffs)), tuple(specs), tuple(MODELS), 2, 300),
+    vintage_scores,
+)
 summary = backtest.summarize(scores).merge(
     backtest.skill(scores)[["model", "crps_skill", "crps_relative"]], on="model", how="left"
 )

@@ -25,7 +25,8 @@ pytestmark = pytest.mark.slow
 FORBIDDEN = [
     (re.compile(r"\b\d+(?:\.\d+)?[eE][+-]?\d+\b"), "scientific notation"),
     (re.compile(r"\d\s*×\s*10[⁰¹²³⁴⁵⁶⁷⁸⁹]"), "scientific notation"),
-    (re.compile(r"\bNaN\b|\bnan\b|\bNaT\b"), "a missing value printed raw"),
+    (re.compile(r"\bNaN\b|\bnan\b|\bNaT\b|<NA>"), "a missing value printed raw"),
+    (re.compile(r"^(?:True|False)$"), "a raw boolean cell"),
     (re.compile(r"\bNone\b(?! of)"), "None printed"),
     (re.compile(r"\.\.\.(?!\w)"), "a truncated cell"),
     (re.compile(r"(?<=\w) +[.,;:](?=\s|$)"), "an empty value before punctuation"),
@@ -61,11 +62,17 @@ def _pages(run) -> dict[str, str]:
     return {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.html"))}
 
 
+#: A frame printed with its 0..n index: a header cell holding only a row number.
+INDEX_COLUMN = re.compile(r"<tr>\s*<th[^>]*>\s*\d+\s*</th>")
+
+
 def test_no_page_shows_raw_numbers_or_blanks(rendered_reports):
     as_of, run = rendered_reports
     assert run.ok, [(r.notebook, r.error) for r in run.results if not r.ok]
     problems = []
     for name, raw in _pages(run).items():
+        if INDEX_COLUMN.search(raw):
+            problems.append(f"{name}: a table printed with its index column")
         for line in _Text(raw).lines():
             if not line:
                 continue
