@@ -98,6 +98,35 @@ display(
 )
 
 # %% [markdown]
+# ## Which single figure does a verdict hang on?
+#
+# Each published row the headline forecast stands on is left out in turn and the forecast
+# refitted: the rows whose removal moves the probability most (a blank "without" means the
+# rest of the rows support no forecast). Count goals are not shown (their size model is
+# refitted elsewhere).
+
+# %%
+from targets.assess.influence import influence
+
+moves = []
+for g in goals.load():
+    if g.kind == "count":
+        continue
+    table = influence(g.id, as_of)
+    moves.append(table.assign(goal=names.get(g.id, g.id)))
+moves = pd.concat(moves, ignore_index=True) if moves else pd.DataFrame()
+if moves.empty:
+    display(Markdown("No goal had a forecast whose rows could be left out by this date."))
+else:
+    display(
+        moves.assign(
+            published=moves["published"].dt.date,
+            probability=moves["probability"].map(fmt.probability),
+            without=moves["without"].map(lambda p: "no forecast" if p != p else fmt.probability(p)),
+        )[["goal", "row", "published", "probability", "without"]]
+    )
+
+# %% [markdown]
 # ## The "¥9.5 trillion interest e-commerce" estimate: it depends on the definition
 #
 # "Interest e-commerce" has no official series. Three proxies are forecast side by side; the

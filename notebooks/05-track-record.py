@@ -55,9 +55,32 @@ display(Markdown(answer + "."))
 
 # %%
 fig = plots.probability_over_time(records)
+# Each goal's line starts at its announcement. A point where the forecast method or a dated
+# assumption changed is circled: the move there comes from the method or prior, not from news.
+changed = records[records["method_change"].fillna(False).astype(bool)].dropna(
+    subset=["probability"]
+)
+if len(changed):
+    ax = fig.axes[0]
+    ax.scatter(
+        changed["as_of"],
+        changed["probability"],
+        s=140,
+        facecolors="none",
+        edgecolors="black",
+        linewidths=1.2,
+        zorder=5,
+        label="change of method or prior",
+    )
+    plots.legend_outside(ax)
 plots.show(
     fig,
-    f"Line chart of each goal's probability at as-of dates from {first.date()} to {last.date()}.",
+    f"Line chart of each goal's probability at as-of dates from {first.date()} to {last.date()}"
+    + (
+        f"; {len(changed)} point(s) circled where the method or a prior changed."
+        if len(changed)
+        else "."
+    ),
 )
 
 # %%
@@ -165,3 +188,45 @@ plots.show(
     "Histograms of where each outcome fell in its forecast distribution (PIT) for the naive "
     "forecast and the ensemble; a calibrated forecast gives a flat histogram.",
 )
+
+
+# %% [markdown]
+# ## The track record on real pledges
+#
+# Historical pledges and published forecasts (`data/pledges.yaml`: national plans, platform
+# targets, research houses' market forecasts), each assessed as of its announcement with
+# only the rows published by then, and scored on what the series showed later. Brier score
+# (lower is better) and log score (higher is better) beside a constant 50% and the base rate.
+
+# %%
+from targets.assess.pledges import backtest_goals
+
+bt = backtest_goals(n_samples=300, as_of=as_of)
+sc = bt["scores"].set_index("forecaster")
+if len(sc):
+    ours = sc.iloc[0]
+    display(
+        Markdown(
+            f"On {int(ours['n'])} pledges with a forecast and a known outcome, the Brier score "
+            f"was {ours['brier']:.3f} against {sc.iloc[1]['brier']:.3f} for a constant 50% "
+            f"and {sc.iloc[2]['brier']:.3f} for the {sc.index[2]}; the log score "
+            f"{ours['log_score']:.3f} against {sc.iloc[1]['log_score']:.3f} and "
+            f"{sc.iloc[2]['log_score']:.3f}. "
+            f"{int(bt['pledges']['probability'].isna().sum())} pledge(s) had too little "
+            "published data at their announcement for a forecast."
+        )
+    )
+else:
+    display(Markdown("No pledge had both a forecast and a published outcome by this date."))
+bt["scores"].round(3)
+
+# %%
+bt["reliability"].round(3)
+
+# %%
+pledges = bt["pledges"]
+pledges.assign(
+    announced=pledges["announced"].dt.date,
+    probability=pledges["probability"].map(lambda p: "no forecast" if p != p else f"{p:.0%}"),
+    met=pledges["met"].map(lambda m: "not published" if m is None else ("yes" if m else "no")),
+)[["id", "type", "announced", "deadline", "probability", "met", "note"]]

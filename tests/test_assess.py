@@ -83,11 +83,17 @@ def test_scorecard_and_track_record():
     assert list(sc["goal"]) == [g.id for g in goals.load()]
     assert sc["probability"].between(0, 1).all()
     tr = assess.track_record(
-        "merchants_100m", ["2020-06-30", "2021-06-30", "2022-06-30"], n_samples=500
+        "interest_commerce_2023", ["2020-06-30", "2021-06-30", "2022-06-30"], n_samples=500
     )
-    assert list(tr["verdict"].iloc[:1]) == ["no forecast"]
-    assert tr["probability"].iloc[1:].between(0, 1).all()
-    assert "too little data" in tr["note"].iloc[0]
+    # The record starts at the announcement: dates before it are dropped, the day is added.
+    assert list(tr["as_of"]) == [
+        pd.Timestamp(d) for d in ("2021-04-08", "2021-06-30", "2022-06-30")
+    ]
+    assert tr["probability"].between(0, 1).all()
+    assert not tr["method_change"].iloc[0]
+    # A change of forecast method or of a dated assumption is marked and named.
+    changed = tr[tr["method_change"]]
+    assert changed["note"].str.contains("changed").all()
 
 
 @pytest.mark.slow

@@ -37,7 +37,7 @@ from targets.assess.count import CountDetail, _count
 from targets.assess.explain import _explain
 from targets.assess.hindsight import _hindsight
 from targets.assess.progress import PROGRESS, progress_category, required_growth
-from targets.data import data_dir, goals_file, load
+from targets.data import data_dir, goals_file, load_all
 from targets.errors import ForecastError
 
 __all__ = [
@@ -208,51 +208,97 @@ def track_record(
     n_samples: int = 2000,
     seed: int = 0,
 ) -> pd.DataFrame:
-    """The goal's probability recomputed at a series of as-of dates.
+    """The goal's probability recomputed at a series of as-of dates, from its announcement.
 
     Parameters
     ----------
     goal_id : str
     dates : list of date-likes, optional
-        Defaults to each quarter end from 2020 to the latest publication date.
+        Dates before the goal's announcement are dropped and the announcement
+        date is always the first point. Defaults to the announcement, then every
+        six months to the latest publication date. ``None`` in the list means
+        the latest data.
 
     Returns
     -------
     pandas.DataFrame
-        ``as_of, probability, verdict, median, lo_80, hi_80, method, note``;
-        dates with too little data have no probability and say why.
+        ``as_of, probability, verdict, median, lo_80, hi_80, method, note,
+        method_change``; dates with too little data have no probability and
+        say why. ``method_change`` is True where the forecast method, or a
+        dated assumption in force, differs from the previous date (a change of
+        method or prior, not news); ``note`` then says which.
     """
+    goal = goals.get(goal_id)
+    announced = pd.Timestamp(goal.announced)
     if dates is None:
-        latest = max(load(n)["published"].max() for n in ("douyin_gmv", "live_commerce_market"))
-        dates = list(pd.date_range("2020-03-31", latest, freq="QE"))
+        latest = load_all()["published"].max()
+        dates = list(pd.date_range(announced, max(latest, announced), freq="6MS"))
+        dates = [announced, *[d for d in dates if d > announced], latest]
+    kept = [d for d in dates if d is None or pd.Timestamp(d) >= announced]
+    if not any(d is not None and pd.Timestamp(d) == announced for d in kept):
+        kept = [announced, *kept]
     rows = []
-    for d in dates:
+    previous_method, previous_assumptions = None, None
+    for d in kept:
+        in_force = _assumptions_in_force(d, goal.kind)
         try:
             a = assess(goal_id, d, n_samples=n_samples, seed=seed)
             head = headline(a)
-            rows.append(
-                {
-                    "as_of": pd.Timestamp(d),
-                    "probability": a.probability,
-                    "verdict": a.verdict,
-                    "median": head["median"],
-                    "lo_80": head["lo_80"],
-                    "hi_80": head["hi_80"],
-                    "method": head["method"],
-                    "note": "",
-                }
-            )
+            row = {
+                "as_of": pd.Timestamp(d) if d is not None else pd.NaT,
+                "probability": a.probability,
+                "verdict": a.verdict,
+                "median": head["median"],
+                "lo_80": head["lo_80"],
+                "hi_80": head["hi_80"],
+                "method": head["method"],
+                "note": "",
+            }
         except ForecastError as exc:
-            rows.append(
-                {
-                    "as_of": pd.Timestamp(d),
-                    "probability": np.nan,
-                    "verdict": "no forecast",
-                    "median": np.nan,
-                    "lo_80": np.nan,
-                    "hi_80": np.nan,
-                    "method": "",
-                    "note": str(exc),
-                }
-            )
+            row = {
+                "as_of": pd.Timestamp(d) if d is not None else pd.NaT,
+                "probability": np.nan,
+                "verdict": "no forecast",
+                "median": np.nan,
+                "lo_80": np.nan,
+                "hi_80": np.nan,
+                "method": "",
+                "note": str(exc),
+            }
+        changes = []
+        if (
+            previous_method
+            and row["method"]
+            and _method_family(row["method"]) != _method_family(previous_method)
+        ):
+            changes.append("forecast method changed")
+        if previous_assumptions is not None and in_force != previous_assumptions:
+            ids = sorted({k for k, _ in in_force ^ previous_assumptions})
+            changes.append("assumptions changed: " + ", ".join(ids))
+        row["method_change"] = bool(changes)
+        if changes:
+            row["note"] = "; ".join([*changes, row["note"]]).strip("; ")
+        previous_method = row["method"] or previous_method
+        previous_assumptions = in_force
+        rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _method_family(method: str) -> str:
+    """The kind of method in a method sentence (its words before the first number)."""
+    import re
+
+    return re.split(r"\d", method, maxsplit=1)[0].strip()
+
+
+def _assumptions_in_force(as_of, kind: str) -> frozenset:
+    """(id, value) of the dated assumptions usable at ``as_of`` that a goal kind can use.
+
+    Count-model assumptions (``count_``) only move count goals.
+    """
+    from targets.data import load_assumptions
+
+    table = load_assumptions(as_of)
+    if kind != "count":
+        table = table[~table["assumption_id"].str.startswith("count_")]
+    return frozenset(zip(table["assumption_id"], table["value"].astype(str), strict=True))

@@ -38,8 +38,12 @@ def outcomes(
     directory: str | Path | None = None,
     n_samples: int = 1000,
     seed: int = 0,
+    as_of=None,
 ) -> pd.DataFrame:
     """Each pledge's probability at its announcement and its outcome.
+
+    With ``as_of``, only pledges announced by then are listed and outcomes are
+    read from the rows published by then (an as-of report shows no later figure).
 
     Returns
     -------
@@ -53,11 +57,12 @@ def outcomes(
     if not path.exists():
         raise GoalError(f"{path}: pledge file not found")
     rows = []
+    cutoff = pd.Timestamp(as_of) if as_of is not None else None
     for goal in goals.load(path, directory=directory):
-        if goal.kind == "count":
+        if goal.kind == "count" or (cutoff is not None and pd.Timestamp(goal.announced) > cutoff):
             continue
         proxy = (goal.proxies or (own_proxy(goal),))[0]
-        value, met = _realized(goal, proxy, None)
+        value, met = _realized(goal, proxy, cutoff)
         record = {
             "id": goal.id,
             "type": goal.type,
@@ -149,9 +154,10 @@ def backtest_goals(
     directory: str | Path | None = None,
     n_samples: int = 1000,
     seed: int = 0,
+    as_of=None,
 ) -> dict[str, pd.DataFrame]:
     """The whole track record: ``{"pledges", "scores", "reliability"}`` (see above)."""
-    table = outcomes(path, directory=directory, n_samples=n_samples, seed=seed)
+    table = outcomes(path, directory=directory, n_samples=n_samples, seed=seed, as_of=as_of)
     return {
         "pledges": table,
         "scores": scores(table, n_samples),
