@@ -131,6 +131,8 @@ def published_value(row: pd.Series) -> str:
         return qualifier + text
     unit = str(row.get("unit", ""))
     number = fmt.number(row.get("value"))
+    if unit == "count":
+        return f"{qualifier}{fmt.count(row.get('value'))}"
     if unit in _UNIT_WORDS:
         return f"{qualifier}{number}{_UNIT_WORDS[unit]}"
     return f"{qualifier}{number} {unit}".strip()
