@@ -211,7 +211,8 @@ _CSS = [
     },
     {
         "selector": "td",
-        "props": "text-align: left; vertical-align: top; border-bottom: 1px solid #e3e3e3; "
+        # No text-align here: "#T td" would outrank the per-cell alignment of numbers.
+        "props": "vertical-align: top; border-bottom: 1px solid #e3e3e3; "
         "padding: 0.3em 0.7em; white-space: normal; overflow-wrap: break-word; "
         "max-width: 36em;",
     },
@@ -278,6 +279,9 @@ def table(
         styler = styler.set_properties(
             subset=numeric, **{"text-align": "right", "white-space": "nowrap"}
         )
+    dates = [names[c] for c, k in columns.items() if k == "date"]
+    if dates:
+        styler = styler.set_properties(subset=dates, **{"white-space": "nowrap"})
     if caption:
         styler = styler.set_caption(caption)
     return styler
