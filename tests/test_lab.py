@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -21,7 +22,10 @@ REPO = Path(__file__).resolve().parents[1]
 @pytest.mark.skipif(not shutil.which("make"), reason="needs make")
 def test_make_lab_starts_and_opens_py_twins_as_notebooks(tmp_path):
     env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path), "HOME": str(tmp_path)}
-    args = "--no-browser --ServerApp.port=0 --IdentityProvider.token=secret-test-token"
+    args = (
+        "--no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port=0 "
+        "--IdentityProvider.token=secret-test-token"
+    )
     proc = subprocess.Popen(
         ["make", "--no-print-directory", "lab", f"LAB_ARGS={args}"],
         cwd=REPO,
@@ -47,10 +51,17 @@ def test_make_lab_starts_and_opens_py_twins_as_notebooks(tmp_path):
         if os.geteuid() == 0:
             assert any("jupyter lab --allow-root" in line for line in seen)
         plugin = "@jupyterlab/docmanager-extension:plugin"
-        with urllib.request.urlopen(
-            f"{url}/lab/api/settings/{plugin}?token=secret-test-token", timeout=30
-        ) as resp:
-            settings = json.load(resp)
+        settings = None
+        for _ in range(60):  # the URL is printed as the server starts listening
+            try:
+                with urllib.request.urlopen(
+                    f"{url}/lab/api/settings/{plugin}?token=secret-test-token", timeout=30
+                ) as resp:
+                    settings = json.load(resp)
+                break
+            except urllib.error.URLError:
+                time.sleep(0.5)
+        assert settings is not None, "".join(seen)
         viewers = settings["schema"]["properties"]["defaultViewers"]["default"]
         assert viewers.get("python") == "Jupytext Notebook", viewers
     finally:
