@@ -242,3 +242,13 @@ def test_influence_names_the_rows_a_verdict_hangs_on(use):
     assert (changes[:-1] >= changes[1:]).all()  # largest move first
     assert (table["without"].dropna().between(0, 1)).all()
     assert influence("merchants_100m", "2021-04-08").empty  # count goals: not computed
+
+
+def test_scorecard_table_writes_each_goal_in_its_own_units(use):
+    from targets.cli import scorecard_table
+
+    table = scorecard_table("2016-06-14").set_index("goal")
+    assert table.loc["merchants_100m", "verdict"] == "no forecast"
+    assert table.loc["interest_commerce_2023", "goal threshold"] == "> ¥9.5T"
+    assert table.loc["tiktok_shop_2026_usd", "goal threshold"] == "$50.0B"
+    assert table.loc["alibaba_2016_goal", "P(met)"].endswith("%")

@@ -53,18 +53,33 @@ def _cmd_goals(args: argparse.Namespace) -> int:
 
 
 def scorecard_table(as_of: str | None) -> pd.DataFrame:
-    """The scorecard formatted for people: probabilities in percent, money with suffixes."""
-    from targets.assess import scorecard
-    from targets.goals import load as load_goals
-    from targets.units import format_yuan
+    """The scorecard formatted for people: probabilities in percent, values in the goal's units.
 
+    Money in the goal's currency, growth goals as multiples or rates, counts as
+    counts; the threshold with its comparator (``between``, ``about``) when it
+    is not ``>=``. Goals with no forecast keep their row with blank numbers.
+    """
+    from targets.assess import scorecard
+    from targets.assess.explain import value_format
+    from targets.goals import load as load_goals
+
+    columns = ["goal", "probability", "verdict", "median", "lo_80", "hi_80", "progress"]
     sc = scorecard(as_of)
-    kinds = {g.id: g.kind for g in load_goals()}
+    sc = sc.reindex(columns=[*columns, "met_in_hindsight"])
+    by_id = {g.id: g for g in load_goals()}
 
     def fmt(goal: str, v: float) -> str:
         if v != v:  # NaN
             return ""
-        return format_yuan(v) if kinds[goal] == "aggregate" else f"{v:,.0f}"
+        return value_format(by_id[goal])(v)
+
+    def threshold(goal: str) -> str:
+        g = by_id[goal]
+        return (
+            fmt(goal, g.threshold)
+            if g.comparator == ">="
+            else g.describe_threshold(value_format(g))
+        )
 
     out = pd.DataFrame(
         {
@@ -74,13 +89,13 @@ def scorecard_table(as_of: str | None) -> pd.DataFrame:
             "forecast (80%)": [
                 f"{fmt(g, m)} ({fmt(g, lo)}-{fmt(g, hi)})" if m == m else ""
                 for g, m, lo, hi in zip(
-                    sc["goal"], sc.get("median"), sc.get("lo_80"), sc.get("hi_80"), strict=True
+                    sc["goal"], sc["median"], sc["lo_80"], sc["hi_80"], strict=True
                 )
             ],
-            "goal threshold": [fmt(g, t) for g, t in zip(sc["goal"], sc["threshold"], strict=True)],
-            "progress": sc.get("progress", ""),
+            "goal threshold": [threshold(g) for g in sc["goal"]],
+            "progress": sc["progress"].fillna(""),
             "met (hindsight)": sc["met_in_hindsight"].map(
-                lambda m: "no published figure" if m is None else ("yes" if m else "no")
+                lambda m: "no published figure" if m is None or m != m else ("yes" if m else "no")
             ),
         }
     )
