@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -22,7 +24,7 @@ def predictive_check(
         hindsight``); rows without a prediction are left out.
     """
     rows = table[table["median"].notna()].reset_index(drop=True)
-    fig, ax = _axes(ax, figsize=(9, 0.45 * max(len(rows), 2) + 1.5))
+    fig, ax = _axes(ax, figsize=(9, 0.6 * max(len(rows), 2) + 1.5))
     y = np.arange(len(rows))
     ratio = rows["value"] / rows["median"]
     ax.hlines(
@@ -40,7 +42,8 @@ def predictive_check(
         ax.scatter([r], [yi], color=c, marker=m, zorder=3)
     ax.axvline(1.0, color="grey", linewidth=0.8)
     ax.set_xscale("log")
-    ax.set_yticks(y, [str(s)[:70] for s in rows["label"]], fontsize=8)
+    # Wrapped, never cut: a label's end (the period) is part of what it says.
+    ax.set_yticks(y, [textwrap.fill(str(s), 48) for s in rows["label"]], fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel(
         "published figure / model median (log scale; ● fitted, ● orange: published later, "
