@@ -37,7 +37,16 @@ ENV_VAR = "TARGETS_CACHE_DIR"
 #: Modules that only present results (charts, tables, pages): editing them cannot change a
 #: stored result, so they are left out of the fingerprint.
 PRESENTATION = frozenset(
-    {"plots.py", "tables.py", "frontpage.py", "report.py", "cli.py", "__main__.py", "store.py"}
+    {
+        "plots.py",
+        "plots_counts.py",
+        "tables.py",
+        "frontpage.py",
+        "report.py",
+        "cli.py",
+        "__main__.py",
+        "store.py",
+    }
 )
 T = TypeVar("T")
 _PACKAGE = Path(__file__).resolve().parent
