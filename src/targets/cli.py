@@ -61,6 +61,7 @@ def scorecard_table(as_of: str | None) -> pd.DataFrame:
     """
     from targets.assess import scorecard
     from targets.assess.explain import value_format
+    from targets.formatting import probability
     from targets.goals import load as load_goals
 
     columns = ["goal", "probability", "verdict", "median", "lo_80", "hi_80", "progress"]
@@ -84,7 +85,7 @@ def scorecard_table(as_of: str | None) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "goal": sc["goal"],
-            "P(met)": sc["probability"].map(lambda p: "" if p != p else f"{p:.0%}"),
+            "P(met)": sc["probability"].map(lambda p: "" if p != p else probability(p)),
             "verdict": sc["verdict"],
             "forecast (80%)": [
                 f"{fmt(g, m)} ({fmt(g, lo)}-{fmt(g, hi)})" if m == m else ""
