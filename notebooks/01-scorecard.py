@@ -119,11 +119,25 @@ if moves.empty:
     display(Markdown("No goal had a forecast whose rows could be left out by this date."))
 else:
     display(
-        moves.assign(
-            published=moves["published"].dt.date,
-            probability=moves["probability"].map(fmt.probability),
-            without=moves["without"].map(lambda p: "no forecast" if p != p else fmt.probability(p)),
-        )[["goal", "row", "published", "probability", "without"]]
+        fmt.table(
+            moves.assign(
+                without=moves["without"].map(
+                    lambda p: "no forecast" if p != p else fmt.probability(p)
+                ),
+            ),
+            {
+                "goal": "text",
+                "row": "text",
+                "published": "date",
+                "probability": "probability",
+                "without": "text",
+            },
+            headers={
+                "row": "published figure left out",
+                "probability": "chance met",
+                "without": "chance met without it",
+            },
+        )
     )
 
 # %% [markdown]

@@ -218,15 +218,52 @@ if len(sc):
     )
 else:
     display(Markdown("No pledge had both a forecast and a published outcome by this date."))
-bt["scores"].round(3)
+fmt.table(
+    bt["scores"],
+    {
+        "forecaster": "text",
+        "n": "count",
+        "brier": lambda v: fmt.ratio(v, 3),
+        "log_score": lambda v: fmt.ratio(v, 3),
+    },
+    headers={
+        "n": "pledges scored",
+        "brier": "Brier score (lower is better)",
+        "log_score": "log score (higher is better)",
+    },
+)
 
 # %%
-bt["reliability"].round(3)
+fmt.table(
+    bt["reliability"],
+    {"bin": "text", "n": "count", "mean_probability": "percent", "share_met": "percent"},
+    headers={
+        "bin": "forecast probability",
+        "n": "pledges",
+        "mean_probability": "mean forecast",
+        "share_met": "share met",
+    },
+)
 
 # %%
 pledges = bt["pledges"]
-pledges.assign(
-    announced=pledges["announced"].dt.date,
-    probability=pledges["probability"].map(lambda p: "no forecast" if p != p else f"{p:.0%}"),
-    met=pledges["met"].map(lambda m: "not published" if m is None else ("yes" if m else "no")),
-)[["id", "type", "announced", "deadline", "probability", "met", "note"]]
+fmt.table(
+    pledges.assign(
+        probability=pledges["probability"].map(
+            lambda p: "no forecast" if p != p else fmt.probability(p)
+        ),
+        met=pledges["met"].map(
+            lambda m: "not published" if m is None or m != m else ("yes" if m else "no")
+        ),
+    ),
+    {
+        "id": "text",
+        "type": "text",
+        "announced": "date",
+        "deadline": "text",
+        "probability": "text",
+        "met": "text",
+        "note": "text",
+    },
+    headers={"id": "pledge", "probability": "chance met at announcement", "met": "met"},
+)
