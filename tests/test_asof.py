@@ -1,0 +1,297 @@
+"""As of a date the project knows only what was published by then: proven on data cut at that date.
+
+Every data file is physically cut into a temporary folder at several dates (the
+announcement, two dates in between, one after the deadline): observation rows
+by ``published``, dated assumptions by ``usable_from``, goals by ``announced``.
+``targets assess`` on the cut copy must print exactly what it prints as of that
+date on the full data, and the reports rendered on the cut copy must show no
+figure that was published only after the date.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from targets import data as data_mod
+from targets import formatting, goals
+from targets.units import format_yuan
+
+DATA = data_mod.data_dir()
+# The announcement, two dates in between, one after the deadline (April 2022).
+DATES = ["2021-04-08", "2021-10-01", "2022-06-30", "2023-06-30"]
+REPORT_DATE = "2021-04-08"
+TARGETS = Path(sys.executable).parent / "targets"
+
+
+# --------------------------------------------------------------------------- cutting
+
+
+def _cut_csv(path: Path, as_of: str) -> str:
+    records = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    header, body = records[0], records[1:]
+    if "published" in header:  # observation rows: what was published by then
+        j = header.index("published")
+        keep = [r for r in body if r[j] <= as_of]
+    elif "usable_from" in header:  # dated assumptions: empty = usable at any date
+        j = header.index("usable_from")
+        keep = [r for r in body if r[j] == "" or r[j] <= as_of]
+    elif "announced" in header:
+        j = header.index("announced")
+        keep = [r for r in body if r[j] <= as_of]
+    else:
+        raise AssertionError(
+            f"{path.name}: no published, usable_from or announced column to cut by"
+        )
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\n").writerows([header, *keep])
+    return out.getvalue()
+
+
+def _cut_yaml(path: Path, as_of: str) -> str:
+    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    if not isinstance(entries, list) or not all("announced" in e for e in entries):
+        raise AssertionError(f"{path.name}: expected a list of entries with 'announced'")
+    keep = [e for e in entries if str(e["announced"]) <= as_of]
+    return yaml.safe_dump(keep, allow_unicode=True, sort_keys=False) if keep else "[]\n"
+
+
+def cut_data(src: Path, dst: Path, as_of: str) -> Path:
+    """Copy the data folder ``src`` to ``dst`` keeping only what was known by ``as_of``.
+
+    A file this function cannot date fails the test: a new kind of data file
+    must say how its rows are dated before it can pass the as-of proof.
+    """
+    dst.mkdir(parents=True)
+    for path in sorted(src.iterdir()):
+        if path.suffix == ".csv":
+            (dst / path.name).write_text(_cut_csv(path, as_of), encoding="utf-8")
+        elif path.suffix in (".yaml", ".yml"):
+            (dst / path.name).write_text(_cut_yaml(path, as_of), encoding="utf-8")
+        elif path.suffix == ".md":
+            shutil.copy2(path, dst / path.name)
+        else:
+            raise AssertionError(f"cut_data does not know how to date {path.name}")
+    return dst
+
+
+def test_cut_keeps_exactly_the_rows_published_by_the_date(tmp_path):
+    cut = cut_data(DATA, tmp_path / "data", "2021-04-08")
+    for name in data_mod.DATASETS:
+        full = data_mod.load(name, "2021-04-08")
+        rows = data_mod.load(name, directory=cut)
+        assert len(rows) == len(full), name
+        assert (rows["published"] <= "2021-04-08").all()
+        cols = ["series_id", "period_start", "period_end", "value", "unit", "source_url"]
+        assert rows[cols].astype(str).values.tolist() == full[cols].astype(str).values.tolist()
+    later = data_mod.load_assumptions(directory=cut)
+    assert later.equals(later[later["usable_from"].isna() | (later["usable_from"] <= "2021-04-08")])
+    assert [g.id for g in goals.load(directory=cut)] == [g.id for g in goals.load()]
+
+
+def test_cut_refuses_a_file_it_cannot_date(tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(DATA, src)
+    (src / "pledges.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(AssertionError, match="does not know how to date pledges.json"):
+        cut_data(src, tmp_path / "dst", "2021-04-08")
+
+
+# --------------------------------------------------------------------------- assess
+
+
+def _assess_json(as_of: str, data_dir: Path | None) -> str:
+    env = {**os.environ, "TARGETS_CACHE_DIR": ""}  # no stored results: compute both sides
+    env.pop("TARGETS_DATA_DIR", None)
+    if data_dir is not None:
+        env["TARGETS_DATA_DIR"] = str(data_dir)
+    proc = subprocess.run(
+        [str(TARGETS), "assess", "--as-of", as_of, "--format", "json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("as_of", DATES)
+def test_assess_on_data_cut_at_a_date_equals_assess_as_of_that_date(as_of, tmp_path):
+    started = time.perf_counter()
+    cut = cut_data(DATA, tmp_path / "data", as_of)
+    on_cut = _assess_json(as_of, cut)
+    on_full = _assess_json(as_of, None)
+    assert on_cut == on_full
+    assert len(pd.read_json(io.StringIO(on_full))) == len(goals.load(directory=cut))
+    print(f"as-of proof {as_of}: {time.perf_counter() - started:.1f}s")
+
+
+# --------------------------------------------------------------------------- report text
+
+
+def report_text(page: str) -> str:
+    """The text a reader sees in an HTML page: visible text plus image alt texts."""
+    page = re.sub(r"<(script|style)\b[^>]*>.*?</\1>", " ", page, flags=re.S | re.I)
+    alts = " ".join(a or b for a, b in re.findall(r"""\balt=(?:"([^"]*)"|'([^']*)')""", page))
+    text = re.sub(r"<[^>]+>", " ", page)
+    return re.sub(r"\s+", " ", html.unescape(f"{text} {alts}"))
+
+
+_WORDS = {"million": 1e6, "billion": 1e9, "trillion": 1e12}
+
+
+def _number_forms(value: float) -> set[str]:
+    forms = {f"{value:g}", f"{value:,g}"}
+    if float(value).is_integer():
+        forms |= {f"{value:.0f}", f"{value:,.0f}"}
+    return {f for f in forms if "e" not in f}
+
+
+def renderings(row: pd.Series) -> set[str]:
+    """Ways a row's figure is written in a report: as published, and as the package formats it.
+
+    Money: ``¥1.41T`` (:func:`targets.units.format_yuan`, 2 or 3 significant
+    digits, and :func:`targets.formatting.yuan`) and the published wording
+    (``1.41 trillion``, ``3,124亿``). Counts of at least 10,000: ``12,300`` and
+    ``1.25 million``. Shares and growth rates (``30%``, ``3.2x``) are too common
+    in computed text to tell apart and are not checked here.
+    """
+    out: set[str] = set()
+    unit, value = str(row["unit"]), float(row["value"])
+    if pd.notna(row.get("value_yuan")):
+        v = float(row["value_yuan"])
+        out |= {format_yuan(v, 3), format_yuan(v, 2), formatting.yuan(v)}
+    words = {
+        "CNY million": ["million"],
+        "CNY billion": ["billion"],
+        "CNY trillion": ["trillion"],
+        "USD million": ["million"],
+        "USD billion": ["billion"],
+        "亿元": ["亿"],
+        "万亿元": ["万亿"],
+        "万元": ["万"],
+    }.get(unit)
+    if words:
+        for n in _number_forms(value):
+            for w in words:
+                out |= {f"{n} {w}", f"{n}{w}"}
+    if unit == "count" and value >= 10_000:
+        out |= {f"{value:,.0f}"}
+        for word, scale in _WORDS.items():
+            if value >= scale:
+                out |= {f"{n} {word}" for n in _number_forms(value / scale)}
+    return out
+
+
+def later_figures(directory: Path, as_of: str) -> dict[str, str]:
+    """Figures first published after ``as_of``: rendering -> the row it comes from.
+
+    A rendering that any row published by ``as_of`` (or the threshold of a goal
+    announced by then) also produces is left out: it was known at the date.
+    """
+    known: set[str] = set()
+    late: dict[str, str] = {}
+    for name in data_mod.DATASETS:
+        frame = data_mod.load(name, directory=directory)
+        for _, row in frame.iterrows():
+            forms = renderings(row)
+            if row["published"] <= pd.Timestamp(as_of):
+                known |= forms
+            else:
+                where = f"{data_mod.DATASETS[name].file}:{row['row']} ({row['series_id']})"
+                for f in forms:
+                    late.setdefault(f, where)
+    for g in goals.load(directory=directory):
+        if str(g.announced) <= as_of:
+            if g.kind == "aggregate":
+                known |= {format_yuan(g.threshold, 3), formatting.yuan(g.threshold)}
+            else:
+                known |= {f"{g.threshold:,.0f}"}
+    return {f: where for f, where in late.items() if f not in known}
+
+
+def find_later_figures(text: str, figures: dict[str, str]) -> dict[str, str]:
+    """The figures of ``figures`` that appear in ``text`` as whole numbers (not inside another)."""
+    hits = {}
+    for form, where in figures.items():
+        if re.search(rf"(?<![\d.,]){re.escape(form)}(?![\d])", text):
+            hits[form] = where
+    return hits
+
+
+@pytest.fixture(scope="module")
+def late_at_report_date() -> dict[str, str]:
+    return later_figures(DATA, REPORT_DATE)
+
+
+def test_the_checker_flags_a_later_figure_planted_in_a_page(late_at_report_date):
+    # Douyin's 2022 GMV as reported in 2023, and Kuaishou's FY2021 GMV as reported in 2022:
+    # both unknown on 8 April 2021, both written the way a report or a typed sentence would.
+    page = "<p>Douyin sold <b>¥1.41T</b> in 2022.</p><img alt='Kuaishou 680 billion'>"
+    hits = find_later_figures(report_text(page), late_at_report_date)
+    assert {"¥1.41T", "680 billion"} <= set(hits)
+    assert "douyin_gmv.csv" in hits["¥1.41T"]
+
+
+def test_the_checker_lets_figures_known_at_the_date_pass(late_at_report_date):
+    # The goal (¥9.5T), a 2020 NBS total published in January 2021, a number inside a longer one.
+    page = "<p>Goal ¥9.5T; online retail ¥11.8T in 2020; id 21.41 trillion-ish ¥21.41T</p>"
+    assert find_later_figures(report_text(page), late_at_report_date) == {}
+
+
+@pytest.fixture(scope="module")
+def reports_on_cut_data(tmp_path_factory):
+    from targets import report
+    from targets.cli import scorecard_html
+
+    root = tmp_path_factory.mktemp("asof-report")
+    cut = cut_data(DATA, root / "data", REPORT_DATE)
+    mp = pytest.MonkeyPatch()
+    mp.setenv("TARGETS_DATA_DIR", str(cut))
+    mp.setenv("TARGETS_CACHE_DIR", str(root / "store"))
+    try:
+        started = time.perf_counter()
+        run = report.write_reports(
+            root / "out", as_of=REPORT_DATE, progress=False, summary=scorecard_html
+        )
+        print(f"reports on data cut at {REPORT_DATE}: {time.perf_counter() - started:.1f}s")
+    finally:
+        mp.undo()
+    return run
+
+
+@pytest.mark.slow
+def test_every_report_renders_on_data_cut_at_the_announcement(reports_on_cut_data):
+    failed = [(r.notebook, r.failed_cell, r.error) for r in reports_on_cut_data.results if not r.ok]
+    assert not failed
+    assert len(reports_on_cut_data.results) >= 7
+
+
+@pytest.mark.slow
+def test_no_report_shows_a_figure_published_after_the_date(
+    reports_on_cut_data, late_at_report_date
+):
+    pages = sorted(reports_on_cut_data.output.glob("*.html"))
+    assert len(pages) >= 8  # seven reports and the index
+    leaks = {}
+    for page in pages:
+        hits = find_later_figures(
+            report_text(page.read_text(encoding="utf-8")), late_at_report_date
+        )
+        if hits:
+            leaks[page.name] = hits
+    assert not leaks, f"figures published after {REPORT_DATE} in the reports: {leaks}"
