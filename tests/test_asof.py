@@ -34,6 +34,7 @@ DATA = data_mod.data_dir()
 DATES = ["2021-04-08", "2021-10-01", "2022-06-30", "2023-06-30"]
 REPORT_DATE = "2021-04-08"
 TARGETS = Path(sys.executable).parent / "targets"
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
 
 # --------------------------------------------------------------------------- cutting
@@ -112,20 +113,25 @@ def test_cut_refuses_a_file_it_cannot_date(tmp_path):
 # --------------------------------------------------------------------------- assess
 
 
-def _assess_json(as_of: str, data_dir: Path | None) -> str:
+def _assess(as_of: str, data_dir: Path | None) -> subprocess.Popen:
+    """Start ``targets assess --as-of`` on the shipped data or (``--data-dir``) on a cut copy."""
     env = {**os.environ, "TARGETS_CACHE_DIR": ""}  # no stored results: compute both sides
-    env.pop("TARGETS_DATA_DIR", None)
-    if data_dir is not None:
-        env["TARGETS_DATA_DIR"] = str(data_dir)
-    proc = subprocess.run(
-        [str(TARGETS), "assess", "--as-of", as_of, "--format", "json"],
-        capture_output=True,
+    for var in ("TARGETS_DATA_DIR", "TARGETS_GOALS"):
+        env.pop(var, None)
+    where = [] if data_dir is None else ["--data-dir", str(data_dir)]
+    return subprocess.Popen(
+        [str(TARGETS), "assess", *where, "--as-of", as_of, "--format", "json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
         env=env,
-        timeout=600,
     )
-    assert proc.returncode == 0, proc.stderr
-    return proc.stdout
+
+
+def _output(proc: subprocess.Popen) -> str:
+    out, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0, err
+    return out
 
 
 @pytest.mark.slow
@@ -133,10 +139,10 @@ def _assess_json(as_of: str, data_dir: Path | None) -> str:
 def test_assess_on_data_cut_at_a_date_equals_assess_as_of_that_date(as_of, tmp_path):
     started = time.perf_counter()
     cut = cut_data(DATA, tmp_path / "data", as_of)
-    on_cut = _assess_json(as_of, cut)
-    on_full = _assess_json(as_of, None)
-    assert on_cut == on_full
-    assert len(pd.read_json(io.StringIO(on_full))) == len(goals.load(directory=cut))
+    on_cut, on_full = _assess(as_of, cut), _assess(as_of, None)  # side by side: two cores
+    cut_text, full_text = _output(on_cut), _output(on_full)
+    assert cut_text == full_text
+    assert len(pd.read_json(io.StringIO(full_text))) == len(goals.load(directory=cut))
     print(f"as-of proof {as_of}: {time.perf_counter() - started:.1f}s")
 
 
@@ -152,6 +158,16 @@ def report_text(page: str) -> str:
 
 
 _WORDS = {"million": 1e6, "billion": 1e9, "trillion": 1e12}
+_UNIT_WORDS = {
+    "CNY million": "million",
+    "CNY billion": "billion",
+    "CNY trillion": "trillion",
+    "USD million": "million",
+    "USD billion": "billion",
+    "亿元": "亿",
+    "万亿元": "万亿",
+    "万元": "万",
+}
 
 
 def _number_forms(value: float) -> set[str]:
@@ -161,66 +177,60 @@ def _number_forms(value: float) -> set[str]:
     return {f for f in forms if "e" not in f}
 
 
-def renderings(row: pd.Series) -> set[str]:
-    """Ways a row's figure is written in a report: as published, and as the package formats it.
+def wordings(row: pd.Series) -> set[str]:
+    """A row's figure in the words a page or a quote would use: ``1.41 trillion``, ``3,124亿``.
 
-    Money: ``¥1.41T`` (:func:`targets.units.format_yuan`, 2 or 3 significant
-    digits, and :func:`targets.formatting.yuan`) and the published wording
-    (``1.41 trillion``, ``3,124亿``). Counts of at least 10,000: ``12,300`` and
-    ``1.25 million``. Shares and growth rates (``30%``, ``3.2x``) are too common
-    in computed text to tell apart and are not checked here.
+    Counts of at least 10,000 too (``12,300``, ``1.25 million``). The package
+    never writes computed numbers this way (it writes ``¥1.41T``), so these forms
+    in a report can only come from a published row or typed text. Shares and growth
+    rates (``30%``, ``3.2x``) are too common in computed text to tell apart.
     """
     out: set[str] = set()
-    unit, value = str(row["unit"]), float(row["value"])
-    if pd.notna(row.get("value_yuan")):
-        v = float(row["value_yuan"])
-        out |= {format_yuan(v, 3), format_yuan(v, 2), formatting.yuan(v)}
-    words = {
-        "CNY million": ["million"],
-        "CNY billion": ["billion"],
-        "CNY trillion": ["trillion"],
-        "USD million": ["million"],
-        "USD billion": ["billion"],
-        "亿元": ["亿"],
-        "万亿元": ["万亿"],
-        "万元": ["万"],
-    }.get(unit)
-    if words:
-        for n in _number_forms(value):
-            for w in words:
-                out |= {f"{n} {w}", f"{n}{w}"}
-    if unit == "count" and value >= 10_000:
-        out |= {f"{value:,.0f}"}
-        for word, scale in _WORDS.items():
-            if value >= scale:
-                out |= {f"{n} {word}" for n in _number_forms(value / scale)}
+    values = [float(row["value"])]
+    if pd.notna(row.get("value_high")):
+        values.append(float(row["value_high"]))
+    word = _UNIT_WORDS.get(str(row["unit"]))
+    for value in values:
+        if word:
+            for n in _number_forms(value):
+                out |= {f"{n} {word}", f"{n}{word}"}
+        if row["unit"] == "count" and value >= 10_000:
+            out.add(f"{value:,.0f}")
+            for w, scale in _WORDS.items():
+                if value >= scale:
+                    out |= {f"{n} {w}" for n in _number_forms(value / scale)}
     return out
 
 
-def later_figures(directory: Path, as_of: str) -> dict[str, str]:
-    """Figures first published after ``as_of``: rendering -> the row it comes from.
+def yuan_forms(row: pd.Series) -> set[str]:
+    """A money row's figure as the package writes yuan (``¥1.41T``, three significant digits)."""
+    cols = [c for c in ("value_yuan", "value_high_yuan") if pd.notna(row.get(c))]
+    return {format_yuan(float(row[c]), 3) for c in cols}
 
-    A rendering that any row published by ``as_of`` (or the threshold of a goal
-    announced by then) also produces is left out: it was known at the date.
+
+def later_figures(directory: Path, as_of: str, forms=wordings) -> dict[str, str]:
+    """Figures first published after ``as_of``: written form -> the row it comes from.
+
+    A form that a row published by ``as_of`` (or a threshold of a goal announced
+    by then) also produces is left out: it was known at the date.
     """
     known: set[str] = set()
     late: dict[str, str] = {}
     for name in data_mod.DATASETS:
         frame = data_mod.load(name, directory=directory)
         for _, row in frame.iterrows():
-            forms = renderings(row)
+            written = forms(row)
             if row["published"] <= pd.Timestamp(as_of):
-                known |= forms
+                known |= written
             else:
                 where = f"{data_mod.DATASETS[name].file}:{row['row']} ({row['series_id']})"
-                for f in forms:
+                for f in written:
                     late.setdefault(f, where)
     for g in goals.load(directory=directory):
         if str(g.announced) <= as_of:
-            if g.kind == "aggregate":
-                known |= {format_yuan(g.threshold, 3), formatting.yuan(g.threshold)}
-            else:
-                known |= {f"{g.threshold:,.0f}"}
+            for v in (g.threshold, g.entity_threshold):
+                if v is not None:
+                    known |= {format_yuan(v, 3), formatting.yuan(v), f"{v:,.0f}"}
     return {f: where for f, where in late.items() if f not in known}
 
 
@@ -233,40 +243,77 @@ def find_later_figures(text: str, figures: dict[str, str]) -> dict[str, str]:
     return hits
 
 
+def typed_text(source: str) -> str:
+    """What a person typed in a notebook's text twin: prose and string literals, not code."""
+    import ast
+
+    prose = [line.lstrip("# ") for line in source.splitlines() if line.startswith("#")]
+    strings = [
+        n.value
+        for n in ast.walk(ast.parse(source))
+        if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    ]
+    return " ".join(prose + strings)
+
+
 @pytest.fixture(scope="module")
 def late_at_report_date() -> dict[str, str]:
     return later_figures(DATA, REPORT_DATE)
 
 
+@pytest.fixture(scope="module")
+def late_yuan_at_report_date() -> dict[str, str]:
+    return later_figures(DATA, REPORT_DATE, forms=lambda r: yuan_forms(r) | wordings(r))
+
+
 def test_the_checker_flags_a_later_figure_planted_in_a_page(late_at_report_date):
-    # Douyin's 2022 GMV as reported in 2023, and Kuaishou's FY2021 GMV as reported in 2022:
-    # both unknown on 8 April 2021, both written the way a report or a typed sentence would.
-    page = "<p>Douyin sold <b>¥1.41T</b> in 2022.</p><img alt='Kuaishou 680 billion'>"
+    # Kuaishou's FY2021 GMV as reported in 2022 and Douyin's '>3 million merchants' (c. 2023):
+    # both unknown on 8 April 2021, both written the way a quote or a typed sentence would.
+    page = "<p>Kuaishou sold 680 billion.</p><img alt='over 3 million merchants' src='x.png'>"
     hits = find_later_figures(report_text(page), late_at_report_date)
-    assert {"¥1.41T", "680 billion"} <= set(hits)
-    assert "douyin_gmv.csv" in hits["¥1.41T"]
+    assert set(hits) == {"680 billion", "3 million"}
+    assert "kuaishou_gmv.csv" in hits["680 billion"]
 
 
 def test_the_checker_lets_figures_known_at_the_date_pass(late_at_report_date):
-    # The goal (¥9.5T), a 2020 NBS total published in January 2021, a number inside a longer one.
-    page = "<p>Goal ¥9.5T; online retail ¥11.8T in 2020; id 21.41 trillion-ish ¥21.41T</p>"
+    # A 2020 Kuaishou total published in February 2021, a number inside a longer one.
+    page = "<p>Kuaishou 332.68 billion by November 2020; 1680 billion; ¥1.41T computed</p>"
     assert find_later_figures(report_text(page), late_at_report_date) == {}
+
+
+def test_the_checker_flags_a_typed_later_yuan_figure_in_notebook_text(late_yuan_at_report_date):
+    source = (
+        "# %% [markdown]\n# Douyin's GMV (for 2022, ¥1.41T reported) is uncertain.\n"
+        "x = format_yuan(1.41e12)\nprint(f'{x} and ¥9.5T')\n"
+    )
+    hits = find_later_figures(typed_text(source), late_yuan_at_report_date)
+    assert set(hits) == {"¥1.41T"}
+
+
+@pytest.mark.parametrize("notebook", sorted(NOTEBOOKS.glob("*.py")), ids=lambda p: p.stem)
+def test_no_notebook_types_a_figure_published_after_the_announcement(
+    notebook, late_yuan_at_report_date
+):
+    # Reports are rendered as of the announcement: typed prose must not know later figures.
+    text = typed_text(notebook.read_text(encoding="utf-8"))
+    assert find_later_figures(text, late_yuan_at_report_date) == {}
 
 
 @pytest.fixture(scope="module")
 def reports_on_cut_data(tmp_path_factory):
     from targets import report
-    from targets.cli import scorecard_html
+    from targets.frontpage import goal_rows
 
     root = tmp_path_factory.mktemp("asof-report")
     cut = cut_data(DATA, root / "data", REPORT_DATE)
     mp = pytest.MonkeyPatch()
     mp.setenv("TARGETS_DATA_DIR", str(cut))
     mp.setenv("TARGETS_CACHE_DIR", str(root / "store"))
+    mp.delenv("TARGETS_GOALS", raising=False)
     try:
         started = time.perf_counter()
         run = report.write_reports(
-            root / "out", as_of=REPORT_DATE, progress=False, summary=scorecard_html
+            root / "out", as_of=REPORT_DATE, progress=False, summary=goal_rows
         )
         print(f"reports on data cut at {REPORT_DATE}: {time.perf_counter() - started:.1f}s")
     finally:
