@@ -180,7 +180,7 @@ def _number_forms(value: float) -> set[str]:
 def wordings(row: pd.Series) -> set[str]:
     """A row's figure in the words a page or a quote would use: ``1.41 trillion``, ``3,124亿``.
 
-    Counts of at least 10,000 too (``12,300``, ``1.25 million``). The package
+    Counts of at least 10,000 too (``12,300``, ``8.84 million``, ``10 billion``). The package
     never writes computed numbers this way (it writes ``¥1.41T``), so these forms
     in a report can only come from a published row or typed text. Shares and growth
     rates (``30%``, ``3.2x``) are too common in computed text to tell apart.
@@ -195,9 +195,14 @@ def wordings(row: pd.Series) -> set[str]:
             for n in _number_forms(value):
                 out |= {f"{n} {word}", f"{n}{word}"}
         if row["unit"] == "count" and value >= 10_000:
-            out.add(f"{value:,.0f}")
+            # The package rounds computed counts to two significant digits ("250,000",
+            # "1 million"), so only counts it could not have computed are checked: three or
+            # more significant digits ("8.84 million", "12,300"), or billions.
+            significant = len(f"{value:.0f}".rstrip("0"))
+            if significant >= 3:
+                out.add(f"{value:,.0f}")
             for w, scale in _WORDS.items():
-                if value >= scale:
+                if value >= scale and (significant >= 3 or scale >= 1e9):
                     out |= {f"{n} {w}" for n in _number_forms(value / scale)}
     return out
 
@@ -267,11 +272,11 @@ def late_yuan_at_report_date() -> dict[str, str]:
 
 
 def test_the_checker_flags_a_later_figure_planted_in_a_page(late_at_report_date):
-    # Kuaishou's FY2021 GMV as reported in 2022 and Douyin's '>3 million merchants' (c. 2023):
+    # Kuaishou's FY2021 GMV as reported in 2022 and Douyin's 8.84 million creators (2024):
     # both unknown on 8 April 2021, both written the way a quote or a typed sentence would.
-    page = "<p>Kuaishou sold 680 billion.</p><img alt='over 3 million merchants' src='x.png'>"
+    page = "<p>Kuaishou sold 680 billion.</p><img alt='8.84 million creators' src='x.png'>"
     hits = find_later_figures(report_text(page), late_at_report_date)
-    assert set(hits) == {"680 billion", "3 million"}
+    assert set(hits) == {"680 billion", "8.84 million"}
     assert "kuaishou_gmv.csv" in hits["680 billion"]
 
 
