@@ -335,13 +335,17 @@ def _ref(
             gid,
             f"{field}: data set {dataset!r} does not exist; available: {', '.join(sorted(known))}",
         )
-    if series_id not in known[dataset]:
+    near = difflib.get_close_matches(series_id, list(known[dataset]), n=1, cutoff=_TYPO_CUTOFF)
+    if series_id not in known[dataset] and near:
+        # As for a goal's own series: absent is accepted (no row published yet where the
+        # data were cut), a near miss of an existing name is a typo.
         raise _fail(
             path,
             i,
             gid,
             f"{field}: series {series_id!r} does not exist in data set "
-            f"{dataset!r}; available: {', '.join(sorted(known[dataset]))}",
+            f"{dataset!r}; did you mean {near[0]!r}? available: "
+            f"{', '.join(sorted(known[dataset]))}",
         )
     since = _date(path, i, gid, f"{field}.since", value["since"]) if value.get("since") else None
     defs = value.get("definitions")
