@@ -335,17 +335,13 @@ def _ref(
             gid,
             f"{field}: data set {dataset!r} does not exist; available: {', '.join(sorted(known))}",
         )
-    near = difflib.get_close_matches(series_id, list(known[dataset]), n=1, cutoff=_TYPO_CUTOFF)
-    if series_id not in known[dataset] and near:
-        # As for a goal's own series: absent is accepted (no row published yet where the
-        # data were cut), a near miss of an existing name is a typo.
+    if series_id not in known[dataset]:
         raise _fail(
             path,
             i,
             gid,
             f"{field}: series {series_id!r} does not exist in data set "
-            f"{dataset!r}; did you mean {near[0]!r}? available: "
-            f"{', '.join(sorted(known[dataset]))}",
+            f"{dataset!r}; available: {', '.join(sorted(known[dataset]))}",
         )
     since = _date(path, i, gid, f"{field}.since", value["since"]) if value.get("since") else None
     defs = value.get("definitions")
@@ -511,6 +507,11 @@ def _parse_goal(path: Path, i: int, entry: Any, known_series: dict[str, dict[str
     base_start = base_end = None
     entity = entity_threshold = count_spec = currency = None
     series_currency = known_series[entry["dataset"]].get(entry["series_id"])
+    # The goal's own series, accepted above with no row yet, may be named by its proxies too.
+    known_here = known_series
+    if not series_published:
+        own = {**known_series[entry["dataset"]], entry["series_id"]: None}
+        known_here = {**known_series, entry["dataset"]: own}
     scale = 1.0
     if kind == "growth":
         for k in ("base_start", "base_end"):
@@ -612,8 +613,8 @@ def _parse_goal(path: Path, i: int, entry: Any, known_series: dict[str, dict[str
         currency=currency,
         type=goal_type,
         tags=tuple(tags),
-        proxies=_proxies(path, i, gid, entry.get("proxies"), known_series),
-        ceiling=_ceiling(path, i, gid, entry.get("ceiling"), known_series),
+        proxies=_proxies(path, i, gid, entry.get("proxies"), known_here),
+        ceiling=_ceiling(path, i, gid, entry.get("ceiling"), known_here),
         base_start=base_start,
         base_end=base_end,
         judged_on=judged_on,
