@@ -279,6 +279,9 @@ def table(
         styler = styler.set_properties(
             subset=numeric, **{"text-align": "right", "white-space": "nowrap"}
         )
+    text_columns = [names[c] for c in columns if names[c] not in numeric]
+    if text_columns:  # per cell, so no page style sheet (JupyterLab's aligns right) wins
+        styler = styler.set_properties(subset=text_columns, **{"text-align": "left"})
     dates = [names[c] for c, k in columns.items() if k == "date"]
     if dates:
         styler = styler.set_properties(subset=dates, **{"white-space": "nowrap"})
