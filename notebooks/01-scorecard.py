@@ -31,7 +31,7 @@ as_of = None  # a date "YYYY-MM-DD" to see only what was published by then; None
 import pandas as pd
 from IPython.display import Markdown, display
 
-from targets import assess, frontpage, goals, plots, plots_counts, tables
+from targets import assess, frontpage, goals, plots, plots_counts, store, tables
 from targets import formatting as fmt
 
 as_of_text = f"as of {as_of}" if as_of else "on the latest data"
@@ -112,7 +112,8 @@ moves = []
 for g in goals.load():
     if g.kind == "count":
         continue
-    table = influence(g.id, as_of)
+    # Stored with the run's assessments (keyed by the data and the code): computed once.
+    table = store.cached("influence", (g.id, as_of), lambda g=g: influence(g.id, as_of))
     moves.append(table.assign(goal=names.get(g.id, g.id)))
 moves = pd.concat(moves, ignore_index=True) if moves else pd.DataFrame()
 if moves.empty:

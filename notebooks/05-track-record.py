@@ -201,7 +201,10 @@ plots.show(
 # %%
 from targets.assess.pledges import backtest_goals
 
-bt = backtest_goals(n_samples=300, as_of=as_of)
+# Stored with the run's assessments (keyed by the data and the code): computed once.
+bt = store.cached(
+    "pledge_backtest", (as_of, 300), lambda: backtest_goals(n_samples=300, as_of=as_of)
+)
 sc = bt["scores"].set_index("forecaster")
 if len(sc):
     ours = sc.iloc[0]
