@@ -110,8 +110,12 @@ def count_above(
 
     Examples
     --------
-    >>> c = count_above(840e9, 2e6, 1e8, 1.2, 2.0, 1.0)
-    >>> bool(c > 1000) and bool(c < 840e9 / 1e8)
+    A heavier upper tail (smaller ``alpha``) puts more entities above the
+    threshold, and never more than the total allows:
+
+    >>> heavy = count_above(840e9, 2e6, 1e8, 1.2, 2.0, 1.0)
+    >>> light = count_above(840e9, 2e6, 1e8, 2.0, 2.0, 1.0)
+    >>> bool(light < heavy < 840e9 / 1e8)
     True
     """
     total, n = _arrays(total, n)
