@@ -9,7 +9,7 @@
 2. The same per family, for the ensemble and the baseline.
 3. Speed: series per second for ``forecast()`` with the default models on a
    panel of 645 six-point yearly series (the size of the real-series study in
-   issue 9), in parallel.
+   issue 9), in this process and in parallel (benchmarks/bench_speed.py).
 4. The project's own regular series (rolling origin, one step ahead).
 
 Run: .venv/bin/python benchmarks/bench_forecast.py [--per-family 50] [--jobs 2]
@@ -19,7 +19,6 @@ Run: .venv/bin/python benchmarks/bench_forecast.py [--per-family 50] [--jobs 2]
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 import warnings
@@ -30,6 +29,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from bench_speed import speed
 from simulate import panel
 
 from targets.forecasting import DEFAULT_MODELS, forecast
@@ -142,33 +142,6 @@ def simulated(per_family: int, models: list[str], jobs: int, n_samples: int) -> 
     print(by_family.round(2).to_string())
 
 
-def speed(n_series: int, jobs: int) -> None:
-    per = -(-n_series // 7)
-    sims = panel(per, TRAIN, seed=7).groupby("unique_id").head(TRAIN)
-    keep = sorted(sims["unique_id"].unique())[:n_series]
-    sims = sims[sims["unique_id"].isin(keep)][["unique_id", "ds", "y"]]
-    forecast(sims[sims["unique_id"] == keep[0]], H)  # warm-up (imports)
-    kwargs = {} if jobs == 1 else {"n_jobs": jobs}
-    t0 = time.perf_counter()
-    forecast(sims, H, **kwargs)
-    seconds = time.perf_counter() - t0
-    # CPU seconds per series in one process, on a subset: what an idle machine
-    # would spend, whatever else is running on this one.
-    subset = sims[sims["unique_id"].isin(keep[:: max(1, n_series // 60)])]
-    c0 = time.process_time()
-    forecast(subset, H, n_jobs=1) if jobs != 1 else forecast(subset, H)
-    cpu = (time.process_time() - c0) / subset["unique_id"].nunique()
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(
-        f"\n## Speed: default forecast() ({', '.join(DEFAULT_MODELS)}) on {n_series} "
-        f"six-point yearly series, h=3, 1000 paths, n_jobs={jobs}: {seconds:.1f} s wall, "
-        f"{n_series / seconds:.1f} series per second (1-minute load average {load:.1f} "
-        f"on {os.cpu_count()} cores)\n"
-        f"CPU time {cpu * 1e3:.0f} ms per series in one process: {n_series} series on "
-        f"{jobs} idle cores would take about {n_series * cpu / max(jobs, 1):.0f} s"
-    )
-
-
 def own_series(jobs: int, models: list[str]) -> None:
     from targets import backtest
     from targets.data import load
@@ -211,7 +184,7 @@ def main() -> None:
     t0 = time.perf_counter()
     simulated(args.per_family, models, args.jobs, args.n_samples)
     if args.speed_series:
-        speed(args.speed_series, args.jobs)
+        speed(args.speed_series, sorted({1, args.jobs}))
     if not args.skip_own:
         own_series(args.jobs, models)
     print(f"\ntotal {time.perf_counter() - t0:.0f} s")

@@ -269,24 +269,32 @@ def level_name(level: float) -> str:
 
 
 def _summarize(paths: SamplePaths, levels: list[float]) -> pd.DataFrame:
-    records = []
-    for (uid, model), samples in paths.samples.items():
-        q = {"mean": np.median(samples, axis=0)}
-        for lv in levels:
-            q[f"lo-{level_name(lv)}"] = np.quantile(samples, (100 - lv) / 200, axis=0)
-            q[f"hi-{level_name(lv)}"] = np.quantile(samples, 1 - (100 - lv) / 200, axis=0)
-        frame = pd.DataFrame({"unique_id": uid, "ds": paths.future[uid], "model": model, **q})
-        records.append(frame)
+    """The tidy forecast frame: median and central intervals of every model's paths.
+
+    All ``(series, model)`` path arrays share one shape, so their quantiles are
+    taken in one vectorised call rather than one frame per pair (which cost more
+    than the fits of the fast models on a large panel).
+    """
     columns = ["unique_id", "ds", "model", "mean"] + [
         f"{side}-{level_name(lv)}" for lv in levels for side in ("lo", "hi")
     ]
-    if not records:
+    if not paths.samples:
         return pd.DataFrame(columns=columns)
-    out = pd.concat(records, ignore_index=True)[columns]
     order = {m: i for i, m in enumerate(MODEL_NAMES)}
-    return out.sort_values(
-        ["unique_id", "model", "ds"], key=lambda s: s.map(order) if s.name == "model" else s
-    ).reset_index(drop=True)
+    keys = sorted(paths.samples, key=lambda k: (k[0], order[k[1]]))
+    stack = np.stack([paths.samples[k] for k in keys])  # (pairs, n_samples, h)
+    h = stack.shape[2]
+    probs = [p for lv in levels for p in ((100 - lv) / 200, 1 - (100 - lv) / 200)]
+    bounds = np.quantile(stack, probs, axis=1).reshape(len(probs), -1)  # (probs, pairs * h)
+    return pd.DataFrame(
+        {
+            "unique_id": np.repeat([k[0] for k in keys], h),
+            "ds": np.concatenate([paths.future[k[0]].to_numpy() for k in keys]),
+            "model": np.repeat([k[1] for k in keys], h),
+            "mean": np.median(stack, axis=1).reshape(-1),
+            **dict(zip(columns[4:], bounds, strict=True)),
+        }
+    )
 
 
 def run_parallel(
@@ -340,39 +348,71 @@ def _forecast_series(
     """
     fitted: dict[str, np.ndarray] = {}
     refusals: dict[str, str] = {}
-    with _one_blas_thread():
-        for name in members:
-            try:
-                paths = MODELS[name](s, h, n_samples, _stable_seed(seed, uid, name))
-            except ForecastError as exc:
-                if strict:
-                    raise ForecastError(f"series {uid!r}: {exc}") from None
-                refusals[name] = str(exc)
-                continue
-            fitted[name] = bound_paths(paths, s, settings.max_growth_per_year)
-        if not fitted:
-            first_model, first = next(iter(refusals.items()))
-            rest = sorted(set(refusals) - {first_model})
-            others = f" (and none of {', '.join(rest)} could be fitted either)" if rest else ""
-            raise ForecastError(f"series {uid!r}: {first}{others}")
-        out = {(uid, name): fitted[name] for name in names if name in fitted}
-        if ENSEMBLE in names:
+    for name in members:
+        try:
+            paths = MODELS[name](s, h, n_samples, _stable_seed(seed, uid, name))
+        except ForecastError as exc:
+            if strict:
+                raise ForecastError(f"series {uid!r}: {exc}") from None
+            refusals[name] = str(exc)
+            continue
+        fitted[name] = bound_paths(paths, s, settings.max_growth_per_year)
+    if not fitted:
+        first_model, first = next(iter(refusals.items()))
+        rest = sorted(set(refusals) - {first_model})
+        others = f" (and none of {', '.join(rest)} could be fitted either)" if rest else ""
+        raise ForecastError(f"series {uid!r}: {first}{others}")
+    out = {(uid, name): fitted[name] for name in names if name in fitted}
+    if ENSEMBLE in names:
 
-            def one_step(name: str, past: Series, cut: int) -> np.ndarray:
-                return MODELS[name](past, 1, SKILL_SAMPLES, _stable_seed(seed, uid, name, str(cut)))
+        def one_step(name: str, past: Series, cut: int) -> np.ndarray:
+            return MODELS[name](past, 1, SKILL_SAMPLES, _stable_seed(seed, uid, name, str(cut)))
 
-            weights = skill_weights(s, sorted(fitted), one_step, settings)
-            out[(uid, ENSEMBLE)] = mixture(
-                fitted, weights, n_samples, _stable_seed(seed, uid, ENSEMBLE)
-            )
+        weights = skill_weights(s, sorted(fitted), one_step, settings)
+        out[(uid, ENSEMBLE)] = mixture(
+            fitted, weights, n_samples, _stable_seed(seed, uid, ENSEMBLE)
+        )
     skipped = [{"unique_id": uid, "model": m, "reason": r} for m, r in refusals.items()]
     return out, skipped
+
+
+def _forecast_chunk(
+    chunk: list[tuple[str, Series]], *args: Any
+) -> list[tuple[dict[tuple[str, str], np.ndarray], list[dict[str, str]]]]:
+    """:func:`_forecast_series` on several series, in order, with one BLAS thread.
+
+    Series travel to the workers in chunks: one task per series spent more time
+    on task overhead and on setting the thread limit (a few milliseconds each
+    time: threadpoolctl inspects every loaded library) than the fast models
+    spend fitting.
+    """
+    with _one_blas_thread():
+        return [_forecast_series(uid, s, *args) for uid, s in chunk]
+
+
+def _chunks(items: list[T], n_jobs: int | None) -> list[list[T]]:
+    """Split ``items`` into contiguous chunks: one when run in this process,
+    else about four per worker (so that a slow chunk does not idle the others)."""
+    import joblib
+
+    workers = 1 if n_jobs is None or n_jobs == 1 else joblib.effective_n_jobs(n_jobs)
+    if workers <= 1:
+        return [items] if items else []
+    size = max(1, -(-len(items) // (4 * workers)))
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 @contextmanager
 def _one_blas_thread() -> Iterator[None]:
     """Fit with one BLAS thread: the statsmodels optimisers on tiny problems run
-    several times slower when OpenBLAS spreads each call across busy cores."""
+    several times slower when OpenBLAS spreads each call across busy cores (on a
+    loaded two-core machine, ETS fits took five times the CPU).
+
+    threadpoolctl limits only the libraries loaded when it is entered, and SciPy
+    ships its own OpenBLAS (used by L-BFGS-B) that loads with ``scipy.linalg``:
+    it is imported first, or the first call in a fresh process runs unlimited.
+    """
+    import scipy.linalg  # noqa: F401
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=1, user_api="blas"):
@@ -515,17 +555,17 @@ def forecast(
         )
     future = {uid: s.future_ds(h) for uid, s in inputs.items()}
     settings = EnsembleSettings.load(members)
-    results = run_parallel(
-        _forecast_series,
+    chunks = run_parallel(
+        _forecast_chunk,
         [
-            (uid, s, h, names, members, n_samples, root, strict, settings)
-            for uid, s in inputs.items()
+            (chunk, h, names, members, n_samples, root, strict, settings)
+            for chunk in _chunks(list(inputs.items()), n_jobs)
         ],
         n_jobs,
     )
     samples: dict[tuple[str, str], np.ndarray] = {}
     skipped: list[dict[str, str]] = []
-    for out, left_out in results:
+    for out, left_out in (result for chunk in chunks for result in chunk):
         samples.update(out)
         for rec in left_out:
             warnings.warn(

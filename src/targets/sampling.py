@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -17,7 +19,13 @@ def student_scale(nu: float, n: int, rng: np.random.Generator) -> Array:
     makes means and CRPS meaningless. Truncation leaves the 80% and 95%
     intervals unchanged.
     """
+    return np.minimum(np.sqrt(nu / rng.chisquare(nu, size=n)), _scale_cap(float(nu)))
+
+
+@functools.lru_cache(maxsize=256)
+def _scale_cap(nu: float) -> float:
+    """The 99th percentile of ``sqrt(nu / chi2_nu)``, computed once per ``nu``
+    (scipy's quantile function costs more than the draws themselves)."""
     from scipy import stats
 
-    cap = float(np.sqrt(nu / stats.chi2.ppf(0.01, nu)))
-    return np.minimum(np.sqrt(nu / rng.chisquare(nu, size=n)), cap)
+    return float(np.sqrt(nu / stats.chi2.ppf(0.01, nu)))

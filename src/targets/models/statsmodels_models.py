@@ -70,19 +70,40 @@ def build_ets(log_y: Array, spec: dict[str, Any]) -> Any:
 
 
 def fit_ets(log_y: Array, season: int) -> Any:
-    """Fit every candidate ETS model and return the results with the lowest AICc."""
-    best = None
+    """Fit every candidate ETS model and return the results with the lowest AICc.
+
+    Where the AICc is undefined (as many parameters as points) the AIC stands in.
+    Candidates are fitted for their parameters only, and scored from the
+    log-likelihood at those parameters (what statsmodels' results report); only
+    the chosen one is turned into a results object, whose construction (fitted
+    states, a numerical Hessian for standard errors never used here) costs a
+    third of a fit on a short series.
+    """
+    from statsmodels.tools.eval_measures import aic, aicc
+
+    scored = []
     for spec in ets_candidates(len(log_y), season):
+        model = build_ets(log_y, spec)
         try:
-            res = _quiet_fit(build_ets(log_y, spec).fit, disp=False)
+            params = _quiet_fit(model.fit, disp=False, return_params=True)
+            llf = model.loglike(params)
         except (ValueError, np.linalg.LinAlgError):
             continue
-        score = res.aicc if np.isfinite(res.aicc) else res.aic
-        if np.isfinite(score) and (best is None or score < best[0]):
-            best = (score, res)
-    if best is None:
-        raise ForecastError("no ETS specification could be fitted")
-    return best[1]
+        # Degrees of freedom as statsmodels' ETSResults count them: the
+        # parameters plus the (concentrated) error variance.
+        k = len(params) + 1
+        score = aicc(llf, model.nobs, k)
+        if not np.isfinite(score):
+            score = aic(llf, model.nobs, k)
+        if np.isfinite(score):
+            scored.append((score, model, params))
+    # Best first; a stable sort keeps the simpler specification on a tie.
+    for _, model, params in sorted(scored, key=lambda c: c[0]):
+        try:
+            return _quiet_fit(model.smooth, params)
+        except (ValueError, np.linalg.LinAlgError):
+            continue
+    raise ForecastError("no ETS specification could be fitted")
 
 
 def ets_fit_sample(series: Series, h: int, n_samples: int, rng: np.random.Generator) -> Array:
