@@ -63,8 +63,19 @@ def datasets() -> dict:
     return DATASETS
 
 
+@pytest.fixture(scope="session")
+def report_store(tmp_path_factory) -> Path:
+    """The assessment store of the test session's report runs (``$TARGETS_CACHE_DIR``).
+
+    Fresh for each session, so a run never reads results left by an earlier one; entries
+    are keyed by the data's and the code's content (:mod:`targets.store`), so an installed
+    copy of the same package and data (the wheel test) reads what the repository's run stored.
+    """
+    return tmp_path_factory.mktemp("store")
+
+
 @pytest.fixture(scope="session", params=[None, "2021-04-08"], ids=["latest", "as-of-2021-04-08"])
-def rendered_reports(request, tmp_path_factory):
+def rendered_reports(request, tmp_path_factory, report_store):
     """Every notebook rendered once per as-of date, shared by the report and page-text tests.
 
     Returns ``(as_of, ReportRun)``.
@@ -73,5 +84,7 @@ def rendered_reports(request, tmp_path_factory):
     from targets.frontpage import goal_rows
 
     out = tmp_path_factory.mktemp("reports") / "out"
-    run = report.write_reports(out, as_of=request.param, progress=False, summary=goal_rows)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TARGETS_CACHE_DIR", str(report_store))
+        run = report.write_reports(out, as_of=request.param, progress=False, summary=goal_rows)
     return request.param, run

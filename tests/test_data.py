@@ -128,3 +128,26 @@ def test_a_sourced_assumption_cannot_be_used_before_it_was_published(tmp_path):
     (tmp_path / data.ASSUMPTIONS_FILE).write_text(text, encoding="utf-8")
     with pytest.raises(data.DataError, match=r"assumptions.csv, row 2: .*usable only from"):
         data.load_assumptions(directory=tmp_path)
+
+
+def test_an_edited_file_is_read_again_and_a_caller_cannot_change_the_next_read(data_copy):
+    # Parsed files are kept in memory per file version (path, modification time, size).
+    from targets import goals
+
+    first = data.load("nbs_retail", directory=data_copy)
+    first.loc[:, "value_yuan"] = -1.0  # the caller's copy only
+    again = data.load("nbs_retail", directory=data_copy)
+    assert (again["value_yuan"].dropna() > 0).all()
+
+    path = data_copy / "nbs_retail.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:-1]), encoding="utf-8")  # drop the last row
+    assert len(data.load("nbs_retail", directory=data_copy)) == len(again) - 1
+
+    registry = data_copy / "goals.yaml"
+    before = goals.load(registry, directory=data_copy)
+    text = registry.read_text(encoding="utf-8")
+    last = before[-1].id  # no goal names it as parent
+    registry.write_text(text.replace(f"id: {last}", f"id: {last}_edited"), encoding="utf-8")
+    after = goals.load(registry, directory=data_copy)
+    assert [g.id for g in after] == [g.id for g in before[:-1]] + [f"{last}_edited"]

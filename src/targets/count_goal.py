@@ -20,7 +20,7 @@ from scipy import optimize
 
 from targets import countmodel, drivers, sizes
 from targets.count_inputs import Input, evidence_frame, size_prior
-from targets.data import load
+from targets.data import data_version, load
 from targets.errors import ForecastError, GoalError, TargetsError
 from targets.goals import Goal
 from targets.units import format_yuan
@@ -81,9 +81,13 @@ class CountDetail:
     draws: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
 
 
-@lru_cache(maxsize=16)
 def goal_driver(goal: Goal, as_of: pd.Timestamp | None) -> drivers.Driver:
-    """The driver of a count goal's GMV (its ``dataset`` / ``series_id``)."""
+    """The driver of a count goal's GMV (its ``dataset`` / ``series_id``), once per data version."""
+    return _goal_driver(goal, as_of, data_version())
+
+
+@lru_cache(maxsize=16)
+def _goal_driver(goal: Goal, as_of: pd.Timestamp | None, version: str) -> drivers.Driver:
     if goal.series_id == "douyin_gmv":
         return drivers.douyin_driver(as_of)
     rows = load(goal.dataset, as_of)

@@ -11,6 +11,7 @@ an "as of" date so any analysis can be re-run with what was known then.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -147,6 +148,26 @@ def goals_file() -> Path:
     return Path(env).expanduser() if env else data_dir() / "goals.yaml"
 
 
+def data_version(folder: Path | None = None, goals: Path | None = None) -> str:
+    """Where the data and goals are read from, with each file's modification time and size.
+
+    A key for in-memory caches of results computed from the data: another folder
+    (``--data-dir``, ``$TARGETS_DATA_DIR``) or an edited file gives another key.
+    ``folder`` and ``goals`` default to :func:`data_dir` and :func:`goals_file`.
+    """
+    folder = data_dir() if folder is None else Path(folder)
+    goals = goals_file() if goals is None else Path(goals)
+    parts = [str(folder), str(goals)]
+    files = sorted(folder.glob("*")) if folder.is_dir() else []
+    for path in [*files, goals]:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        parts.append(f"{path.name}:{stat.st_mtime_ns}:{stat.st_size}")
+    return "|".join(parts)
+
+
 def _where_from(folder: Path) -> str:
     """How the user chose ``folder``, and how to choose another, for "not found" messages."""
     if os.environ.get(DATA_DIR_ENV, "").strip():
@@ -197,6 +218,25 @@ def _fail(path: Path, row: int | None, message: str) -> DataError:
     return DataError(f"{where}: {message}")
 
 
+_PARSED: dict[tuple, pd.DataFrame] = {}
+
+
+def _memo(path: Path, what: str, parse: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """``parse()``'s frame for ``path``, parsed and validated once per file version.
+
+    The key holds the file's resolved path, modification time (ns) and size, and
+    today's date (validation refuses publication dates after today), so an edited
+    file is read again. The caller gets a copy: nothing it does reaches the memo.
+    """
+    stat = path.stat()
+    key = (str(path.resolve()), what, stat.st_mtime_ns, stat.st_size, date.today())
+    if key not in _PARSED:
+        if len(_PARSED) > 256:
+            _PARSED.clear()
+        _PARSED[key] = parse()
+    return _PARSED[key].copy()
+
+
 def read_csv(path: Path, dataset: Dataset) -> pd.DataFrame:
     """Read and validate one observation file.
 
@@ -225,6 +265,10 @@ def read_csv(path: Path, dataset: Dataset) -> pd.DataFrame:
     """
     if not path.exists():
         raise DataError(f"{path}: data file not found ({_where_from(path.parent)})")
+    return _memo(path, f"observations:{dataset.name}", lambda: _parse_observations(path, dataset))
+
+
+def _parse_observations(path: Path, dataset: Dataset) -> pd.DataFrame:
     raw = _read_text_csv(path)
     expected = dataset.columns
     if list(raw.columns) != expected:
@@ -614,6 +658,15 @@ def load_assumptions(
     path = folder / ASSUMPTIONS_FILE
     if not path.exists():
         raise DataError(f"{path}: assumptions file not found ({_where_from(folder)})")
+    frame = _memo(path, "assumptions", lambda: _parse_assumptions(path))
+    if cutoff is not None:
+        frame = frame[frame["usable_from"].isna() | (frame["usable_from"] <= cutoff)]
+    return frame.sort_values(
+        ["assumption_id", "usable_from", "row"], na_position="first", kind="stable"
+    ).reset_index(drop=True)
+
+
+def _parse_assumptions(path: Path) -> pd.DataFrame:
     raw = _read_text_csv(path)
     if list(raw.columns) != ASSUMPTION_COLUMNS:
         raise _fail(path, 1, f"header must be: {', '.join(ASSUMPTION_COLUMNS)}")
@@ -665,11 +718,7 @@ def load_assumptions(
     if key.duplicated().any():
         row = int(frame.loc[key.duplicated(), "row"].iloc[0])
         raise _fail(path, row, "two rows of one assumption_id are usable from the same date")
-    if cutoff is not None:
-        frame = frame[frame["usable_from"].isna() | (frame["usable_from"] <= cutoff)]
-    return frame.sort_values(
-        ["assumption_id", "usable_from", "row"], na_position="first", kind="stable"
-    ).reset_index(drop=True)
+    return frame
 
 
 def assumption(

@@ -43,7 +43,7 @@ import pandas as pd
 
 from targets import reference
 from targets.curvefit import fit_curve, noise_scale, prepare_rows
-from targets.data import assumption, load
+from targets.data import assumption, data_version, load
 from targets.errors import ForecastError
 from targets.observations import contiguous_tail, level_rows, to_regular
 
@@ -506,9 +506,10 @@ def _douyin_prior(rows: pd.DataFrame, as_of: pd.Timestamp | None, origin: pd.Tim
     return regimefit.Prior(mean, sd), sorted(rates)
 
 
-@lru_cache(maxsize=16)
 def douyin_fit(as_of: pd.Timestamp | None):
     """The regime model of Douyin GMV fitted to the rows published by ``as_of``.
+
+    Fitted once per as-of date and version of the data (:func:`targets.data.data_version`).
 
     Returns
     -------
@@ -516,6 +517,11 @@ def douyin_fit(as_of: pd.Timestamp | None):
         The fit, the rows with their measures (:func:`douyin_model_rows`) and
         the analog platforms behind the prior on growth after the break.
     """
+    return _douyin_fit(as_of, data_version())
+
+
+@lru_cache(maxsize=16)
+def _douyin_fit(as_of: pd.Timestamp | None, version: str):
     from targets import regimefit
 
     rows = douyin_model_rows(as_of)
@@ -671,7 +677,6 @@ def live_commerce_rows(as_of: pd.Timestamp | None) -> pd.DataFrame:
     return rows[~rows["series_id"].eq("live_commerce_mofcom_key_platforms")]
 
 
-@lru_cache(maxsize=32)
 def physical_online_retail_samples(
     as_of: pd.Timestamp | None, year: int, n: int, seed: int
 ) -> np.ndarray:
@@ -680,6 +685,13 @@ def physical_online_retail_samples(
     The observed value if published by ``as_of``; else the ensemble forecast of
     the latest unbroken run of annual figures.
     """
+    return _physical_online_retail_samples(as_of, year, n, seed, data_version()).copy()
+
+
+@lru_cache(maxsize=32)
+def _physical_online_retail_samples(
+    as_of: pd.Timestamp | None, year: int, n: int, seed: int, version: str
+) -> np.ndarray:
     from targets.forecasting import forecast
 
     series = contiguous_tail(to_regular(load("nbs_retail", as_of), "nbs_physical_online_retail"))

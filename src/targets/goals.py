@@ -27,6 +27,7 @@ import difflib
 import math
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -35,7 +36,7 @@ import pandas as pd
 import yaml
 
 from targets.count_inputs import COUNT_FIELDS, CountSpec, parse_count_spec
-from targets.data import DATASETS, data_dir, goals_file
+from targets.data import DATASETS, data_dir, data_version, goals_file
 from targets.data import load as load_dataset
 from targets.errors import GoalError
 from targets.units import parse_unit
@@ -656,6 +657,12 @@ def load(path: str | Path | None = None, *, directory: str | Path | None = None)
             f"{path}: goal registry not found; choose one with --goals FILE or $TARGETS_GOALS "
             "(or a data folder holding goals.yaml with --data-dir DIR or $TARGETS_DATA_DIR)"
         )
+    return list(_load_version(path, folder, data_version(folder, path)))
+
+
+@lru_cache(maxsize=16)
+def _load_version(path: Path, folder: Path, version: str) -> tuple[Goal, ...]:
+    """The registry parsed and validated once per version of it and of the data folder."""
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -678,7 +685,7 @@ def load(path: str | Path | None = None, *, directory: str | Path | None = None)
     for i, g in enumerate(goals):
         if g.parent is not None and g.parent not in ids:
             raise _fail(path, i, g.id, f"parent {g.parent!r} is not a goal in this file")
-    return goals
+    return tuple(goals)
 
 
 def _series_in(name: str, folder: Path) -> dict[str, str | None]:

@@ -310,14 +310,18 @@ def mixture_level_for_count(
     tau: ArrayLike,
     head_entities: ArrayLike,
     head_sales: ArrayLike,
-    iterations: int = 70,
+    tolerance: float = 1e-9,
 ) -> Array:
-    """The sales level above which ``k`` entities are expected (bisection in log sales)."""
+    """The sales level above which ``k`` entities are expected (bisection in log sales).
+
+    The bracket spans ``exp(±40)`` times the mean sales; bisection stops when it
+    is narrower than ``tolerance`` in log sales (a relative error of about that much).
+    """
     k, total, n = _arrays(k, total, n)
     shape = np.broadcast(k, total, n, alpha, beta, tau, head_entities, head_sales).shape
     centre = np.broadcast_to(np.log(total / n), shape)
     lo, hi = centre - 40.0, centre + 40.0
-    for _ in range(iterations):
+    for _ in range(int(np.ceil(np.log2(80.0 / tolerance)))):
         mid = (lo + hi) / 2
         above = (
             mixture_count_above(total, n, np.exp(mid), alpha, beta, tau, head_entities, head_sales)

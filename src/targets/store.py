@@ -75,29 +75,44 @@ def _files(root: Path, patterns: tuple[str, ...]) -> list[Path]:
     return sorted(p for pat in patterns for p in root.rglob(pat) if p.is_file())
 
 
-def _stamp(paths: list[Path]) -> tuple:
-    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+def _stamp(paths: list[tuple[str, Path]]) -> tuple:
+    return tuple(
+        (label, str(p), p.stat().st_mtime_ns, p.stat().st_size) for label, p in paths if p.is_file()
+    )
 
 
 @lru_cache(maxsize=8)
 def _digest(stamp: tuple, version: str) -> str:
+    # The content and the name relative to its folder, never the absolute path: the same
+    # data and code give the same fingerprint wherever they are installed.
     h = hashlib.sha256(version.encode())
-    for path, _mtime, _size in stamp:
-        h.update(path.encode())
+    for label, path, _mtime, _size in stamp:
+        h.update(label.encode())
         h.update(Path(path).read_bytes())
     return h.hexdigest()
 
 
 def fingerprint() -> str:
-    """Hash of the data files' content, the package version and its source code.
+    """Hash of the data files' and the goal registry's content, the package version and its
+    source code (by content and relative name, not location).
 
     Files are re-hashed only when their modification time or size changes.
     """
     from targets import __version__
-    from targets.data import data_dir
+    from targets.data import data_dir, goals_file
 
-    code = [p for p in _files(_PACKAGE, ("*.py",)) if p.name not in PRESENTATION]
-    paths = _files(data_dir(), ("*.csv", "*.yaml", "*.yml", "*.json")) + code
+    folder = data_dir()
+    code = [
+        p
+        for p in _files(_PACKAGE, ("*.py",))
+        if p.name not in PRESENTATION and "_bundled" not in p.relative_to(_PACKAGE).parts
+    ]
+    data = _files(folder, ("*.csv", "*.yaml", "*.yml", "*.json"))
+    paths = (
+        [(f"data/{p.relative_to(folder).as_posix()}", p) for p in data]
+        + [("goals", goals_file())]
+        + [(f"code/{p.relative_to(_PACKAGE).as_posix()}", p) for p in code]
+    )
     return _digest(_stamp(paths), str(__version__))
 
 

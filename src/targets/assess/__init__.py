@@ -37,7 +37,7 @@ from targets.assess.count import CountDetail, _count
 from targets.assess.explain import _explain
 from targets.assess.hindsight import _hindsight
 from targets.assess.progress import PROGRESS, progress_category, required_growth
-from targets.data import data_dir, goals_file, load_all
+from targets.data import data_version, load_all
 from targets.errors import ForecastError
 
 __all__ = [
@@ -84,8 +84,8 @@ def assess(goal_id: str, as_of=None, *, n_samples: int = 4000, seed: int = 0) ->
 
 
 def _data_key() -> str:
-    """Where the data and the goals are read from (a cache key: tests switch folders)."""
-    return f"{data_dir()}|{goals_file()}"
+    """Where the data and the goals are read from, and their versions (a cache key)."""
+    return data_version()
 
 
 @lru_cache(maxsize=128)

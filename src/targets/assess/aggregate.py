@@ -19,7 +19,7 @@ import pandas as pd
 from targets.assess.base import _deadline, _summary
 from targets.assess.progress import _annual_levels, _growth, _growth_interval
 from targets.assess.series import Forecast, own_proxy, realized, rows_for, when
-from targets.data import assumption
+from targets.data import assumption, data_version
 from targets.errors import ForecastError
 from targets.goals import Goal, Proxy, SeriesRef
 from targets.observations import level_rows
@@ -78,11 +78,17 @@ def _not_forecast(name: str, exc: Exception) -> dict:
     }
 
 
-@lru_cache(maxsize=64)
 def ceiling_samples(
     ref: SeriesRef, as_of: pd.Timestamp | None, year: int, n: int, seed: int
 ) -> np.ndarray:
     """Samples of a containing quantity over calendar ``year``: published, else forecast."""
+    return _ceiling_samples(ref, as_of, year, n, seed, data_version()).copy()
+
+
+@lru_cache(maxsize=64)
+def _ceiling_samples(
+    ref: SeriesRef, as_of: pd.Timestamp | None, year: int, n: int, seed: int, version: str
+) -> np.ndarray:
     start, end = pd.Timestamp(year=year, month=1, day=1), pd.Timestamp(year=year, month=12, day=31)
     value = realized((ref,), "pooled", start, end, as_of, None)
     if value is not None:
