@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -82,6 +84,25 @@ def test_scorecard_and_track_record():
     sc = assess.scorecard("2022-06-30", n_samples=500)
     assert list(sc["goal"]) == [g.id for g in goals.load()]
     assert sc["probability"].between(0, 1).all()
+    # With predictive (as `targets assess --format json`): each count goal's evidence rows
+    # beside the model's 80% interval, plain JSON-ready records; None for other goals.
+    card = assess.scorecard("2022-06-30", n_samples=500, predictive=True).set_index("goal")
+    kinds = {g.id: g.kind for g in goals.load()}
+    for gid, rows in card["predictive"].items():
+        if kinds[gid] != "count":
+            assert rows is None
+            continue
+        assert rows and all(set(r) == set(assess.PREDICTIVE_COLUMNS) for r in rows)
+        json.dumps(rows)  # serialisable as it is
+        checked = [r for r in rows if r["median"] is not None]
+        assert all(r["lo_80"] <= r["median"] <= r["hi_80"] for r in checked)
+        assert all(isinstance(r["inside"], bool) for r in checked)
+        assert all(r["published"] <= "2022-06-30" and r["note"] for r in rows)
+    assert any(r["median"] is not None for r in card.loc["merchants_100m", "predictive"])
+    # No goal forecast yet (long before the data): the same columns, no predictive rows.
+    early = assess.scorecard("2015-01-01", n_samples=500, predictive=True)
+    assert list(early.columns) == list(card.reset_index().columns)
+    assert early["probability"].isna().all() and early["predictive"].isna().all()
     tr = assess.track_record(
         "interest_commerce_2023", ["2020-06-30", "2021-06-30", "2022-06-30"], n_samples=500
     )

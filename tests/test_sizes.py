@@ -125,3 +125,15 @@ def test_a_lone_figure_about_an_unknown_population_is_named_not_fitted():
     fit = countmodel.fit(rows, PRIOR, None, n_prior=2000, seed=1)
     assert not fit.evidence["fitted"].any()
     assert "says nothing about the tail" in fit.predictive["note"].iloc[0]
+
+
+def test_a_table_with_no_prediction_is_typed_and_warning_free():
+    # Only a row shown for reference: no row is predicted. The interval columns are still
+    # numbers (object columns compared with NaN made `targets assess` print numpy's
+    # "invalid value encountered" RuntimeWarning; pytest turns warnings into errors).
+    rows = _evidence(np.array([]), [1e7]).assign(
+        role="shown", value=[400.0], why="a count of something else"
+    )
+    pred = countmodel.fit(rows, PRIOR, None, n_prior=500, seed=1).predictive
+    assert all(pred[c].dtype == float for c in ("median", "lo_80", "hi_80"))
+    assert pred["inside"].isna().all() and pred["note"].iloc[0] == "a count of something else"

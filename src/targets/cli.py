@@ -114,8 +114,10 @@ def _cmd_assess(args: argparse.Namespace) -> int:
             ):
                 print(f"\n{g}: {e}")
     else:
-        # JSON carries, per goal, the rows its verdict hangs on (leave-one-row-out).
-        _print_table(scorecard(args.as_of, influence=args.format == "json"), args.format)
+        # JSON carries, per goal, the rows its verdict hangs on (leave-one-row-out) and, per
+        # count goal, the size model's posterior predictive check of every evidence row.
+        json_out = args.format == "json"
+        _print_table(scorecard(args.as_of, influence=json_out, predictive=json_out), args.format)
     return 0
 
 

@@ -360,14 +360,17 @@ def _predictive(
                 continue
             lo, med, hi = np.quantile(s, [0.1, 0.5, 0.9])
             out.append({"index": idx, "median": med, "lo_80": lo, "hi_80": hi})
-    pred = pd.DataFrame(out, columns=["index", "median", "lo_80", "hi_80"])
+    # Typed even when no row has a prediction: an empty frame's object columns would make
+    # the comparisons below compare objects with NaN (numpy's "invalid value" warning).
+    pred = pd.DataFrame(out, columns=["index", "median", "lo_80", "hi_80"]).astype(
+        {"median": float, "lo_80": float, "hi_80": float}
+    )
     pred = pred.set_index("index").reindex(ev.index)
     cols = ["label", "role", "stat", "value", "published", "hindsight", "fitted", "why"]
     table = ev[cols].join(pred)
     lower = (table["role"] == "lower_bound").to_numpy()
     value, lo, hi = (table[c].to_numpy(dtype=float) for c in ("value", "lo_80", "hi_80"))
-    with np.errstate(invalid="ignore"):  # rows without a prediction are NaN, set to NA below
-        inside = np.where(lower, hi >= value, (lo <= value) & (value <= hi))
+    inside = np.where(lower, hi >= value, (lo <= value) & (value <= hi))  # NaN: NA below
     table["inside"] = pd.array(
         [None if np.isnan(m) else bool(i) for i, m in zip(inside, table["median"], strict=True)],
         dtype="boolean",

@@ -47,6 +47,7 @@ __all__ = [
     "CountDetail",
     "assess",
     "headline",
+    "predictive_records",
     "progress_category",
     "required_growth",
     "scorecard",
@@ -147,8 +148,71 @@ def headline(a: Assessment) -> pd.Series:
     return forecast.iloc[0] if not forecast.empty else a.proxies.iloc[0]
 
 
+#: The scorecard's columns, in order (:func:`scorecard`).
+CARD_COLUMNS = [
+    "goal",
+    "probability",
+    "verdict",
+    "median",
+    "lo_80",
+    "hi_80",
+    "threshold",
+    "progress_ratio",
+    "progress",
+    "met_in_hindsight",
+    "explanation",
+]
+
+
+#: The columns of a count goal's posterior predictive rows in :func:`scorecard`.
+PREDICTIVE_COLUMNS = [
+    "label",
+    "role",
+    "stat",
+    "published",
+    "value",
+    "median",
+    "lo_80",
+    "hi_80",
+    "inside",
+    "note",
+]
+
+
+def predictive_records(a: Assessment) -> list[dict] | None:
+    """A count goal's posterior predictive table as plain records (``None`` for other goals).
+
+    One record per size-evidence row (:data:`PREDICTIVE_COLUMNS`): the published
+    figure beside the fitted model's median and 80% interval, whether it lies
+    inside (``None`` where the model cannot predict it) and why. Dates are ISO
+    strings and missing numbers ``None``, so the records serialise to JSON as they are.
+    """
+    if a.count is None:
+        return None
+
+    def cell(v):
+        if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
+            return None
+        if isinstance(v, pd.Timestamp):
+            return v.date().isoformat()
+        if isinstance(v, np.bool_ | bool):
+            return bool(v)
+        return float(v) if isinstance(v, np.floating | np.integer) else v
+
+    table = a.count.predictive.reindex(columns=PREDICTIVE_COLUMNS)
+    return [
+        {c: cell(v) for c, v in zip(PREDICTIVE_COLUMNS, r, strict=True)}
+        for r in table.itertuples(index=False)
+    ]
+
+
 def scorecard(
-    as_of=None, *, n_samples: int = 4000, seed: int = 0, influence: bool = False
+    as_of=None,
+    *,
+    n_samples: int = 4000,
+    seed: int = 0,
+    influence: bool = False,
+    predictive: bool = False,
 ) -> pd.DataFrame:
     """One row per goal: probability, verdict, progress ratio, hindsight, explanation.
 
@@ -157,9 +221,13 @@ def scorecard(
     (each goal is assessed on its own series and proxies only). With
     ``influence``, an ``influence`` column lists the published rows whose removal
     moves each goal's probability most (:func:`targets.assess.influence.influence`).
+    With ``predictive``, a ``predictive`` column gives each count goal's posterior
+    predictive check (:func:`predictive_records`; ``None`` for other goals and for
+    goals with no forecast).
     """
     from targets.assess.influence import influence as row_influence
 
+    extra = [*(["influence"] if influence else []), *(["predictive"] if predictive else [])]
     rows = []
     for goal in goals.load():
         if influence:
@@ -177,6 +245,7 @@ def scorecard(
                     "verdict": "no forecast",
                     "explanation": str(exc),
                     **({"influence": cells} if influence else {}),
+                    **({"predictive": None} if predictive else {}),
                 }
             )
             continue
@@ -196,9 +265,11 @@ def scorecard(
                 "met_in_hindsight": met,
                 "explanation": a.explanation,
                 **({"influence": cells} if influence else {}),
+                **({"predictive": predictive_records(a)} if predictive else {}),
             }
         )
-    return pd.DataFrame(rows)
+    # Stable columns, also when no goal has a forecast yet (an early as-of date).
+    return pd.DataFrame(rows).reindex(columns=[*CARD_COLUMNS, *extra])
 
 
 def track_record(
