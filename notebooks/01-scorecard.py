@@ -33,6 +33,7 @@ from IPython.display import Markdown, display
 
 from targets import assess, frontpage, goals, plots, plots_counts, store, tables
 from targets import formatting as fmt
+from targets.errors import ForecastError
 
 as_of_text = f"as of {as_of}" if as_of else "on the latest data"
 assess_as_of = pd.Timestamp(as_of) if as_of else None
@@ -58,12 +59,15 @@ display(
 tables.scorecard(card)
 
 # %%
-fig = plots.probability_bars(card, title=f"Probability each goal is met ({as_of_text})")
-plots.show(
-    fig,
-    "Bar chart of the probability each goal is met: "
-    + "; ".join(f"{names[r.goal]} {fmt.probability(r.probability)}" for r in card.itertuples()),
-)
+if card["probability"].notna().any():
+    fig = plots.probability_bars(card, title=f"Probability each goal is met ({as_of_text})")
+    plots.show(
+        fig,
+        "Bar chart of the probability each goal is met: "
+        + "; ".join(f"{names[r.goal]} {fmt.probability(r.probability)}" for r in card.itertuples()),
+    )
+else:
+    plots.no_data("series long enough to forecast a goal", as_of)
 
 # %% [markdown]
 # ### One chart per goal
@@ -74,14 +78,17 @@ plots.show(
 # %%
 forecastable = set(card.loc[card["probability"].notna(), "goal"])
 assessments = [assess.assess(g.id, as_of) for g in goals.load() if g.id in forecastable]
-fig = plots.goal_distributions(assessments, title=f"Forecast at each deadline ({as_of_text})")
-plots.show(
-    fig,
-    "Histograms of each goal's forecast at its deadline with the threshold marked: "
-    + "; ".join(
-        f"{fmt.goal_name(a.goal)}: chance {fmt.probability(a.probability)}" for a in assessments
-    ),
-)
+if assessments:
+    fig = plots.goal_distributions(assessments, title=f"Forecast at each deadline ({as_of_text})")
+    plots.show(
+        fig,
+        "Histograms of each goal's forecast at its deadline with the threshold marked: "
+        + "; ".join(
+            f"{fmt.goal_name(a.goal)}: chance {fmt.probability(a.probability)}" for a in assessments
+        ),
+    )
+else:
+    plots.no_data("series long enough to forecast a goal", as_of)
 
 # %% [markdown]
 # ## Reasons
@@ -90,7 +97,13 @@ plots.show(
 display(
     Markdown(
         "\n".join(
-            f"* **{names[r.goal]}**: {fmt.probability(r.probability)}, {r.verdict}\n"
+            f"* **{names[r.goal]}**: "
+            + (
+                r.verdict
+                if pd.isna(r.probability)
+                else f"{fmt.probability(r.probability)}, {r.verdict}"
+            )
+            + "\n"
             + "\n".join(f"    * {s}" for s in frontpage.reason_bullets(r.explanation))
             for r in card.itertuples()
         )
@@ -148,11 +161,17 @@ else:
 # goal registry judges the estimate on the live-streaming e-commerce market size.
 
 # %%
-interest = assess.assess("interest_commerce_2023", as_of)
-tables.proxies(interest)
+try:
+    interest = assess.assess("interest_commerce_2023", as_of)
+except ForecastError as exc:  # too early: no proxy has enough published figures
+    interest = None
+    plots.no_data("series long enough to forecast a proxy of the estimate", as_of)
+    display(Markdown(f"Why: {str(exc).removeprefix('no forecast: ')}."))
+else:
+    display(tables.proxies(interest))
 
 # %%
-if interest.ceiling is not None and len(interest.ceiling):
+if interest is not None and interest.ceiling is not None and len(interest.ceiling):
     largest = interest.ceiling["denominator"].str.startswith("largest share")
     shares = "; ".join(
         f"{fmt.percent(r.median_share)} of {r.denominator}"
@@ -164,30 +183,130 @@ if interest.ceiling is not None and len(interest.ceiling):
         for r in interest.ceiling[largest].itertuples()
     )
     display(Markdown(f"{fmt.yuan(interest.goal.threshold)} would be {shares}.{bound}"))
-if interest.hindsight is not None:
+if interest is not None and interest.hindsight is not None:
     display(tables.hindsight(interest))
 
 # %% [markdown]
-# ## Merchants above ¥100M: what would one have to believe?
+# ## Count goals: what would one have to believe?
 #
-# The count of merchants above ¥100M depends on how concentrated sales are. The size model
-# fitted to the published size figures (see 04-count-goals for every check) says how much
-# of goal-year sales the top merchants would hold, and which input decides the answer.
+# Five goals count entities above a sales threshold, and each depends on how concentrated
+# sales are. The size model fitted to the published size figures (04-count-goals shows each
+# goal in full) says how much of goal-year sales the entities above the threshold would hold
+# if the goal were met, against the share the evidence implies; whether it reproduces the
+# published figures; and which input decides the answer.
 
 # %%
-merchants = assess.assess("merchants_100m", as_of)
-display(Markdown(merchants.count.concentration["statement"]))
-fig = plots_counts.tornado(
-    merchants.count.tornado,
-    merchants.probability,
-    title=f"Merchants above ¥100M: probability with one input at an end ({as_of_text})",
+counted = [a for a in assessments if a.count is not None]
+
+
+def fit_sentence(a) -> str:
+    """How many of the goal's published size figures the fitted model reproduces."""
+    pred = a.count.predictive
+    if pred.empty:
+        return "No size figure had been published by then: the shares come from the priors."
+    checked = pred[pred["inside"].notna()]
+    missed = checked[~checked["inside"].astype(bool)]
+    text = (
+        f"{len(checked) - len(missed)} of the {len(checked)} published size figures the model "
+        "can predict lie inside its 80% interval"
+    )
+    if len(missed):
+        text += " (not reproduced: " + "; ".join(missed["label"]) + ")"
+    if len(pred) > len(checked):
+        text += f"; {len(pred) - len(checked)} more are shown with the reason they are not used"
+    return text + "."
+
+
+if counted:
+    display(
+        Markdown(
+            "\n".join(
+                f"* **{names[a.goal.id]}** ({fmt.probability(a.probability)}): "
+                f"{a.count.concentration['statement']} {fit_sentence(a)}"
+                for a in counted
+            )
+        )
+    )
+else:
+    plots.no_data("series long enough to forecast a count goal", as_of)
+
+# %%
+rows = (
+    pd.concat(
+        [a.count.predictive.assign(goal=names[a.goal.id]) for a in counted], ignore_index=True
+    )
+    if counted
+    else pd.DataFrame()
 )
-top = merchants.count.tornado.iloc[0]
-plots.show(
-    fig,
-    f"Tornado chart: {top['input']} moves the probability most, from "
-    f"{fmt.probability(top['p_low'])} to {fmt.probability(top['p_high'])}.",
-)
+if counted and rows.empty:
+    plots.no_data("size figure the model could be checked against", as_of)
+elif counted:
+    rows = rows.assign(
+        inside=rows["inside"].map(lambda v: fmt.MISSING if pd.isna(v) else ("yes" if v else "no"))
+    )
+    display(
+        tables.collapsible(
+            fmt.table(
+                rows,
+                {
+                    "goal": "text",
+                    "label": "text",
+                    "value": "number",
+                    "median": "number",
+                    "lo_80": "number",
+                    "hi_80": "number",
+                    "inside": "text",
+                    "note": "text",
+                },
+                headers={
+                    "label": "published figure",
+                    "value": "published",
+                    "median": "model median",
+                    "lo_80": "80% low",
+                    "hi_80": "80% high",
+                    "inside": "inside 80%",
+                    "note": "why",
+                },
+            ),
+            f"Posterior predictive check: each goal's {len(rows)} published size figures "
+            "beside the fitted model's median and 80% interval",
+        )
+    )
+
+# %%
+if counted:
+    # One curve per population (the creators goals share one fit, as may other pairs).
+    curves = {}
+    for a in counted:
+        curves.setdefault(a.goal.entity, a.count.lorenz)
+    fig = plots_counts.lorenz_curves(
+        curves, title=f"Lorenz curves of goal-year sales ({as_of_text})"
+    )
+    plots.show(
+        fig,
+        "Lorenz curves of goal-year sales: "
+        + "; ".join(
+            f"the largest {1 - lz['entities_share'].iloc[-2]:.1%} of {entity} hold about "
+            f"{fmt.percent(1 - lz['sales_share'].iloc[-2])} of their sales"
+            for entity, lz in curves.items()
+        )
+        + " (median of the fit).",
+    )
+    fig = plots_counts.tornado_panels(
+        [(names[a.goal.id], a.count.tornado, a.probability) for a in counted],
+        title=f"Probability with one input at its 10th or 90th percentile ({as_of_text})",
+    )
+    plots.show(
+        fig,
+        "Tornado charts: "
+        + "; ".join(
+            f"for {names[a.goal.id]}, {a.count.tornado.iloc[0]['input']} moves the probability "
+            f"most, from {fmt.probability(a.count.tornado.iloc[0]['p_low'])} to "
+            f"{fmt.probability(a.count.tornado.iloc[0]['p_high'])}"
+            for a in counted
+        )
+        + ".",
+    )
 
 # %% [markdown]
 # ## What would change the answer

@@ -37,14 +37,25 @@ from targets.units import format_yuan
 
 as_of_ts = pd.Timestamp(as_of) if as_of else None
 as_of_text = f"as of {as_of}" if as_of else "on the latest data"
-a = assess.assess("interest_commerce_2023", as_of)
-display(Markdown(f"**Answer.** {a.explanation}"))
+try:
+    a = assess.assess("interest_commerce_2023", as_of)
+except ForecastError as exc:  # too early: no proxy has enough published figures yet
+    a = None
+    why = str(exc).removeprefix("no forecast: ")
+    display(Markdown(f"**Answer.** There is no forecast {as_of_text}: {why}."))
+else:
+    display(Markdown(f"**Answer.** {a.explanation}"))
+# Said in place of a table or chart of the assessment when there is none.
+no_assessment = f"*Nothing to show here {as_of_text}: the goal has no forecast yet (see above).*"
 
 # %% [markdown]
 # ## Three proxies
 
 # %%
-tables.proxies(a)
+if a is None:
+    display(Markdown(no_assessment))
+else:
+    display(tables.proxies(a))
 
 # %% [markdown]
 # ## The live-streaming e-commerce market, forecast
@@ -54,14 +65,14 @@ tables.proxies(a)
 
 # %%
 live_rows = drivers.live_commerce_rows(as_of_ts)
-live = drivers.live_commerce_driver(as_of_ts, 2023)
 try:
+    live = drivers.live_commerce_driver(as_of_ts, 2023)
     # To the goal year: further ahead the reference class may have no analog to follow.
     years, samples = drivers.annual_samples(live, list(range(2019, 2024)), seed=2)
 except ForecastError as exc:
     years, why_not = None, str(exc)
 if years is None:
-    plots.no_data("forecast of the market that reaches 2023", as_of)
+    plots.no_data("market-size figures enough to forecast the market to 2023", as_of)
     display(Markdown(f"Why: {why_not}."))
 else:
     levels = level_rows(live_rows)  # exact or approximate figures: bounds are not points
@@ -86,13 +97,18 @@ else:
 # ## The ceiling: how much of all online retail would ¥9.5 trillion be?
 
 # %%
-tables.ceiling(a)
+if a is None:
+    display(Markdown(no_assessment))
+elif a.ceiling is None or a.ceiling.empty:
+    plots.no_data("online retail figure to set the ceiling with", as_of)
+else:
+    display(tables.ceiling(a))
 
 # %% [markdown]
 # ## Required against achieved growth
 
 # %%
-g = a.growth
+g = a.growth if a is not None else {"ratio": float("nan"), "required": float("nan")}
 if g["ratio"] == g["ratio"]:
     text = (
         f"From the {int(g['current_year'])} level of {format_yuan(g['current'])}, reaching "
@@ -107,14 +123,14 @@ elif g["required"] == g["required"]:
         "year; achieved growth cannot be computed from the figures published by then."
     )
 else:
-    text = "No annual level had been published by then."
+    text = f"No annual level of the market had been published {as_of_text}."
 display(Markdown(text))
 
 # %% [markdown]
 # ## What happened
 
 # %%
-if a.hindsight is not None:
+if a is not None and a.hindsight is not None:
     display(tables.hindsight(a))
 else:
     display(Markdown("No 2023 figure had been published by this date."))

@@ -42,7 +42,9 @@ end = pd.Timestamp(as_of) if as_of else data.load_all()["published"].max()
 records = frontpage.history(as_of)
 first, last = records["as_of"].min(), records["as_of"].max()
 moves = records.dropna(subset=["probability"]).groupby("goal")["probability"].agg(["first", "last"])
-if first == last:  # one as-of date (an as-of report on the announcement day): no movement yet
+if records.empty:  # an as-of date before any goal was announced
+    answer = f"**Answer.** No goal had been announced by {end.date()}: nothing to track yet"
+elif first == last:  # one as-of date (an as-of report on the announcement day): no movement yet
     answer = f"**Answer.** Only one as-of date so far, {first.date()}: " + "; ".join(
         f"{fmt.goal_names()[g]} {fmt.probability(r['last'])}" for g, r in moves.iterrows()
     )
@@ -54,50 +56,59 @@ else:
 display(Markdown(answer + "."))
 
 # %%
-fig = plots.probability_over_time(records)
-# Each goal's line starts at its announcement. A point where the forecast method or a dated
-# assumption changed is circled: the move there comes from the method or prior, not from news.
-changed = records[records["method_change"].fillna(False).astype(bool)].dropna(
-    subset=["probability"]
-)
-if len(changed):
-    ax = fig.axes[0]
-    ax.scatter(
-        changed["as_of"],
-        changed["probability"],
-        s=140,
-        facecolors="none",
-        edgecolors="black",
-        linewidths=1.2,
-        zorder=5,
-        label="change of method or prior",
+if records.empty:
+    display(Markdown(f"*No goal had been announced by {end.date()}, so there is no chart yet.*"))
+else:
+    fig = plots.probability_over_time(records)
+    # Each goal's line starts at its announcement. A point where the forecast method or a dated
+    # assumption changed is circled: the move there comes from the method or prior, not from news.
+    changed = records[records["method_change"].fillna(False).astype(bool)].dropna(
+        subset=["probability"]
     )
-    plots.legend_outside(ax)
-plots.show(
-    fig,
-    f"Line chart of each goal's probability at as-of dates from {first.date()} to {last.date()}"
-    + (
-        f"; {len(changed)} point(s) circled where the method or a prior changed."
-        if len(changed)
-        else "."
-    ),
-)
+    if len(changed):
+        ax = fig.axes[0]
+        ax.scatter(
+            changed["as_of"],
+            changed["probability"],
+            s=140,
+            facecolors="none",
+            edgecolors="black",
+            linewidths=1.2,
+            zorder=5,
+            label="change of method or prior",
+        )
+        plots.legend_outside(ax)
+    plots.show(
+        fig,
+        f"Line chart of each goal's probability at as-of dates from {first.date()} to {last.date()}"
+        + (
+            f"; {len(changed)} point(s) circled where the method or a prior changed."
+            if len(changed)
+            else "."
+        ),
+    )
 
 # %%
-tables.collapsible(
-    fmt.table(
-        records.assign(goal=records["goal"].map(fmt.goal_names())),
-        {
-            "goal": "text",
-            "as_of": "date",
-            "probability": "probability",
-            "verdict": "text",
-            "method": "text",
-        },
-        headers={"as_of": "as of", "probability": "chance met", "method": "forecast by"},
-    ),
-    f"The {len(records)} probabilities behind the chart, one per goal and as-of date",
-)
+if records.empty:
+    display(Markdown(f"*No goal had been announced by {end.date()}: no probabilities yet.*"))
+else:
+    display(
+        tables.collapsible(
+            fmt.table(
+                records.assign(goal=records["goal"].map(fmt.goal_names())),
+                {
+                    "goal": "text",
+                    "as_of": "date",
+                    "probability": "probability",
+                    "verdict": "text",
+                    "method": "text",
+                },
+                headers={"as_of": "as of", "probability": "chance met", "method": "forecast by"},
+            ),
+            f"The {len(records)} probabilities behind the chart, one per goal and as-of date",
+        )
+    )
+
 
 # %% [markdown]
 # ## How good were the engine's forecasts at each vintage?
@@ -126,6 +137,8 @@ MODELS = ["naive", "ets", "theta", "logistic", "ensemble"]
 def vintage_scores() -> pd.DataFrame:
     frames = []
     for dataset, series_id in specs:
+        if series_id not in set(data.load(dataset, as_of)["series_id"]):
+            continue  # not published yet at this as-of date: nothing to score
         truth = contiguous_tail(to_regular(data.load(dataset, as_of), series_id))
         known = {
             c: contiguous_tail(to_regular(data.load(dataset, c), series_id))
@@ -138,7 +151,7 @@ def vintage_scores() -> pd.DataFrame:
             frames.append(
                 backtest.vintage_backtest(known, truth, h=2, models=MODELS, n_samples=300)
             )
-    return pd.concat(frames, ignore_index=True)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
 # Stored with the run's assessments (keyed by the data and the code): computed once.
@@ -147,11 +160,21 @@ scores = store.cached(
     (as_of, tuple(map(str, cutoffs)), tuple(specs), tuple(MODELS), 2, 300),
     vintage_scores,
 )
-summary = backtest.summarize(scores).merge(
-    backtest.skill(scores)[["model", "crps_skill", "crps_relative"]], on="model", how="left"
-)
-by_model = summary.set_index("model")
-if "ensemble" in by_model.index:
+if scores.empty:  # no series had enough published years at any cutoff by this date
+    summary = pd.DataFrame()
+    by_model = pd.DataFrame()
+else:
+    summary = backtest.summarize(scores).merge(
+        backtest.skill(scores)[["model", "crps_skill", "crps_relative"]], on="model", how="left"
+    )
+    by_model = summary.set_index("model")
+if scores.empty:
+    text = (
+        f"No forecast of the official series could be scored by {end.date()}: a scored "
+        "forecast needs four consecutive published years before a cutoff and a figure "
+        "published after it."
+    )
+elif "ensemble" in by_model.index:
     ens = by_model.loc["ensemble"]
     n = int(ens["n"])
     # The range a calibrated 80% interval's hit rate falls in with n forecasts (90% of the time).
@@ -177,17 +200,27 @@ if "ensemble" in by_model.index:
 else:
     text = f"{len(scores)} forecasts were scored; the ensemble made none."
 display(Markdown(text))
-tables.backtest_summary(
-    summary[["model", "n", "coverage_80", "coverage_95", "mase", "crps_skill", "crps_relative"]]
-)
+if len(summary):
+    display(
+        tables.backtest_summary(
+            summary[
+                ["model", "n", "coverage_80", "coverage_95", "mase", "crps_skill", "crps_relative"]
+            ]
+        )
+    )
 
 # %%
-fig = plots.pit_histogram(scores, models=[m for m in ["naive", "ensemble"] if m in by_model.index])
-plots.show(
-    fig,
-    "Histograms of where each outcome fell in its forecast distribution (PIT) for the naive "
-    "forecast and the ensemble; a calibrated forecast gives a flat histogram.",
-)
+if scores.empty:
+    plots.no_data("series long enough to score a forecast", as_of)
+else:
+    fig = plots.pit_histogram(
+        scores, models=[m for m in ["naive", "ensemble"] if m in by_model.index]
+    )
+    plots.show(
+        fig,
+        "Histograms of where each outcome fell in its forecast distribution (PIT) for the naive "
+        "forecast and the ensemble; a calibrated forecast gives a flat histogram.",
+    )
 
 
 # %% [markdown]
@@ -221,32 +254,38 @@ if len(sc):
     )
 else:
     display(Markdown("No pledge had both a forecast and a published outcome by this date."))
-fmt.table(
-    bt["scores"],
-    {
-        "forecaster": "text",
-        "n": "count",
-        "brier": lambda v: fmt.ratio(v, 3),
-        "log_score": lambda v: fmt.ratio(v, 3),
-    },
-    headers={
-        "n": "pledges scored",
-        "brier": "Brier score (lower is better)",
-        "log_score": "log score (higher is better)",
-    },
-)
+if len(sc):
+    display(
+        fmt.table(
+            bt["scores"],
+            {
+                "forecaster": "text",
+                "n": "count",
+                "brier": lambda v: fmt.ratio(v, 3),
+                "log_score": lambda v: fmt.ratio(v, 3),
+            },
+            headers={
+                "n": "pledges scored",
+                "brier": "Brier score (lower is better)",
+                "log_score": "log score (higher is better)",
+            },
+        )
+    )
 
 # %%
-fmt.table(
-    bt["reliability"],
-    {"bin": "text", "n": "count", "mean_probability": "percent", "share_met": "percent"},
-    headers={
-        "bin": "forecast probability",
-        "n": "pledges",
-        "mean_probability": "mean forecast",
-        "share_met": "share met",
-    },
-)
+if len(sc):  # the reliability table needs scored pledges (said above when there are none)
+    display(
+        fmt.table(
+            bt["reliability"],
+            {"bin": "text", "n": "count", "mean_probability": "percent", "share_met": "percent"},
+            headers={
+                "bin": "forecast probability",
+                "n": "pledges",
+                "mean_probability": "mean forecast",
+                "share_met": "share met",
+            },
+        )
+    )
 
 # %%
 pledges = bt["pledges"]

@@ -66,9 +66,8 @@ def _pages(run) -> dict[str, str]:
 INDEX_COLUMN = re.compile(r"<tr>\s*<th[^>]*>\s*\d+\s*</th>")
 
 
-def test_no_page_shows_raw_numbers_or_blanks(rendered_reports):
-    as_of, run = rendered_reports
-    assert run.ok, [(r.notebook, r.error) for r in run.results if not r.ok]
+def _problems(run) -> list[str]:
+    """What a reader must never see (:data:`FORBIDDEN`), page by page."""
     problems = []
     for name, raw in _pages(run).items():
         if INDEX_COLUMN.search(raw):
@@ -82,6 +81,13 @@ def test_no_page_shows_raw_numbers_or_blanks(rendered_reports):
                     problems.append(
                         f"{name}: {why}: …{line[max(0, hit.start() - 60) : hit.end() + 40]}…"
                     )
+    return problems
+
+
+def test_no_page_shows_raw_numbers_or_blanks(rendered_reports):
+    as_of, run = rendered_reports
+    assert run.ok, [(r.notebook, r.error) for r in run.results if not r.ok]
+    problems = _problems(run)
     assert not problems, f"{len(problems)} problem(s), as of {as_of or 'latest'}:\n" + "\n".join(
         problems[:40]
     )
@@ -134,3 +140,29 @@ def test_every_page_gives_the_scorecard_probability(rendered_reports):
         if not found:
             wrong.append(("05-track-record.html", row.goal, p, "no row"))
     assert not wrong, wrong
+
+
+#: Long before the data (and the goals): every report must still render, in sentences.
+EARLY = "2015-01-01"
+
+
+def test_every_page_renders_before_the_data_with_sentences_in_place_of_charts(tmp_path):
+    from targets import report
+    from targets.frontpage import goal_rows
+
+    run = report.write_reports(tmp_path / "out", as_of=EARLY, progress=False, summary=goal_rows)
+    assert run.ok, [(r.notebook, r.failed_cell, r.error) for r in run.results if not r.ok]
+    problems = _problems(run)
+    assert not problems, f"{len(problems)} problem(s), as of {EARLY}:\n" + "\n".join(problems)
+    pages = {name: _Text(raw) for name, raw in _pages(run).items()}
+    for name in ("01-scorecard.html", "03-interest-commerce.html", "05-track-record.html"):
+        text = pages[name].text
+        assert "Traceback" not in text and "Error" not in text, name
+        assert pages[name].alts == [], f"{name}: a chart drawn with nothing to draw"
+        assert "nothing to show here yet" in text or "no chart yet" in text, name
+    # No probability computed after the date: a goal's track record starts at its
+    # announcement (2021), so here there is none, on 05 and in the index's small charts.
+    assert f"No goal had been announced by {EARLY}" in pages["05-track-record.html"].text
+    alts = pages["index.html"].alts
+    assert len(alts) >= len(goals.load())
+    assert all("had not been announced by" in alt for alt in alts)

@@ -66,6 +66,21 @@ def track_dates(as_of: str | None = None) -> list[pd.Timestamp]:
     return sorted({*[d for d in live if d <= end], *after, end})
 
 
+#: The columns of :func:`history` (those of :func:`targets.assess.track_record` and ``goal``).
+HISTORY_COLUMNS = [
+    "as_of",
+    "probability",
+    "verdict",
+    "median",
+    "lo_80",
+    "hi_80",
+    "method",
+    "note",
+    "method_change",
+    "goal",
+]
+
+
 def history(as_of: str | None = None) -> pd.DataFrame:
     """Each goal's probability at :func:`track_dates` (``goal, as_of, probability, ...``).
 
@@ -79,9 +94,15 @@ def history(as_of: str | None = None) -> pd.DataFrame:
     end = dates[-1]
     frames = []
     for g in goals.load():
+        if pd.Timestamp(g.announced) > end:
+            # Not announced by the as-of date: nothing to track. (A track record always
+            # starts at the announcement, which would show a probability computed later.)
+            continue
         past = assess.track_record(g.id, dates[:-1], n_samples=HISTORY_SAMPLES)
         last = assess.track_record(g.id, [as_of], n_samples=N_SAMPLES).assign(as_of=end)
         frames.append(pd.concat([past, last], ignore_index=True).assign(goal=g.id))
+    if not frames:
+        return pd.DataFrame(columns=HISTORY_COLUMNS)
     return pd.concat(frames, ignore_index=True)
 
 
@@ -105,7 +126,9 @@ def sparkline(records: pd.DataFrame, goal) -> str:
     ax.plot(pts["as_of"], pts["probability"], color="#4C72B0", marker="o", markersize=2.5, lw=1.4)
     deadline = pd.Timestamp(goal.deadline_end)
     ax.axvline(deadline, color="#B03A2E", lw=1, ls="--")
-    lo, hi = records["as_of"].min(), max(records["as_of"].max(), deadline)
+    # No record (a goal not announced by the as-of date): the deadline alone.
+    lo = records["as_of"].min() if len(records) else deadline - pd.DateOffset(years=1)
+    hi = max(records["as_of"].max(), deadline) if len(records) else deadline
     pad = (hi - lo) * 0.04
     ax.set_xlim(lo - pad, hi + pad)
     ax.set_ylim(-0.05, 1.05)
@@ -158,6 +181,7 @@ def goal_rows(as_of: str | None = None) -> list[GoalRow]:
 
     card = assess.scorecard(as_of, n_samples=N_SAMPLES).set_index("goal")
     records = history(as_of)
+    records_end = track_dates(as_of)[-1]
     rows = []
     for goal in goals.load():
         r = card.loc[goal.id]
@@ -184,6 +208,8 @@ def goal_rows(as_of: str | None = None) -> list[GoalRow]:
             + f"; deadline {fmt.date(goal.deadline_end)}."
             if len(pts)
             else f"No forecast could be made for {fmt.goal_name(goal)} at these dates."
+            if len(mine)
+            else f"{fmt.goal_name(goal)} had not been announced by {fmt.date(records_end)}."
         )
         rows.append(
             GoalRow(

@@ -102,3 +102,67 @@ def tornado(
     ax.legend(fontsize="small", loc="lower right")
     ax.grid(True, axis="x", alpha=0.3)
     return fig
+
+
+def lorenz_curves(
+    curves: dict[str, pd.DataFrame],
+    *,
+    ax: Axes | None = None,
+    title: str = "Lorenz curves of sales",
+) -> Figure:
+    """Several Lorenz curves on one chart (median and 80% band of each fit).
+
+    Parameters
+    ----------
+    curves : dict of str to pandas.DataFrame
+        Legend label (the population, e.g. ``"merchants"``) to a
+        ``CountDetail.lorenz`` frame (``entities_share, sales_share, lo_80, hi_80``).
+    """
+    fig, ax = _axes(ax, figsize=(6.5, 5))
+    for i, (label, lorenz) in enumerate(curves.items()):
+        colour = f"C{i}"
+        x = lorenz["entities_share"]
+        ax.fill_between(x, lorenz["lo_80"], lorenz["hi_80"], color=colour, alpha=0.15)
+        ax.plot(x, lorenz["sales_share"], color=colour, label=f"{label} (median, 80% band)")
+    ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=0.8, label="equal sales")
+    ax.set_xlabel("share of entities, smallest first")
+    ax.set_ylabel("share of sales they hold")
+    ax.set_title(title)
+    ax.legend(fontsize="small", loc="upper left")
+    ax.grid(True, alpha=0.3)
+    return fig
+
+
+def tornado_panels(
+    panels: list[tuple[str, pd.DataFrame, float]], *, title: str = "Which input decides it"
+) -> Figure:
+    """One :func:`tornado` per goal, stacked with a shared probability axis.
+
+    Parameters
+    ----------
+    panels : list of (str, pandas.DataFrame, float)
+        ``(panel title, CountDetail.tornado, probability with every input drawn)``.
+    """
+    import matplotlib.pyplot as plt
+
+    from targets.plots import cjk_font
+
+    cjk_font()
+    heights = [max(len(t), 2) * 0.45 + 0.9 for _, t, _ in panels]
+    fig, axes = plt.subplots(
+        len(panels),
+        1,
+        figsize=(8, sum(heights) + 0.6),
+        sharex=True,
+        layout="constrained",
+        gridspec_kw={"height_ratios": heights},
+        squeeze=False,
+    )
+    for ax, (name, table, base) in zip(axes[:, 0], panels, strict=True):
+        tornado(table, base, ax=ax, title=name)
+        ax.set_xlabel("")
+        if ax is not axes[0, 0]:
+            ax.get_legend().remove()
+    axes[-1, 0].set_xlabel("probability that the goal is met")
+    fig.suptitle(title)
+    return fig

@@ -107,9 +107,7 @@ def _saturation(goal: Goal, proxy: Proxy, as_of, n: int, seed: int):
     rows = pd.concat([rows_for(r, as_of) for r in proxy.parts], ignore_index=True)
     levels = level_rows(rows)
     if levels.empty:
-        raise ForecastError(
-            f"no forecast: fewer than 1 published level of {proxy.name} {when(as_of)}"
-        )
+        raise ForecastError(f"no forecast: no published level of {proxy.name} {when(as_of)}")
     low = float(levels["value_yuan"].max())
     # The saturation prior reaches a high quantile of the ceiling (a dated assumption,
     # shared with targets.drivers.live_commerce_driver).

@@ -41,9 +41,8 @@ def rows_for(ref: SeriesRef, as_of: pd.Timestamp | None) -> pd.DataFrame:
 
 def _no_levels(name: str, refs, as_of) -> ForecastError:
     series = str(refs[0]) if len(refs) == 1 else f"any of its {len(refs)} series"
-    return ForecastError(
-        f"no forecast: fewer than 1 published level of {name} ({series}) {when(as_of)}"
-    )
+    named = name if series == name else f"{name} ({series})"
+    return ForecastError(f"no forecast: no published level of {named} {when(as_of)}")
 
 
 def part_driver(
