@@ -202,8 +202,8 @@ counted = [a for a in assessments if a.count is not None]
 def fit_sentence(a) -> str:
     """How many of the goal's published size figures the fitted model reproduces."""
     pred = a.count.predictive
-    if pred.empty:
-        return "No size figure had been published by then: the shares come from the priors."
+    if pred.empty:  # said once, in place of the table below
+        return ""
     checked = pred[pred["inside"].notna()]
     missed = checked[~checked["inside"].astype(bool)]
     text = (

@@ -72,8 +72,8 @@ try:
 except ForecastError as exc:
     years, why_not = None, str(exc)
 if years is None:
-    plots.no_data("market-size figures enough to forecast the market to 2023", as_of)
-    display(Markdown(f"Why: {why_not}."))
+    # A plain sentence in place of the chart, with the reason the forecast was not made.
+    display(Markdown(f"*No forecast of the market to 2023 {as_of_text}: {why_not}.*"))
 else:
     levels = level_rows(live_rows)  # exact or approximate figures: bounds are not points
     observed = levels[

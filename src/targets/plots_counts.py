@@ -119,11 +119,21 @@ def lorenz_curves(
         ``CountDetail.lorenz`` frame (``entities_share, sales_share, lo_80, hi_80``).
     """
     fig, ax = _axes(ax, figsize=(6.5, 5))
+    styles = ["-", "--", "-.", ":"]
     for i, (label, lorenz) in enumerate(curves.items()):
         colour = f"C{i}"
         x = lorenz["entities_share"]
-        ax.fill_between(x, lorenz["lo_80"], lorenz["hi_80"], color=colour, alpha=0.15)
-        ax.plot(x, lorenz["sales_share"], color=colour, label=f"{label} (median, 80% band)")
+        # Bands drawn as outlines: filled bands of similar fits hide one another.
+        for edge in ("lo_80", "hi_80"):
+            ax.plot(x, lorenz[edge], color=colour, linewidth=0.8, alpha=0.5, linestyle=":")
+        ax.plot(
+            x,
+            lorenz["sales_share"],
+            color=colour,
+            linewidth=2,
+            linestyle=styles[i % len(styles)],
+            label=f"{label}: median (dotted: 80% band)",
+        )
     ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=0.8, label="equal sales")
     ax.set_xlabel("share of entities, smallest first")
     ax.set_ylabel("share of sales they hold")
@@ -148,11 +158,11 @@ def tornado_panels(
     from targets.plots import cjk_font
 
     cjk_font()
-    heights = [max(len(t), 2) * 0.45 + 0.9 for _, t, _ in panels]
+    heights = [max(len(t), 2) * 0.32 + 0.6 for _, t, _ in panels]
     fig, axes = plt.subplots(
         len(panels),
         1,
-        figsize=(8, sum(heights) + 0.6),
+        figsize=(8, sum(heights) + 1.0),
         sharex=True,
         layout="constrained",
         gridspec_kw={"height_ratios": heights},
@@ -161,8 +171,10 @@ def tornado_panels(
     for ax, (name, table, base) in zip(axes[:, 0], panels, strict=True):
         tornado(table, base, ax=ax, title=name)
         ax.set_xlabel("")
-        if ax is not axes[0, 0]:
-            ax.get_legend().remove()
-    axes[-1, 0].set_xlabel("probability that the goal is met")
+        ax.set_title(name, fontsize="medium")
+        ax.get_legend().remove()  # one legend for all panels, under the last
+    axes[-1, 0].set_xlabel("probability that the goal is met (black line: every input drawn)")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=2, fontsize="small")
     fig.suptitle(title)
     return fig
