@@ -151,3 +151,21 @@ def test_an_edited_file_is_read_again_and_a_caller_cannot_change_the_next_read(d
     registry.write_text(text.replace(f"id: {last}", f"id: {last}_edited"), encoding="utf-8")
     after = goals.load(registry, directory=data_copy)
     assert [g.id for g in after] == [g.id for g in before[:-1]] + [f"{last}_edited"]
+
+
+#: A year in a sentence (not a random seed, which names no fact).
+_YEAR = re.compile(r"(?<!seed )\b(20\d\d)\b")
+
+
+def test_assumption_reasoning_names_no_year_after_the_row_may_be_used():
+    # Report sentences are built from `reasoning`, so an as-of report must not print a fact
+    # from after the row's usable_from. A default row (usable at any date) is read as of the
+    # announcement (2021-04-08, the earliest date the reports are checked at): no later year.
+    rows = data.load_assumptions()
+    late = []
+    for r in rows.itertuples():
+        usable = r.usable_from if pd.notna(r.usable_from) else pd.Timestamp("2021-04-08")
+        years = [int(y) for y in _YEAR.findall(r.reasoning)]
+        if any(y > usable.year for y in years):
+            late.append(f"row {r.row} {r.assumption_id} (usable {usable.date()}): {years}")
+    assert not late, late

@@ -103,16 +103,48 @@ def scorecard_table(as_of: str | None) -> pd.DataFrame:
     return out
 
 
+def predictive_table(rows: list[dict]) -> pd.DataFrame:
+    """A count goal's posterior predictive records (``predictive_records``) for people.
+
+    Examples
+    --------
+    >>> row = {"label": "8 streams above ¥100M", "published": "2022-12-31", "value": 8.0,
+    ...        "median": 9.1, "lo_80": 4.5, "hi_80": 18.8, "inside": True, "note": "reproduced"}
+    >>> predictive_table([row]).iloc[0].tolist()
+    ['8 streams above ¥100M', '2022-12-31', '8', '9.1 (4.5-18.8)', 'yes', 'reproduced']
+    """
+    from targets.formatting import number
+
+    def model(r: dict) -> str:
+        if r["median"] is None:
+            return ""
+        return f"{number(r['median'])} ({number(r['lo_80'])}-{number(r['hi_80'])})"
+
+    return pd.DataFrame(
+        {
+            "published figure": [r["label"] for r in rows],
+            "published": [r["published"] for r in rows],
+            "value": [number(r["value"]) for r in rows],
+            "model median (80%)": [model(r) for r in rows],
+            "inside": ["" if r["inside"] is None else "yes" if r["inside"] else "no" for r in rows],
+            "why": [r["note"] for r in rows],
+        }
+    )
+
+
 def _cmd_assess(args: argparse.Namespace) -> int:
     from targets.assess import scorecard
 
     if args.format == "table":
         _print_table(scorecard_table(args.as_of), "table")
         if args.explain:
-            for g, e in zip(
-                *[scorecard(args.as_of)[c] for c in ("goal", "explanation")], strict=True
+            card = scorecard(args.as_of, predictive=True)
+            for g, e, rows in zip(
+                card["goal"], card["explanation"], card["predictive"], strict=True
             ):
                 print(f"\n{g}: {e}")
+                if rows:  # a count goal: its size model against every evidence row
+                    print("\n" + predictive_table(rows).to_string(index=False))
     else:
         # JSON carries, per goal, the rows its verdict hangs on (leave-one-row-out) and, per
         # count goal, the size model's posterior predictive check of every evidence row.
