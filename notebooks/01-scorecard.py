@@ -206,14 +206,23 @@ def fit_sentence(a) -> str:
         return ""
     checked = pred[pred["inside"].notna()]
     missed = checked[~checked["inside"].astype(bool)]
+    unused = len(pred) - len(checked)
+    if checked.empty:
+        which = (
+            "the one size figure" if len(pred) == 1 else f"the {fmt.count(len(pred))} size figures"
+        )
+        return f"The model cannot predict {which} published by then (the table below says why)."
     text = (
         f"{len(checked) - len(missed)} of the {len(checked)} published size figures the model "
         "can predict lie inside its 80% interval"
     )
     if len(missed):
         text += " (not reproduced: " + "; ".join(missed["label"]) + ")"
-    if len(pred) > len(checked):
-        text += f"; {len(pred) - len(checked)} more are shown with the reason they are not used"
+    if unused:
+        text += (
+            f"; {unused} more {'is' if unused == 1 else 'are'} shown below with the reason "
+            f"{'it is' if unused == 1 else 'they are'} not used"
+        )
     return text + "."
 
 
@@ -241,8 +250,14 @@ rows = (
 if counted and rows.empty:
     plots.no_data("size figure the model could be checked against", as_of)
 elif counted:
+    # A total of the top entities is money; the other figures are counts.
+    money = rows["stat"] == "top_total"
     rows = rows.assign(
-        inside=rows["inside"].map(lambda v: fmt.MISSING if pd.isna(v) else ("yes" if v else "no"))
+        inside=rows["inside"].map(lambda v: fmt.MISSING if pd.isna(v) else ("yes" if v else "no")),
+        **{
+            c: [fmt.yuan(v) if m else fmt.number(v) for v, m in zip(rows[c], money, strict=True)]
+            for c in ("value", "median", "lo_80", "hi_80")
+        },
     )
     display(
         tables.collapsible(
@@ -251,10 +266,10 @@ elif counted:
                 {
                     "goal": "text",
                     "label": "text",
-                    "value": "number",
-                    "median": "number",
-                    "lo_80": "number",
-                    "hi_80": "number",
+                    "value": "text",
+                    "median": "text",
+                    "lo_80": "text",
+                    "hi_80": "text",
                     "inside": "text",
                     "note": "text",
                 },
@@ -267,6 +282,9 @@ elif counted:
                     "inside": "inside 80%",
                     "note": "why",
                 },
+            ).set_properties(  # figures right-aligned (counts and money share the columns)
+                subset=["published", "model median", "80% low", "80% high"],
+                **{"text-align": "right", "white-space": "nowrap"},
             ),
             f"Posterior predictive check: each goal's {len(rows)} published size figures "
             "beside the fitted model's median and 80% interval",
