@@ -46,7 +46,9 @@ except ForecastError as exc:  # too early: no proxy has enough published figures
 else:
     display(Markdown(f"**Answer.** {a.explanation}"))
 # Said in place of a table or chart of the assessment when there is none.
-no_assessment = f"*Nothing to show here {as_of_text}: the goal has no forecast yet (see above).*"
+no_assessment = (
+    f"*The goal has no forecast {as_of_text} (see above), so there is nothing to show here yet.*"
+)
 
 # %% [markdown]
 # ## Three proxies
@@ -73,7 +75,12 @@ except ForecastError as exc:
     years, why_not = None, str(exc)
 if years is None:
     # A plain sentence in place of the chart, with the reason the forecast was not made.
-    display(Markdown(f"*No forecast of the market to 2023 {as_of_text}: {why_not}.*"))
+    display(
+        Markdown(
+            f"*No forecast of the market to 2023 could be made {as_of_text}, so there is "
+            f"nothing to show here yet. Why: {why_not}.*"
+        )
+    )
 else:
     levels = level_rows(live_rows)  # exact or approximate figures: bounds are not points
     observed = levels[
