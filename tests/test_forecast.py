@@ -454,6 +454,36 @@ def test_parallel_results_equal_serial_results():
     pd.testing.assert_frame_equal(serial, parallel)
 
 
+def test_series_are_chunked_in_order_for_the_workers():
+    from targets.forecasting import _chunks
+
+    items = list(range(21))
+    assert _chunks(items, 1) == [items]
+    assert _chunks(items, None) == [items]
+    parallel = _chunks(items, 2)
+    assert [i for chunk in parallel for i in chunk] == items
+    assert 2 < len(parallel) <= 8
+    assert _chunks([], 2) == []
+
+
+def test_fits_run_with_one_blas_thread_even_in_a_fresh_process():
+    # SciPy's own OpenBLAS (L-BFGS-B's) loads after targets.forecasting; a limit set
+    # before it loads would not reach it, and ETS fits then cost several times more.
+    import subprocess
+    import sys
+
+    code = (
+        "from threadpoolctl import threadpool_info\n"
+        "from targets.forecasting import _one_blas_thread\n"
+        "with _one_blas_thread():\n"
+        "    import scipy.optimize\n"
+        "    print(sorted({i['num_threads'] for i in threadpool_info() "
+        "if i['user_api'] == 'blas'}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[1]", out.stdout + out.stderr
+
+
 def test_forecast_runs_on_a_local_dask_cluster():
     distributed = pytest.importorskip(
         "dask.distributed", reason="dask[distributed] is not installed (pip install .[dask])"
