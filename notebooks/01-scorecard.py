@@ -291,7 +291,22 @@ elif counted:
         )
     )
 
+
 # %%
+def swing_text(a) -> str:
+    """Which input moves a count goal's probability most (the tornado chart's top bar)."""
+    top = a.count.tornado.iloc[0]
+    if max(abs(top["p_low"] - a.probability), abs(top["p_high"] - a.probability)) < 0.01:
+        return (
+            f"for {names[a.goal.id]}, no single input moves the probability from "
+            f"{fmt.probability(a.probability)}"
+        )
+    return (
+        f"for {names[a.goal.id]}, {top['input']} moves the probability most, from "
+        f"{fmt.probability(top['p_low'])} to {fmt.probability(top['p_high'])}"
+    )
+
+
 if counted:
     # One curve per population (the creators goals share one fit, as may other pairs).
     curves = {}
@@ -316,14 +331,7 @@ if counted:
     )
     plots.show(
         fig,
-        "Tornado charts: "
-        + "; ".join(
-            f"for {names[a.goal.id]}, {a.count.tornado.iloc[0]['input']} moves the probability "
-            f"most, from {fmt.probability(a.count.tornado.iloc[0]['p_low'])} to "
-            f"{fmt.probability(a.count.tornado.iloc[0]['p_high'])}"
-            for a in counted
-        )
-        + ".",
+        "Tornado charts: " + "; ".join(swing_text(a) for a in counted) + ".",
     )
 
 # %% [markdown]

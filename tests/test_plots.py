@@ -71,3 +71,38 @@ def test_chinese_text_renders_in_the_cjk_font(recwarn):
     ax.set_title(plots.cjk("抖音电商 Douyin"))
     fig.canvas.draw()  # a missing glyph warns (and fails: filterwarnings=error)
     plt.close(fig)
+
+
+def _tornado(base: float, swing: float) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "input": ["goal-year GMV", "tail index"],
+            "p_low": [base - swing, base - swing / 2],
+            "p_high": [base + swing, base + swing / 2],
+        }
+    )
+
+
+def test_tornado_panels_one_per_goal_and_a_pinned_probability_is_said_not_left_blank():
+    from targets import plots_counts
+
+    fig = plots_counts.tornado_panels(
+        [("moved", _tornado(0.4, 0.3), 0.4), ("pinned", _tornado(0.9995, 0.0004), 0.9995)]
+    )
+    moved, pinned = fig.axes
+    assert [moved.get_title(), pinned.get_title()] == ["moved", "pinned"]
+    said = [t.get_text() for t in pinned.texts]
+    assert said and ">99%" in said[0] and not moved.texts
+    assert len(fig.legends) == 1  # one legend for every panel
+    plt.close(fig)
+
+
+def test_lorenz_curves_draw_one_labelled_median_per_population():
+    from targets import plots_counts
+
+    x = np.linspace(0, 1, 11)
+    lz = pd.DataFrame({"entities_share": x, "sales_share": x**3, "lo_80": x**4, "hi_80": x**2})
+    fig = plots_counts.lorenz_curves({"merchants": lz, "creators": lz.assign(sales_share=x**2)})
+    labels = fig.axes[0].get_legend_handles_labels()[1]
+    assert [lb.split(":")[0] for lb in labels] == ["merchants", "creators", "equal sales"]
+    plt.close(fig)

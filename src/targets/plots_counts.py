@@ -9,6 +9,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from targets import formatting as fmt
 from targets.plots import _axes
 
 
@@ -94,6 +95,19 @@ def tornado(
     ax.barh(y, hi - base, left=base, color="tab:green", alpha=0.6, label="input at its 90th pct")
     ax.barh(y, lo - base, left=base, color="tab:red", alpha=0.6, label="input at its 10th pct")
     ax.axvline(base, color="black", linewidth=1)
+    if len(table) and np.nanmax(np.abs(np.r_[lo, hi] - base)) < 0.01:
+        # Bars too short to see (a probability pinned near 0 or 1): say so, not a blank panel.
+        ax.text(
+            0.5,
+            0.5,
+            "no single input at its 10th or 90th percentile moves the probability "
+            f"from {fmt.probability(base)}",
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            fontsize="small",
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.9},
+        )
     ax.set_yticks(y, list(table["input"]))
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
