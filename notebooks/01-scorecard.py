@@ -250,44 +250,12 @@ rows = (
 if counted and rows.empty:
     plots.no_data("size figure the model could be checked against", as_of)
 elif counted:
-    # A total of the top entities is money; the other figures are counts.
-    money = rows["stat"] == "top_total"
-    rows = rows.assign(
-        inside=rows["inside"].map(lambda v: fmt.MISSING if pd.isna(v) else ("yes" if v else "no")),
-        **{
-            c: [fmt.yuan(v) if m else fmt.number(v) for v, m in zip(rows[c], money, strict=True)]
-            for c in ("value", "median", "lo_80", "hi_80")
-        },
-    )
     display(
         tables.collapsible(
-            fmt.table(
-                rows,
-                {
-                    "goal": "text",
-                    "label": "text",
-                    "value": "text",
-                    "median": "text",
-                    "lo_80": "text",
-                    "hi_80": "text",
-                    "inside": "text",
-                    "note": "text",
-                },
-                headers={
-                    "label": "published figure",
-                    "value": "published",
-                    "median": "model median",
-                    "lo_80": "80% low",
-                    "hi_80": "80% high",
-                    "inside": "inside 80%",
-                    "note": "why",
-                },
-            ).set_properties(  # figures right-aligned (counts and money share the columns)
-                subset=["published", "model median", "80% low", "80% high"],
-                **{"text-align": "right", "white-space": "nowrap"},
-            ),
-            f"Posterior predictive check: each goal's {len(rows)} published size figures "
-            "beside the fitted model's median and 80% interval",
+            tables.predictive_check(rows),
+            f"Posterior predictive check: {len(rows)} published size figures behind the "
+            f"{rows['goal'].nunique()} count goals, each beside the fitted model's median "
+            "and 80% interval",
         )
     )
 

@@ -33,7 +33,7 @@ as_of = None  # a date "YYYY-MM-DD" to see only what was published by then; None
 import pandas as pd
 from IPython.display import Markdown, display
 
-from targets import assess, formatting, goals, plots, plots_counts
+from targets import assess, formatting, goals, plots, plots_counts, tables
 from targets.errors import ForecastError
 
 as_of_text = f"as of {as_of}" if as_of else "on the latest data"
@@ -128,35 +128,7 @@ def show_goal(gid: str) -> None:
                 + "."
             )
         )
-    pred = c.predictive.assign(
-        inside=c.predictive["inside"].map(
-            lambda v: formatting.MISSING if pd.isna(v) else ("yes" if v else "no")
-        )
-    )
-    display(
-        formatting.table(
-            pred,
-            {
-                "label": "text",
-                "role": "text",
-                "value": "number",
-                "median": "number",
-                "lo_80": "number",
-                "hi_80": "number",
-                "inside": "text",
-                "note": "text",
-            },
-            headers={
-                "label": "published figure",
-                "value": "published",
-                "median": "model median",
-                "lo_80": "80% low",
-                "hi_80": "80% high",
-                "inside": "inside 80%",
-                "note": "why",
-            },
-        )
-    )
+    display(tables.predictive_check(c.predictive))
     checked = c.predictive[c.predictive["median"].notna()]
     if len(checked):
         fig = plots_counts.predictive_check(

@@ -252,3 +252,16 @@ def test_scorecard_table_writes_each_goal_in_its_own_units(use):
     assert table.loc["interest_commerce_2023", "goal threshold"] == "> ¥9.5T"
     assert table.loc["tiktok_shop_2026_usd", "goal threshold"] == "$50.0B"
     assert table.loc["alibaba_2016_goal", "P(met)"].endswith("%")
+
+
+@pytest.mark.parametrize("as_of", ["2021-04-08", None])
+def test_influence_starts_from_the_scorecards_own_probability(as_of):
+    # Refitted by the assessment's own method (Douyin's regime model included), with the
+    # scorecard's samples and seed: the table and the scorecard show one number.
+    from targets.assess.influence import influence
+
+    goal = "interest_commerce_2023"
+    table = influence(goal, as_of, n_samples=600, max_rows=2)
+    assert len(table) >= 1
+    expected = assess.assess(goal, as_of, n_samples=600).probability
+    assert table["probability"].tolist() == [expected] * len(table)

@@ -506,10 +506,12 @@ def _douyin_prior(rows: pd.DataFrame, as_of: pd.Timestamp | None, origin: pd.Tim
     return regimefit.Prior(mean, sd), sorted(rates)
 
 
-def douyin_fit(as_of: pd.Timestamp | None):
+def douyin_fit(as_of: pd.Timestamp | None, without: tuple[int, ...] = ()):
     """The regime model of Douyin GMV fitted to the rows published by ``as_of``.
 
     Fitted once per as-of date and version of the data (:func:`targets.data.data_version`).
+    ``without`` names lines of ``douyin_gmv.csv`` left out of the fit (leave-one-row-out
+    influence, :mod:`targets.assess.influence`).
 
     Returns
     -------
@@ -517,14 +519,15 @@ def douyin_fit(as_of: pd.Timestamp | None):
         The fit, the rows with their measures (:func:`douyin_model_rows`) and
         the analog platforms behind the prior on growth after the break.
     """
-    return _douyin_fit(as_of, data_version())
+    return _douyin_fit(as_of, data_version(), tuple(sorted(without)))
 
 
 @lru_cache(maxsize=16)
-def _douyin_fit(as_of: pd.Timestamp | None, version: str):
+def _douyin_fit(as_of: pd.Timestamp | None, version: str, without: tuple[int, ...]):
     from targets import regimefit
 
     rows = douyin_model_rows(as_of)
+    rows = rows[~rows["row"].isin(without)]
     if rows["measure"].eq("").all():
         raise ForecastError(
             f"Douyin GMV: too little data to forecast: no rows published {_when(as_of)} "
@@ -545,15 +548,17 @@ def _douyin_fit(as_of: pd.Timestamp | None, version: str):
     return fit, rows, analogs
 
 
-def douyin_driver(as_of: pd.Timestamp | None) -> Driver:
+def douyin_driver(as_of: pd.Timestamp | None, without: tuple[int, ...] = ()) -> Driver:
     """Douyin e-commerce GMV, closed loop: the regime model (:mod:`targets.regimefit`).
+
+    ``without`` names lines of ``douyin_gmv.csv`` left out (see :func:`douyin_fit`).
 
     Raises
     ------
     ForecastError
         If no closed-loop level is published by ``as_of``.
     """
-    fit, rows, analogs = douyin_fit(as_of)
+    fit, rows, analogs = douyin_fit(as_of, without)
     n_fitted = fit.rows.n
 
     def sampler(start: pd.Timestamp, end: pd.Timestamp, n: int, rng: np.random.Generator):
@@ -564,7 +569,7 @@ def douyin_driver(as_of: pd.Timestamp | None) -> Driver:
         f"a growth model with the {fit.origin:%B %Y} break (closed loop and third-party links "
         f"as linked measures, a damped trend on logs after the break) fitted to {n_fitted} "
         f"rows, growth after the break a priori like {', '.join(analogs)} from the same scale",
-        douyin_rows(as_of),
+        douyin_rows(as_of).pipe(lambda r: r[~r["row"].isin(without)]),
         sampler,
         "CNY",
     )

@@ -246,3 +246,53 @@ def scorecard(card: pd.DataFrame) -> Any:
             "outcome": "outcome",
         },
     )
+
+
+def predictive_check(rows: pd.DataFrame) -> Any:
+    """A count goal's posterior predictive table: each published size figure beside the
+    fitted model's median and 80% interval.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        ``CountDetail.predictive`` rows (``label, stat, value, median, lo_80, hi_80,
+        inside, note``), optionally with a ``goal`` column (several goals in one table).
+        A total of the top entities (``stat == "top_total"``) is money (yuan); the other
+        figures are counts.
+    """
+    money = rows["stat"] == "top_total"
+    shown = rows.assign(
+        inside=rows["inside"].map(lambda v: fmt.MISSING if pd.isna(v) else ("yes" if v else "no")),
+        **{
+            c: [fmt.yuan(v) if m else fmt.number(v) for v, m in zip(rows[c], money, strict=True)]
+            for c in ("value", "median", "lo_80", "hi_80")
+        },
+    )
+    kinds = {
+        **({"goal": "text"} if "goal" in rows.columns else {}),
+        "label": "text",
+        "role": "text",
+        "value": "text",
+        "median": "text",
+        "lo_80": "text",
+        "hi_80": "text",
+        "inside": "text",
+        "note": "text",
+    }
+    return fmt.table(
+        shown,
+        kinds,
+        headers={
+            "label": "published figure",
+            "role": "used as",
+            "value": "published",
+            "median": "model median",
+            "lo_80": "80% low",
+            "hi_80": "80% high",
+            "inside": "inside 80%",
+            "note": "why",
+        },
+    ).set_properties(  # figures right-aligned (counts and money share the columns)
+        subset=["published", "model median", "80% low", "80% high"],
+        **{"text-align": "right", "white-space": "nowrap"},
+    )

@@ -231,7 +231,7 @@ def scorecard(
     rows = []
     for goal in goals.load():
         if influence:
-            table = row_influence(goal.id, as_of, seed=seed)
+            table = row_influence(goal.id, as_of, n_samples=n_samples, seed=seed)
             cells = table[["row", "dataset", "line", "without", "change"]].to_dict("records")
         else:
             cells = None

@@ -1,12 +1,14 @@
 """Which single published row a verdict hangs on: leave-one-row-out influence.
 
 For an aggregate or growth goal, each row its headline forecast stands on is
-left out in turn, the forecast is refitted on the rest (with the same method
-family, :func:`targets.drivers.series_driver`, on the rows published by the
-as-of date) and the probability recomputed with the same random numbers. The
-rows whose removal moves the probability most are returned. It is kept cheap:
-few samples, and only the rows the goal's driver uses (levels and growth
-multiples, the latest published first, at most ``max_rows``).
+left out in turn, the headline forecast is refitted on the rest by the very
+method the assessment used (:class:`targets.assess.series.Forecast`, with the
+goal's own model where it has one, on the rows published by the as-of date) and
+the probability recomputed with the same random numbers. With every row kept,
+this is the assessment's own probability (same samples and seed), so the table
+and the scorecard show one number. The rows whose removal moves the probability
+most are returned; only the rows the headline's drivers use are tried (levels and
+growth multiples, the latest published first, at most ``max_rows``).
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from targets import drivers, goals
+from targets import goals
 from targets.assess.aggregate import _saturation, measure
 from targets.assess.base import _as_of
-from targets.assess.series import Forecast, own_proxy, rows_for
+from targets.assess.series import Dropped, Forecast, own_proxy
 from targets.errors import ForecastError
 from targets.goals import Goal
 from targets.units import parse_unit
@@ -34,9 +36,8 @@ def _label(r: pd.Series) -> str:
     return f"{r['series_id']} {period}: {value} ({source})"
 
 
-def _probability(goal: Goal, proxy, parts_rows, as_of, saturation, n, seed) -> float:
-    built = [drivers.series_driver(proxy.name, rows, as_of, saturation) for rows in parts_rows]
-    fc = Forecast(proxy, as_of, built=built)
+def _probability(goal: Goal, proxy, as_of, saturation, n: int, seed: int, drop: Dropped) -> float:
+    fc = Forecast(proxy, as_of, saturation, drop)
     if goal.kind == "aggregate" and fc.currency != goal.currency:
         raise ForecastError("currency mismatch")
     _, met = measure(goal, fc, as_of, n, seed)
@@ -48,7 +49,7 @@ def influence(
     as_of=None,
     *,
     top: int = 3,
-    n_samples: int = 400,
+    n_samples: int = 4000,
     seed: int = 0,
     max_rows: int = 12,
 ) -> pd.DataFrame:
@@ -61,7 +62,8 @@ def influence(
     top : int
         Rows returned.
     n_samples : int
-        Monte Carlo samples per refit (small: the differences are what matter).
+        Monte Carlo samples per refit; with the scorecard's number (4000) and
+        ``seed``, ``probability`` is the scorecard's probability.
     seed : int
     max_rows : int
         Rows tried (the latest published first); a bound on the cost.
@@ -71,46 +73,37 @@ def influence(
     pandas.DataFrame
         ``row`` (the figure in words), ``dataset``, ``line`` (its line in the
         CSV file), ``published``, ``probability`` (with every row), ``without``
-        (with this row left out) and ``change`` (``without - probability``),
-        largest absolute change first. Empty for count goals and for goals with
-        no forecast at ``as_of``.
+        (with this row left out; NaN when the rest support no forecast) and
+        ``change`` (``without - probability``), largest absolute change first.
+        Empty for count goals and for goals with no forecast at ``as_of``.
     """
     goal = goals.get(goal_id)
     cutoff = _as_of(as_of)
     if goal.kind == "count":
         return pd.DataFrame(columns=COLUMNS)
-    # The headline: the first proxy that can be forecast at this date.
+    # The headline: the first proxy that can be forecast at this date (as the assessment).
     for proxy in goal.proxies or (own_proxy(goal),):
-        parts = [proxy.parts] if proxy.how == "pooled" else [(r,) for r in proxy.parts]
-        parts_rows = [
-            pd.concat([rows_for(r, cutoff) for r in refs], ignore_index=True) for refs in parts
-        ]
         try:
             saturation = _saturation(goal, proxy, cutoff, n_samples, seed)
-            base = _probability(goal, proxy, parts_rows, cutoff, saturation, n_samples, seed)
+            rows = Forecast(proxy, cutoff, saturation).rows
+            base = _probability(goal, proxy, cutoff, saturation, n_samples, seed, frozenset())
             break
         except ForecastError:
             continue
     else:
         return pd.DataFrame(columns=COLUMNS)
-    candidates = []
-    for k, rows in enumerate(parts_rows):
-        used = rows[
-            rows["kind"].isin(["actual", "estimate", "growth_multiple"])
-            & (rows["value_yuan"].notna() | rows["value_usd"].notna() | rows["ratio"].notna())
-        ]
-        candidates += [(k, idx) for idx in used.sort_values("published").index]
-    candidates = sorted(
-        candidates, key=lambda c: parts_rows[c[0]].loc[c[1], "published"], reverse=True
-    )[:max_rows]
+    used = rows[
+        rows["kind"].isin(["actual", "estimate", "growth_multiple"])
+        & (rows["value_yuan"].notna() | rows["value_usd"].notna() | rows["ratio"].notna())
+    ].drop_duplicates(subset=["dataset", "row"])
+    used = used.sort_values(["published", "dataset", "row"], ascending=False, kind="stable")
     out = []
-    for k, idx in candidates:
-        trial = [rows.drop(index=idx) if j == k else rows for j, rows in enumerate(parts_rows)]
+    for _, r in used.head(max_rows).iterrows():
+        drop = frozenset({(str(r["dataset"]), int(r["row"]))})
         try:
-            without = _probability(goal, proxy, trial, cutoff, saturation, n_samples, seed)
+            without = _probability(goal, proxy, cutoff, saturation, n_samples, seed, drop)
         except ForecastError:
             without = np.nan  # the rest of the rows support no forecast
-        r = parts_rows[k].loc[idx]
         out.append(
             {
                 "row": _label(r),

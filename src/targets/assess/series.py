@@ -26,12 +26,24 @@ def when(as_of: pd.Timestamp | None) -> str:
     return f"by {as_of.date()}" if as_of is not None else "in the data"
 
 
-def rows_for(ref: SeriesRef, as_of: pd.Timestamp | None) -> pd.DataFrame:
-    """Rows of one series published by ``as_of``, with the reference's filters applied."""
+#: Published rows left out, as ``(dataset, line in its CSV file)`` pairs (influence).
+Dropped = frozenset[tuple[str, int]]
+
+
+def _lines(drop: Dropped, dataset: str) -> tuple[int, ...]:
+    return tuple(sorted(line for name, line in drop if name == dataset))
+
+
+def rows_for(
+    ref: SeriesRef, as_of: pd.Timestamp | None, drop: Dropped = frozenset()
+) -> pd.DataFrame:
+    """Rows of one series published by ``as_of``, with the reference's filters applied
+    and the rows in ``drop`` left out."""
     if (ref.dataset, ref.series_id) in OWN_MODELS and ref.since is None and ref.definitions is None:
-        return drivers.douyin_rows(as_of)
+        rows = drivers.douyin_rows(as_of)
+        return rows[~rows["row"].isin(_lines(drop, ref.dataset))]
     rows = load(ref.dataset, as_of)
-    rows = rows[rows["series_id"] == ref.series_id]
+    rows = rows[(rows["series_id"] == ref.series_id) & ~rows["row"].isin(_lines(drop, ref.dataset))]
     if ref.since is not None:
         rows = rows[rows["period_start"] >= pd.Timestamp(ref.since)]
     if ref.definitions is not None:
@@ -50,12 +62,14 @@ def part_driver(
     as_of: pd.Timestamp | None,
     saturation: tuple[float, float] | None = None,
     name: str | None = None,
+    drop: Dropped = frozenset(),
 ) -> drivers.Driver:
-    """The forecast of one series (its own model where :data:`OWN_MODELS` has one)."""
+    """The forecast of one series (its own model where :data:`OWN_MODELS` has one), fitted
+    without the rows in ``drop``."""
     model = OWN_MODELS.get((ref.dataset, ref.series_id))
     if model is not None and saturation is None and ref.since is None and ref.definitions is None:
-        return model(as_of)
-    rows = rows_for(ref, as_of)
+        return model(as_of, _lines(drop, ref.dataset))
+    rows = rows_for(ref, as_of, drop)
     if level_rows(_own(rows)).empty and not rows["kind"].eq("growth_multiple").any():
         raise _no_levels(name or str(ref), [ref], as_of)
     return drivers.series_driver(name or str(ref), rows, as_of, saturation)
@@ -77,21 +91,19 @@ class Forecast:
         proxy: Proxy,
         as_of,
         saturation: tuple[float, float] | None = None,
-        built: list | None = None,
+        drop: Dropped = frozenset(),
     ):
         self.proxy = proxy
-        if built is not None:
-            self.drivers = list(built)
-        elif proxy.how == "pooled":
+        if proxy.how == "pooled":
             if len(proxy.parts) == 1:
-                self.drivers = [part_driver(proxy.parts[0], as_of, saturation, proxy.name)]
+                self.drivers = [part_driver(proxy.parts[0], as_of, saturation, proxy.name, drop)]
             else:
-                rows = pd.concat([rows_for(r, as_of) for r in proxy.parts], ignore_index=True)
+                rows = pd.concat([rows_for(r, as_of, drop) for r in proxy.parts], ignore_index=True)
                 if level_rows(_own(rows)).empty:
                     raise _no_levels(proxy.name, proxy.parts, as_of)
                 self.drivers = [drivers.series_driver(proxy.name, rows, as_of, saturation)]
         else:
-            self.drivers = [part_driver(r, as_of) for r in proxy.parts]
+            self.drivers = [part_driver(r, as_of, drop=drop) for r in proxy.parts]
         currencies = {d.currency for d in self.drivers}
         if len(currencies) > 1:
             raise ForecastError(
