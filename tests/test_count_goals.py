@@ -69,7 +69,12 @@ def test_latest_fit_reproduces_most_evidence_and_names_the_rest(merchants):
 def test_concentration_statement_and_shares_have_values(merchants):
     c = merchants.count.concentration
     assert 0 < c["needed_share"] < 1 and 0 < c["share_lo_80"] <= c["share_median"] <= 1
-    assert "Met if the top 1,000 merchants hold at least" in c["statement"]
+    assert "Met if the 1,000th-largest of the merchants sells at least ¥100M" in c["statement"]
+    assert 0 < c["kth_sales_lo_80"] <= c["kth_sales_median"] <= c["kth_sales_hi_80"]
+    # The goal's probability agrees with where the 1,000th-largest is put: a median
+    # below the threshold comes with a probability under one half, and the reverse.
+    below = c["kth_sales_median"] < 1e8
+    assert below == (merchants.probability < 0.5)
     tops = merchants.count.top_shares.set_index("top")["median"]
     assert tops.is_monotonic_increasing and tops.between(0, 1).all()
     lz = merchants.count.lorenz

@@ -47,7 +47,9 @@ class CountDetail:
         ``needed_share`` (the least share of goal-year sales the counted
         entities hold if the goal is met), ``top_k`` (the goal's count),
         ``share_median, share_lo_80, share_hi_80`` (the model's share of the top
-        ``top_k``) and ``statement``.
+        ``top_k``), ``kth_sales_median, kth_sales_lo_80, kth_sales_hi_80`` (sales of
+        the ``top_k``-th largest entity in the goal year, yuan: the goal is met
+        exactly when it reaches the threshold) and ``statement``.
     top_shares : pandas.DataFrame
         ``top, median, lo_80, hi_80``: implied shares of goal-year sales held by
         the top 100 / 1,000 / 10,000 entities.
@@ -102,6 +104,13 @@ def _sampler(driver: drivers.Driver) -> countmodel.Sampler:
             raise TargetsError(f"GMV over {start.date()} to {end.date()}: {exc}") from None
 
     return draw
+
+
+def _ordinal(k: float) -> str:
+    """``1,000th``, ``1,124th``, ``21st``, ``102nd``."""
+    n = int(round(k))
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n:,}{suffix}"
 
 
 def _quantiles(x: np.ndarray) -> tuple[float, float, float]:
@@ -209,18 +218,25 @@ def _detail(goal: Goal, fit, inputs, gmv: np.ndarray, rng) -> CountDetail:
     shape = _shape(d)
     k = goal.threshold / float(np.mean(d["subset_share"]))
     needed = k * goal.entity_threshold / total
-    top_goal = sizes.mixture_top_total(min(k, 0.5 * float(np.min(pop))), total, pop, *shape)
+    top_k = min(k, 0.5 * float(np.min(pop)))
+    top_goal = sizes.mixture_top_total(top_k, total, pop, *shape)
     share = top_goal / total
     med, lo, hi = _quantiles(share)
+    # The goal holds exactly when the k-th largest entity sells at least the threshold.
+    kth = sizes.mixture_level_for_count(top_k, total, pop, *shape)
+    kth_med, kth_lo, kth_hi = _quantiles(kth)
     need_med = float(np.median(needed))
     entity = goal.entity or "entities"
     source = "the evidence puts" if int(fit.evidence["fitted"].sum()) else "the prior alone puts"
     statement = (
-        f"Met if the top {k:,.0f} {entity} hold at least {need_med:.1%} of goal-year sales "
-        f"(that many times the threshold, over the median goal-year sales of "
-        f"{format_yuan(float(np.median(total)))}) with each above "
-        f"{format_yuan(goal.entity_threshold)}; {source} the top {k:,.0f}'s share at "
-        f"{med:.1%} (80%: {lo:.1%} to {hi:.1%})."
+        f"Met if the {_ordinal(k)}-largest of the {entity} sells at least "
+        f"{format_yuan(goal.entity_threshold)} in the goal year; {source} its sales at "
+        f"{format_yuan(kth_med)} (80%: {format_yuan(kth_lo)} to {format_yuan(kth_hi)}). "
+        f"The top {k:,.0f} would then hold at least {need_med:.1%} of goal-year sales (that "
+        f"many times the threshold, over the median goal-year sales of "
+        f"{format_yuan(float(np.median(total)))}); {source} their share at {med:.1%} "
+        f"(80%: {lo:.1%} to {hi:.1%}): a share above that is needed, not enough, since "
+        "a few of the largest can hold it."
     )
     concentration = {
         "top_k": k,
@@ -228,6 +244,9 @@ def _detail(goal: Goal, fit, inputs, gmv: np.ndarray, rng) -> CountDetail:
         "share_median": med,
         "share_lo_80": lo,
         "share_hi_80": hi,
+        "kth_sales_median": kth_med,
+        "kth_sales_lo_80": kth_lo,
+        "kth_sales_hi_80": kth_hi,
         "statement": statement,
     }
     tops = []
