@@ -169,6 +169,22 @@ def count_axis(ax: Axes, axis: str = "y", *, minor: bool = True) -> None:
     _unit_axis(ax, axis, lambda v: fmt.approx_count(v), minor)
 
 
+def ratio_axis(ax: Axes, axis: str = "x") -> None:
+    """Label a log axis of ratios at 1-2-5 steps (×0.2, ×0.5, ×1, ×2), minor ticks unlabelled.
+
+    Call it after the data are drawn and the scale is set to log.
+    """
+    from matplotlib.ticker import FixedLocator, NullFormatter
+
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    low, high = sorted(ax.get_xlim() if axis == "x" else ax.get_ylim())
+    steps = [m * 10.0**e for e in range(-6, 7) for m in (1, 2, 5)]
+    ticks = [v for v in steps if low <= v <= high] or [1.0]
+    target.set_major_locator(FixedLocator(ticks))
+    target.set_major_formatter(FuncFormatter(lambda v, _pos: f"×{v:g}"))
+    target.set_minor_formatter(NullFormatter())
+
+
 def year_axis(ax: Axes, axis: str = "x") -> None:
     """Integer year ticks (never 2020.25) on an axis of calendar years."""
     target = ax.xaxis if axis == "x" else ax.yaxis

@@ -10,6 +10,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from targets import formatting as fmt
+from targets import plots
 from targets.plots import _axes
 
 
@@ -43,6 +44,7 @@ def predictive_check(
         ax.scatter([r], [yi], color=c, marker=m, zorder=3)
     ax.axvline(1.0, color="grey", linewidth=0.8)
     ax.set_xscale("log")
+    plots.ratio_axis(ax, "x")
     # Wrapped, never cut: a label's end (the period) is part of what it says.
     ax.set_yticks(y, [textwrap.fill(str(s), 48) for s in rows["label"]], fontsize=8)
     ax.invert_yaxis()
