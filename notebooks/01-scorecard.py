@@ -114,9 +114,9 @@ display(
 # ## Which single figure does a verdict hang on?
 #
 # Each published row the headline forecast stands on is left out in turn and the forecast
-# refitted: the rows whose removal moves the probability most (a blank "without" means the
-# rest of the rows support no forecast). Count goals are not shown (their size model is
-# refitted elsewhere).
+# refitted by the same method, with the same random numbers: the rows whose removal moves the
+# probability most ("no forecast" means the rest of the rows support none). Count goals are
+# not shown (their size model is checked row by row below).
 
 # %%
 from targets.assess.influence import influence
