@@ -77,6 +77,10 @@ class Driver:
         The rows the driver was built from.
     currency : str
         ``"CNY"`` or ``"USD"``: the unit of :meth:`totals`.
+    fitted : pandas.DataFrame or None
+        Every row the model was fitted to, where that is more than :attr:`rows`
+        (Douyin's regime model also fits third-party-link and bound rows);
+        ``None`` when it is :attr:`rows`.
     """
 
     name: str
@@ -84,6 +88,7 @@ class Driver:
     rows: pd.DataFrame = field(repr=False)
     _sampler: object = field(repr=False)
     currency: str = "CNY"
+    fitted: pd.DataFrame | None = field(default=None, repr=False)
 
     def totals(
         self, start: str | pd.Timestamp, end: str | pd.Timestamp, n: int, rng: np.random.Generator
@@ -572,6 +577,7 @@ def douyin_driver(as_of: pd.Timestamp | None, without: tuple[int, ...] = ()) -> 
         douyin_rows(as_of).pipe(lambda r: r[~r["row"].isin(without)]),
         sampler,
         "CNY",
+        fitted=rows[rows["measure"].ne("")],
     )
 
 

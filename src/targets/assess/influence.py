@@ -85,7 +85,10 @@ def influence(
     for proxy in goal.proxies or (own_proxy(goal),):
         try:
             saturation = _saturation(goal, proxy, cutoff, n_samples, seed)
-            rows = Forecast(proxy, cutoff, saturation).rows
+            fc = Forecast(proxy, cutoff, saturation)
+            rows = pd.concat(
+                [d.rows if d.fitted is None else d.fitted for d in fc.drivers], ignore_index=True
+            )
             base = _probability(goal, proxy, cutoff, saturation, n_samples, seed, frozenset())
             break
         except ForecastError:
