@@ -166,3 +166,23 @@ def test_every_page_renders_before_the_data_with_sentences_in_place_of_charts(tm
     alts = pages["index.html"].alts
     assert len(alts) >= len(goals.load())
     assert all("had not been announced by" in alt for alt in alts)
+
+
+def test_the_track_record_has_one_point_per_goal_and_date_and_ends_on_the_scorecard(
+    rendered_reports, report_store, monkeypatch
+):
+    # Reads the run's stored assessments. A second point at the last date (the
+    # announcement's probability relabelled with the run's date) was once drawn here.
+    from targets.frontpage import history
+
+    as_of, _ = rendered_reports
+    monkeypatch.setenv("TARGETS_CACHE_DIR", str(report_store))
+    records = history(as_of)
+    assert not records.duplicated(["goal", "as_of"]).any()
+    card = _scorecard(as_of).set_index("goal")
+    last = records.sort_values("as_of", kind="stable").groupby("goal").tail(1).set_index("goal")
+    for goal, row in last.iterrows():
+        expected = card.loc[goal, "probability"]
+        assert (pd.isna(expected) and pd.isna(row["probability"])) or row[
+            "probability"
+        ] == expected, goal

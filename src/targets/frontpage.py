@@ -99,7 +99,11 @@ def history(as_of: str | None = None) -> pd.DataFrame:
             # starts at the announcement, which would show a probability computed later.)
             continue
         past = assess.track_record(g.id, dates[:-1], n_samples=HISTORY_SAMPLES)
-        last = assess.track_record(g.id, [as_of], n_samples=N_SAMPLES).assign(as_of=end)
+        # The run's own date, with the date before it so that a change of method or prior
+        # is judged against the previous point (track_record also prepends the announcement).
+        before = [dates[-2]] if len(dates) > 1 else []
+        last = assess.track_record(g.id, [*before, as_of], n_samples=N_SAMPLES)
+        last = last.iloc[[-1]].assign(as_of=end)
         frames.append(pd.concat([past, last], ignore_index=True).assign(goal=g.id))
     if not frames:
         return pd.DataFrame(columns=HISTORY_COLUMNS)
