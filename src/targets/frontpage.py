@@ -104,6 +104,9 @@ def history(as_of: str | None = None) -> pd.DataFrame:
         before = [dates[-2]] if len(dates) > 1 else []
         last = assess.track_record(g.id, [*before, as_of], n_samples=N_SAMPLES)
         last = last.iloc[[-1]].assign(as_of=end)
+        # track_record starts every record at the announcement: when that is the run's own
+        # date (an as-of report on announcement day), the scorecard's point stands alone.
+        past = past[past["as_of"] < end]
         frames.append(pd.concat([past, last], ignore_index=True).assign(goal=g.id))
     if not frames:
         return pd.DataFrame(columns=HISTORY_COLUMNS)
