@@ -58,6 +58,16 @@ def predictive_check(
     return fig
 
 
+def _lorenz_frame(ax: Axes, title: str) -> None:
+    """The equal-sales diagonal, labels, legend and grid of a Lorenz chart."""
+    ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=0.8, label="equal sales")
+    ax.set_xlabel("share of entities, smallest first")
+    ax.set_ylabel("share of sales they hold")
+    ax.set_title(title)
+    ax.legend(fontsize="small", loc="upper left")
+    ax.grid(True, alpha=0.3)
+
+
 def lorenz_curve(
     lorenz: pd.DataFrame, *, ax: Axes | None = None, title: str = "Lorenz curve of sales"
 ) -> Figure:
@@ -66,12 +76,7 @@ def lorenz_curve(
     x = lorenz["entities_share"]
     ax.fill_between(x, lorenz["lo_80"], lorenz["hi_80"], alpha=0.25, label="80% band")
     ax.plot(x, lorenz["sales_share"], label="median")
-    ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=0.8, label="equal sales")
-    ax.set_xlabel("share of entities, smallest first")
-    ax.set_ylabel("share of sales they hold")
-    ax.set_title(title)
-    ax.legend(fontsize="small", loc="upper left")
-    ax.grid(True, alpha=0.3)
+    _lorenz_frame(ax, title)
     return fig
 
 
@@ -150,12 +155,7 @@ def lorenz_curves(
             linestyle=styles[i % len(styles)],
             label=f"{label}: median (dotted: 80% band)",
         )
-    ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=0.8, label="equal sales")
-    ax.set_xlabel("share of entities, smallest first")
-    ax.set_ylabel("share of sales they hold")
-    ax.set_title(title)
-    ax.legend(fontsize="small", loc="upper left")
-    ax.grid(True, alpha=0.3)
+    _lorenz_frame(ax, title)
     return fig
 
 

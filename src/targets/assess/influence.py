@@ -19,7 +19,7 @@ import pandas as pd
 from targets import goals
 from targets.assess.aggregate import _saturation, measure
 from targets.assess.base import _as_of
-from targets.assess.series import Dropped, Forecast, own_proxy
+from targets.assess.series import Forecast, own_proxy
 from targets.errors import ForecastError
 from targets.goals import Goal
 from targets.units import parse_unit
@@ -36,8 +36,7 @@ def _label(r: pd.Series) -> str:
     return f"{r['series_id']} {period}: {value} ({source})"
 
 
-def _probability(goal: Goal, proxy, as_of, saturation, n: int, seed: int, drop: Dropped) -> float:
-    fc = Forecast(proxy, as_of, saturation, drop)
+def _probability(goal: Goal, fc: Forecast, as_of, n: int, seed: int) -> float:
     if goal.kind == "aggregate" and fc.currency != goal.currency:
         raise ForecastError("currency mismatch")
     _, met = measure(goal, fc, as_of, n, seed)
@@ -89,7 +88,7 @@ def influence(
             rows = pd.concat(
                 [d.rows if d.fitted is None else d.fitted for d in fc.drivers], ignore_index=True
             )
-            base = _probability(goal, proxy, cutoff, saturation, n_samples, seed, frozenset())
+            base = _probability(goal, fc, cutoff, n_samples, seed)
             break
         except ForecastError:
             continue
@@ -104,7 +103,8 @@ def influence(
     for _, r in used.head(max_rows).iterrows():
         drop = frozenset({(str(r["dataset"]), int(r["row"]))})
         try:
-            without = _probability(goal, proxy, cutoff, saturation, n_samples, seed, drop)
+            trial = Forecast(proxy, cutoff, saturation, drop)
+            without = _probability(goal, trial, cutoff, n_samples, seed)
         except ForecastError:
             without = np.nan  # the rest of the rows support no forecast
         out.append(
