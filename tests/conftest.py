@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from targets.data import CORE_COLUMNS, DATASETS, data_dir
+from targets.data import CORE_COLUMNS, data_dir
+from targets.data import datasets as discover_datasets
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -60,7 +61,7 @@ def data_copy(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def datasets() -> dict:
-    return DATASETS
+    return discover_datasets()
 
 
 @pytest.fixture(scope="session")

@@ -65,7 +65,7 @@ def _cut_csv(path: Path, as_of: str) -> str:
 def _series_in(folder: Path) -> set[str]:
     """``dataset/series_id`` of every series with a row in the (cut) data folder."""
     out = set()
-    for name, ds in data_mod.DATASETS.items():
+    for name, ds in data_mod.datasets().items():
         path = folder / ds.file
         if path.exists():
             rows = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"), newline=""))
@@ -84,7 +84,7 @@ def _prune(value, present: set[str]):
             if isinstance(v, dict) and {"dataset", "series_id"} <= set(v):
                 ref = f"{v['dataset']}/{v['series_id']}"
             if ref is not None and ref.count("/") == 1 and ref not in present:
-                if ref.split("/")[0] in data_mod.DATASETS:
+                if ref.split("/")[0] in data_mod.datasets():
                     continue  # a series first published after the date: not nameable then
             kept.append(_prune(v, present))
         return kept
@@ -128,7 +128,7 @@ def cut_data(src: Path, dst: Path, as_of: str) -> Path:
 def line_map(full: Path, cut: Path, as_of: str) -> dict[str, dict[int, int]]:
     """Per data set, a row's line in the cut file -> its line in the full file."""
     out = {}
-    for name in data_mod.DATASETS:
+    for name in data_mod.datasets():
         a = data_mod.load(name, as_of, directory=full).sort_values("row")["row"].tolist()
         b = data_mod.load(name, directory=cut).sort_values("row")["row"].tolist()
         assert len(a) == len(b), name
@@ -150,7 +150,7 @@ def _to_full_lines(value, lines: dict[str, dict[int, int]]):
 
 def test_cut_keeps_exactly_the_rows_published_by_the_date(tmp_path):
     cut = cut_data(DATA, tmp_path / "data", "2021-04-08")
-    for name in data_mod.DATASETS:
+    for name in data_mod.datasets():
         full = data_mod.load(name, "2021-04-08")
         rows = data_mod.load(name, directory=cut)
         assert len(rows) == len(full), name
@@ -283,14 +283,14 @@ def later_figures(directory: Path, as_of: str, forms=wordings) -> dict[str, str]
     """
     known: set[str] = set()
     late: dict[str, str] = {}
-    for name in data_mod.DATASETS:
+    for name in data_mod.datasets():
         frame = data_mod.load(name, directory=directory)
         for _, row in frame.iterrows():
             written = forms(row)
             if row["published"] <= pd.Timestamp(as_of):
                 known |= written
             else:
-                where = f"{data_mod.DATASETS[name].file}:{row['row']} ({row['series_id']})"
+                where = f"{data_mod.datasets()[name].file}:{row['row']} ({row['series_id']})"
                 for f in written:
                     late.setdefault(f, where)
     for g in goals.load(directory=directory):

@@ -78,8 +78,8 @@ def test_wrong_header_is_named(tmp_path):
         load_rows(tmp_path, [valid_row()], columns=columns)
 
 
-def test_missing_file_is_named(tmp_path):
-    with pytest.raises(DataError, match=r"nbs_retail\.csv: data file not found"):
+def test_missing_data_set_is_named(tmp_path):
+    with pytest.raises(DataError, match=r"unknown data set 'nbs_retail' in .*; available: $"):
         data.load("nbs_retail", directory=tmp_path)
 
 

@@ -47,7 +47,7 @@ SIZE_COLUMNS: list[str] = ["entity", "platform", "threshold_value", "threshold_u
 KINDS = ("actual", "estimate", "forecast", "target", "growth_multiple")
 STATUSES = ("official", "reported")
 QUALIFIERS = ("exact", "approx", "more_than", "less_than", "range")
-PUBLISHED_BASES = ("stated", "url", "inferred")
+PUBLISHED_BASES = ("stated", "url", "first_report", "inferred")
 _REQUIRED_TEXT = ("series_id", "unit", "kind", "status", "publisher", "source_url", "published")
 _DATE_COLUMNS = ("period_start", "period_end", "base_start", "base_end", "published")
 _DUPLICATE_KEY = [
@@ -79,39 +79,46 @@ class Dataset:
         return CORE_COLUMNS + list(self.extra_columns)
 
 
-DATASETS: dict[str, Dataset] = {
-    d.name: d
-    for d in [
-        Dataset("douyin_gmv", "douyin_gmv.csv", "Douyin e-commerce GMV, levels and growth"),
-        Dataset("kuaishou_gmv", "kuaishou_gmv.csv", "Kuaishou e-commerce GMV"),
-        Dataset("pinduoduo_gmv", "pinduoduo_gmv.csv", "Pinduoduo GMV (TTM and annual)"),
-        Dataset("alibaba_gmv", "alibaba_gmv.csv", "Early Taobao and Alibaba China retail GMV"),
-        Dataset("jd_gmv", "jd_gmv.csv", "JD.com GMV"),
-        Dataset(
-            "other_platforms_gmv",
-            "other_platforms_gmv.csv",
-            "Taobao Live, TikTok Shop, Shopee, Meituan",
-        ),
-        Dataset("nbs_retail", "nbs_retail.csv", "NBS online, physical-goods online, total retail"),
-        Dataset(
-            "live_commerce_market",
-            "live_commerce_market.csv",
-            "Live-streaming e-commerce market size by research house",
-        ),
-        Dataset(
-            "size_distribution",
-            "size_distribution.csv",
-            "Counts of entities above sales thresholds; shares",
-            tuple(SIZE_COLUMNS),
-        ),
-        Dataset(
-            "case_claims",
-            "case_claims.csv",
-            "Seed-article claims about single merchants and events",
-            tuple(SIZE_COLUMNS),
-        ),
-    ]
-}
+#: Files in a data folder that are not observation data sets.
+NOT_DATASETS = ("assumptions.csv",)
+
+
+def datasets(directory: str | Path | None = None) -> dict[str, Dataset]:
+    """The data sets in a folder, discovered from its files (sorted by name).
+
+    Every ``*.csv`` whose first header cell is ``series_id`` (or that has no
+    readable header, so that loading it names the fault) is a data set named
+    after its file (``acme_revenue.csv`` is data set ``acme_revenue``); its
+    header must then follow the contract (:data:`CORE_COLUMNS`, optionally
+    followed by :data:`SIZE_COLUMNS`), which :func:`load` checks. Other CSV
+    files (and ``assumptions.csv``) are not data sets.
+    """
+    folder = Path(directory) if directory is not None else data_dir()
+    found: dict[str, Dataset] = {}
+    if not folder.is_dir():
+        return found
+    for path in sorted(folder.glob("*.csv")):
+        if path.name in NOT_DATASETS or not path.is_file():
+            continue
+        header = _header(path)
+        if header is not None and header[0] != "series_id":
+            continue
+        extra = tuple(SIZE_COLUMNS) if set(SIZE_COLUMNS) <= set(header or ()) else ()
+        found[path.stem] = Dataset(path.stem, path.name, "", extra)
+    return found
+
+
+def _header(path: Path) -> list[str] | None:
+    """The first line of a CSV file as cells; ``None`` for an empty or unreadable file.
+
+    Such a file is kept as a data set, so that loading it names what is wrong.
+    """
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            line = fh.readline(65536)
+    except (OSError, UnicodeDecodeError):
+        return None
+    return [c.strip() for c in line.strip().lstrip("\ufeff").split(",")] if line.strip() else None
 
 
 DATA_DIR_ENV = "TARGETS_DATA_DIR"
@@ -437,12 +444,13 @@ def _check_duplicates(path: Path, frame: pd.DataFrame) -> None:
         )
 
 
-def _resolve(name: str) -> Dataset:
+def _resolve(name: str, folder: Path) -> Dataset:
+    known = datasets(folder)
     try:
-        return DATASETS[name]
+        return known[name]
     except KeyError:
         raise DataError(
-            f"unknown data set {name!r}; available: {', '.join(sorted(DATASETS))}"
+            f"unknown data set {name!r} in {folder}; available: {', '.join(sorted(known))}"
         ) from None
 
 
@@ -484,9 +492,9 @@ def load(
     >>> bool((df["published"] <= "2021-04-08").all())
     True
     """
-    dataset = _resolve(name)
     cutoff = _as_timestamp(as_of)
     folder = Path(directory) if directory is not None else data_dir()
+    dataset = _resolve(name, folder)
     frame = read_csv(folder / dataset.file, dataset)
     if cutoff is not None:
         frame = frame[frame["published"] <= cutoff]
@@ -499,7 +507,7 @@ def load_all(
     as_of: str | date | pd.Timestamp | None = None, *, directory: str | Path | None = None
 ) -> pd.DataFrame:
     """Load every data set into one frame (the union of the core columns)."""
-    frames = [load(n, as_of, directory=directory) for n in DATASETS]
+    frames = [load(n, as_of, directory=directory) for n in datasets(directory)]
     return pd.concat(frames, ignore_index=True, sort=False)
 
 
@@ -516,7 +524,7 @@ def catalog(
         ``last_published``, ``file`` and ``description``.
     """
     out = []
-    for name, ds in DATASETS.items():
+    for name, ds in datasets(directory).items():
         df = load(name, as_of, directory=directory)
         out.append(
             {
@@ -529,7 +537,8 @@ def catalog(
                 "official_share": float((df["status"] == "official").mean()) if len(df) else 0.0,
                 "last_published": df["published"].max() if len(df) else pd.NaT,
                 "file": ds.file,
-                "description": ds.description,
+                "description": ds.description
+                or ", ".join(sorted(df["series_id"].unique().astype(str))),
             }
         )
     return pd.DataFrame(out)
@@ -540,7 +549,7 @@ def first_published(*, directory: str | Path | None = None) -> pd.Timestamp | No
 
     An as-of date before it has no data at all, which callers say plainly.
     """
-    dates = [load(n, directory=directory)["published"].min() for n in DATASETS]
+    dates = [load(n, directory=directory)["published"].min() for n in datasets(directory)]
     dates = [d for d in dates if not pd.isna(d)]
     return min(dates) if dates else None
 

@@ -36,7 +36,7 @@ import pandas as pd
 import yaml
 
 from targets.count_inputs import COUNT_FIELDS, CountSpec, parse_count_spec
-from targets.data import DATASETS, data_dir, data_version, goals_file
+from targets.data import data_dir, data_version, datasets, goals_file
 from targets.data import load as load_dataset
 from targets.errors import GoalError
 from targets.units import parse_unit
@@ -46,7 +46,7 @@ Comparator = Literal[">=", ">", "<=", "<", "between", "about"]
 COMPARATORS: tuple[str, ...] = (">=", ">", "<=", "<", "between", "about")
 KINDS: tuple[str, ...] = ("aggregate", "count", "growth")
 #: What kind of statement a goal is.
-GOAL_TYPES: tuple[str, ...] = ("pledge", "internal_target", "third_party_forecast")
+GOAL_TYPES: tuple[str, ...] = ("pledge", "internal_target", "plan", "third_party_forecast")
 JUDGED_ON: tuple[str, ...] = ("total", "each_year")
 
 _REQUIRED = (
@@ -676,7 +676,7 @@ def _load_version(path: Path, folder: Path, version: str) -> tuple[Goal, ...]:
         raise GoalError(f"{path.name}: malformed YAML: {exc}") from None
     if not isinstance(entries, list):
         raise GoalError(f"{path.name}: expected a list of goals at the top level")
-    known = {name: _series_in(name, folder) for name in DATASETS}
+    known = {name: _series_in(name, folder) for name in datasets(folder)}
     goals = [_parse_goal(path, i, e, known) for i, e in enumerate(entries)]
     ids = [g.id for g in goals]
     dups = sorted({x for x in ids if ids.count(x) > 1})
@@ -694,8 +694,6 @@ def _series_in(name: str, folder: Path) -> dict[str, str | None]:
     Empty when the data set's file is absent; the currency is ``None`` for a
     series without money rows.
     """
-    if not (folder / DATASETS[name].file).exists():
-        return {}
     frame = load_dataset(name, directory=folder)
     out: dict[str, str | None] = {}
     for sid, rows in frame.groupby("series_id", sort=False):
