@@ -34,7 +34,8 @@ from IPython.display import Markdown, display
 from targets import assess
 from targets import formatting as fmt
 from targets.errors import ForecastError
-from targets.report import frontpage, plots, plots_counts, store, tables
+from targets.assess import store
+from targets.report import frontpage, plots, plots_counts, tables
 from targets.sources import goals
 
 as_of_text = f"as of {as_of}" if as_of else "on the latest data"

@@ -34,7 +34,8 @@ from scipy.stats import binom
 
 from targets import formatting as fmt
 from targets.engine import backtest
-from targets.report import frontpage, plots, store, tables
+from targets.assess import store
+from targets.report import frontpage, plots, tables
 from targets.sources import data
 from targets.sources.observations import contiguous_tail, to_regular
 

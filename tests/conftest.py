@@ -69,7 +69,7 @@ def report_store(tmp_path_factory) -> Path:
     """The assessment store of the test session's report runs (``$TARGETS_CACHE_DIR``).
 
     Fresh for each session, so a run never reads results left by an earlier one; entries
-    are keyed by the data's and the code's content (:mod:`targets.report.store`), so an installed
+    are keyed by the data's and the code's content (:mod:`targets.assess.store`), so an installed
     copy of the same package and data (the wheel test) reads what the repository's run stored.
     """
     return tmp_path_factory.mktemp("store")

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from targets.errors import ForecastError
-from targets.report import store
+from targets.assess import store
 
 
 def _compute_and_count(counter: Path, value: int) -> int:

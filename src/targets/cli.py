@@ -21,11 +21,16 @@ def _print_table(df: pd.DataFrame, fmt: str) -> None:
             print(df.to_string(index=False))
 
 
-def catalog_table(as_of: str | None = None) -> pd.DataFrame:
-    """The data catalog formatted for people: dates without times, shares in percent."""
-    from targets.sources.data import catalog
+def _vintage(args: argparse.Namespace):
+    """The vintage of a command: the data folders and goal file chosen, as of ``--as-of``."""
+    from targets.sources.vintage import open_vintage
 
-    cat = catalog(as_of)
+    return open_vintage(as_of=getattr(args, "as_of", None))
+
+
+def catalog_table(vintage) -> pd.DataFrame:
+    """The data catalog formatted for people: dates without times, shares in percent."""
+    cat = vintage.catalog()
     return cat.assign(
         first_period=cat["first_period"].dt.date,
         last_period=cat["last_period"].dt.date,
@@ -35,9 +40,8 @@ def catalog_table(as_of: str | None = None) -> pd.DataFrame:
 
 
 def _cmd_data(args: argparse.Namespace) -> int:
-    from targets.sources.data import catalog
-
-    cat = catalog_table(args.as_of) if args.format == "table" else catalog(args.as_of)
+    v = _vintage(args)
+    cat = catalog_table(v) if args.format == "table" else v.catalog()
     _print_table(cat, args.format)
     if args.format == "table":
         print(f"\n{int(cat['rows'].sum())} rows in {len(cat)} data sets")
@@ -47,12 +51,12 @@ def _cmd_data(args: argparse.Namespace) -> int:
 def _cmd_goals(args: argparse.Namespace) -> int:
     from targets.sources import goals
 
-    frame = goals.to_frame(goals.load())
+    frame = goals.to_frame(list(_vintage(args).goals))
     _print_table(frame, args.format)
     return 0
 
 
-def scorecard_table(as_of: str | None) -> pd.DataFrame:
+def scorecard_table(vintage) -> pd.DataFrame:
     """The scorecard formatted for people: probabilities in percent, values in the goal's units.
 
     Money in the goal's currency, growth goals as multiples or rates, counts as
@@ -62,12 +66,11 @@ def scorecard_table(as_of: str | None) -> pd.DataFrame:
     from targets.assess import scorecard
     from targets.assess.explain import value_format
     from targets.formatting import probability
-    from targets.sources.goals import load as load_goals
 
     columns = ["goal", "probability", "verdict", "median", "lo_80", "hi_80", "progress"]
-    sc = scorecard(as_of)
+    sc = scorecard(vintage=vintage)
     sc = sc.reindex(columns=[*columns, "met_in_hindsight"])
-    by_id = {g.id: g for g in load_goals()}
+    by_id = {g.id: g for g in vintage.goals}
 
     def fmt(goal: str, v: float) -> str:
         if v != v:  # NaN
@@ -135,10 +138,11 @@ def predictive_table(rows: list[dict]) -> pd.DataFrame:
 def _cmd_assess(args: argparse.Namespace) -> int:
     from targets.assess import scorecard
 
+    v = _vintage(args)
     if args.format == "table":
-        _print_table(scorecard_table(args.as_of), "table")
+        _print_table(scorecard_table(v), "table")
         if args.explain:
-            card = scorecard(args.as_of, predictive=True)
+            card = scorecard(vintage=v, predictive=True)
             for g, e, rows in zip(
                 card["goal"], card["explanation"], card["predictive"], strict=True
             ):
@@ -149,16 +153,19 @@ def _cmd_assess(args: argparse.Namespace) -> int:
         # JSON carries, per goal, the rows its verdict hangs on (leave-one-row-out) and, per
         # count goal, the size model's posterior predictive check of every evidence row.
         json_out = args.format == "json"
-        _print_table(scorecard(args.as_of, influence=json_out, predictive=json_out), args.format)
+        card = scorecard(vintage=v, influence=json_out, predictive=json_out)
+        _print_table(card, args.format)
     return 0
 
 
 def _cmd_backtest_goals(args: argparse.Namespace) -> int:
     import json
 
-    from targets.assess.pledges import backtest_goals
+    from targets.assess.pledges import backtest_goals, pledges_file
+    from targets.sources.vintage import open_vintage
 
-    result = backtest_goals(args.pledges, n_samples=args.n_samples, seed=args.seed)
+    pledges = open_vintage(goals=args.pledges or pledges_file(), as_of=args.as_of)
+    result = backtest_goals(pledges, n_samples=args.n_samples, seed=args.seed)
     if args.format == "json":
         print(
             json.dumps(
@@ -202,8 +209,15 @@ def _cmd_backtest_goals(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    import os
+
     from targets.report.frontpage import goal_rows
     from targets.report.render import write_reports
+    from targets.sources.vintage import GOAL_IDS_ENV
+
+    if args.goal:
+        os.environ[GOAL_IDS_ENV] = ",".join(args.goal)
+        _vintage(args)  # an unknown id is refused before any notebook runs
 
     run = write_reports(
         args.output,
@@ -223,7 +237,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         print(line)
     print(f"\nreports: {run.output / 'index.html'}")
     print(f"\nGoal scorecard ({'as of ' + args.as_of if args.as_of else 'latest data'})")
-    _print_table(scorecard_table(args.as_of), "table")
+    _print_table(scorecard_table(_vintage(args)), "table")
     if not run.ok:
         print(
             f"\nerror: {sum(not r.ok for r in run.results)} notebook(s) failed; the previous "
@@ -236,9 +250,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 _ENV_HELP = """\
 environment variables:
-  TARGETS_DATA_DIR   folder holding the data sets (CSV files); --data-dir overrides it
+  TARGETS_DATA_DIR   folder(s) holding the data sets (CSV files), separated by ':';
+                     --data-dir overrides it
   TARGETS_GOALS      the goal registry (YAML); --goals overrides it
-Without them, the data sets and goals shipped with the package are used.
+Without them, the data sets and goals shipped with the package are used. Model constants
+(assumptions.csv) a folder does not define come from the shipped ones.
 """
 
 
@@ -247,7 +263,9 @@ def _location_options() -> argparse.ArgumentParser:
     common.add_argument(
         "--data-dir",
         metavar="DIR",
-        help="folder holding your own data sets "
+        action="append",
+        help="folder holding your own data sets; repeat it to combine folders (the first "
+        "holding a data set wins), and name 'bundled' to add the shipped data "
         "(default: $TARGETS_DATA_DIR, else the bundled data)",
     )
     common.add_argument(
@@ -302,6 +320,7 @@ def build_parser() -> argparse.ArgumentParser:
         "the track record: each pledge in data/pledges.yaml assessed as of its announcement",
     )
     p.add_argument("--pledges", default=None, help="a pledge file (default: data/pledges.yaml)")
+    p.add_argument("--as-of", help="only pledges announced, and outcomes published, by then")
     p.add_argument("--n-samples", type=int, default=1000, help="Monte Carlo samples per pledge")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--format", choices=["table", "json"], default="table")
@@ -322,6 +341,12 @@ def build_parser() -> argparse.ArgumentParser:
         "replaced, all others are left alone (an existing file as --output is never replaced)",
     )
     p.add_argument("--with-code", action="store_true", help="show code cells")
+    p.add_argument(
+        "--goal",
+        action="append",
+        metavar="ID",
+        help="a report on this goal only (repeat for several); default: every goal",
+    )
     p.add_argument("--jobs", type=int, default=None, help="notebooks run at once (default: cores)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_report)
@@ -333,11 +358,18 @@ def _apply_locations(args: argparse.Namespace) -> None:
     import os
     from pathlib import Path
 
-    if getattr(args, "data_dir", None) is not None:
-        folder = Path(args.data_dir).expanduser().absolute()
-        if not folder.is_dir():
-            raise TargetsError(f"--data-dir {args.data_dir}: no such folder")
-        os.environ["TARGETS_DATA_DIR"] = str(folder)
+    from targets.sources.vintage import DATA_DIR_ENV, bundled_dir
+
+    if getattr(args, "data_dir", None):
+        folders = []
+        for given in args.data_dir:
+            folder = bundled_dir("data") if given == "bundled" else Path(given).expanduser()
+            if not folder.is_dir():
+                raise TargetsError(f"--data-dir {given}: no such folder")
+            if os.pathsep in str(folder.absolute()):
+                raise TargetsError(f"--data-dir {given}: a folder name may not hold {os.pathsep!r}")
+            folders.append(str(folder.absolute()))
+        os.environ[DATA_DIR_ENV] = os.pathsep.join(folders)
     if getattr(args, "goals", None) is not None:
         file = Path(args.goals).expanduser().absolute()
         if not file.is_file():
@@ -347,16 +379,16 @@ def _apply_locations(args: argparse.Namespace) -> None:
 
 def _check_as_of(args: argparse.Namespace) -> None:
     """Refuse a malformed ``--as-of``, or one before any data, before any work starts."""
-    from targets.sources.data import _as_timestamp, first_published
+    from targets.sources.vintage import as_timestamp, open_vintage
 
     as_of = getattr(args, "as_of", None)
     if as_of is None:
         return
-    ts = _as_timestamp(as_of)
+    ts = as_timestamp(as_of)
     assert ts is not None
     args.as_of = ts.date().isoformat()
     if args.command in ("assess", "report"):
-        first = first_published()
+        first = open_vintage().first_published
         if first is not None and ts < first:
             raise TargetsError(
                 f"--as-of {args.as_of}: nothing had been published by then; the earliest "

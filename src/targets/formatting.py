@@ -307,16 +307,15 @@ def goal_name(goal) -> str:
     metric = " ".join(str(goal.metric).split())
     metric = metric.split(" (")[0]
     if goal.kind == "count":
-        what = metric.removeprefix("number of ").replace(" on Douyin", "").replace("Douyin ", "")
-        return f"{goal.threshold:,.0f} {what}"
-    return f"{metric[0].upper()}{metric[1:]} above {yuan(goal.threshold)}"
+        return f"{goal.threshold:,.0f} {metric.removeprefix('number of ')}"
+    if goal.kind == "aggregate" and goal.currency == "CNY" and goal.comparator in (">=", ">"):
+        return f"{metric[0].upper()}{metric[1:]} above {yuan(goal.threshold)}"
+    return f"{metric[0].upper()}{metric[1:]}"
 
 
-def goal_names() -> dict[str, str]:
-    """Goal id -> plain-language name, for every goal in the registry."""
-    from targets.sources import goals
-
-    return {g.id: goal_name(g) for g in goals.load()}
+def goal_names(goals) -> dict[str, str]:
+    """Goal id -> plain-language name, for the goals given (``vintage.goals``)."""
+    return {g.id: goal_name(g) for g in goals}
 
 
 _PINYIN = re.compile(

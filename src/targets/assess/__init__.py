@@ -30,16 +30,16 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from targets.assess import store
 from targets.assess.aggregate import _aggregate
-from targets.assess.base import VERDICTS, Assessment, _as_of, verdict
+from targets.assess.base import VERDICTS, Assessment, verdict
 from targets.assess.count import CountDetail, _count
 from targets.assess.explain import _explain
 from targets.assess.hindsight import _hindsight
 from targets.assess.progress import PROGRESS, progress_category, required_growth
 from targets.errors import ForecastError
-from targets.report import store
-from targets.sources import goals
-from targets.sources.data import data_version, load_all
+from targets.sources.goals import Goal
+from targets.sources.vintage import Vintage, open_vintage
 
 __all__ = [
     "PROGRESS",
@@ -57,15 +57,35 @@ __all__ = [
 ]
 
 
-def assess(goal_id: str, as_of=None, *, n_samples: int = 4000, seed: int = 0) -> Assessment:
+def vintage_for(as_of=None, vintage: Vintage | None = None) -> Vintage:
+    """The vintage an entry point works on: ``vintage`` (or the default data folders and goal
+    file) cut at ``as_of`` when given, else at its own date."""
+    if vintage is None:
+        return open_vintage(as_of=as_of)
+    return vintage.at(as_of) if as_of is not None else vintage
+
+
+def assess(
+    goal_id: str,
+    as_of=None,
+    *,
+    vintage: Vintage | None = None,
+    n_samples: int = 4000,
+    seed: int = 0,
+) -> Assessment:
     """Assess one goal with the data published by ``as_of``.
 
     Parameters
     ----------
     goal_id : str
-        An id from ``data/goals.yaml``.
+        An id from the goal file.
     as_of : date-like, optional
-        Use only rows published on or before this date (``None``: all).
+        Use only rows published on or before this date (``None``: the vintage's
+        own date, or all the data).
+    vintage : Vintage, optional
+        The data and goals (:func:`targets.open_vintage`); default: the data
+        folders and goal file of ``$TARGETS_DATA_DIR``/``$TARGETS_GOALS`` or
+        the bundled ones.
     n_samples : int
         Monte Carlo samples.
     seed : int
@@ -80,44 +100,39 @@ def assess(goal_id: str, as_of=None, *, n_samples: int = 4000, seed: int = 0) ->
         For an unknown goal.
     ForecastError
         When the goal's series has too little data by ``as_of`` to forecast
-        (e.g. before any Douyin figure was published).
+        (e.g. before any figure of it was published).
     """
-    return _assess_cached(goal_id, _as_of(as_of), n_samples, seed, _data_key())
-
-
-def _data_key() -> str:
-    """Where the data and the goals are read from, and their versions (a cache key)."""
-    return data_version()
+    v = vintage_for(as_of, vintage)
+    return _assess_cached(v.goal(goal_id), v, int(n_samples), int(seed))
 
 
 @lru_cache(maxsize=128)
-def _assess_cached(
-    goal_id: str, cutoff: pd.Timestamp | None, n_samples: int, seed: int, data_key: str = ""
-) -> Assessment:
+def _assess_cached(goal: Goal, vintage: Vintage, n_samples: int, seed: int) -> Assessment:
     # Assessments are deterministic in their arguments and read immutable inputs,
     # so a notebook that shows the scorecard and then one goal computes it once; across
     # the kernels of one report run they are shared through the on-disk store.
-    key = (goal_id, None if cutoff is None else str(cutoff.date()), n_samples, seed)
+    when = None if vintage.as_of is None else str(vintage.as_of.date())
+    key = (goal.id, when, n_samples, seed)
     return store.cached(
-        "assessment", key, lambda: _compute(goal_id, cutoff, n_samples, seed, data_key)
+        "assessment",
+        key,
+        lambda: _compute(goal, vintage, n_samples, seed),
+        content=vintage.content,
     )
 
 
-def _compute(
-    goal_id: str, cutoff: pd.Timestamp | None, n_samples: int, seed: int, data_key: str = ""
-) -> Assessment:
-    goal = goals.get(goal_id)
+def _compute(goal: Goal, vintage: Vintage, n_samples: int, seed: int) -> Assessment:
     if goal.kind == "count":
-        result = _count(goal, cutoff, n_samples, seed)
+        result = _count(goal, vintage, n_samples, seed)
     else:
-        result = _aggregate(goal, cutoff, n_samples, seed, data_key)
+        result = _aggregate(goal, vintage, n_samples, seed)
     samples = result["samples"]
     met = result["met"] if "met" in result else goal.met(samples)
     probability = float(np.mean(met))
-    hindsight = _hindsight(goal, cutoff, result, n_samples, seed, data_key)
+    hindsight = _hindsight(goal, vintage, result, n_samples, seed)
     explanation = _explain(
         goal,
-        cutoff,
+        vintage.as_of,
         probability,
         result["proxies"],
         result["growth"],
@@ -125,11 +140,14 @@ def _compute(
         hindsight,
         result.get("notes", ()),
     )
-    pending = goals.series_note(goal, cutoff)  # the goal's own series not yet published
-    explanation = f"{explanation} {pending}" if pending else explanation
+    if not vintage.has_rows(goal.series):
+        explanation += (
+            f" No figure of the goal's own series ({goal.dataset}/{goal.series_id}) was "
+            f"published {vintage.when}; it is judged on the related series named above."
+        )
     return Assessment(
         goal=goal,
-        as_of=cutoff,
+        as_of=vintage.as_of,
         probability=probability,
         verdict=verdict(probability),
         proxies=result["proxies"],
@@ -210,6 +228,7 @@ def predictive_records(a: Assessment) -> list[dict] | None:
 def scorecard(
     as_of=None,
     *,
+    vintage: Vintage | None = None,
     n_samples: int = 4000,
     seed: int = 0,
     influence: bool = False,
@@ -228,16 +247,17 @@ def scorecard(
     """
     from targets.assess.influence import influence as row_influence
 
+    v = vintage_for(as_of, vintage)
     extra = [*(["influence"] if influence else []), *(["predictive"] if predictive else [])]
     rows = []
-    for goal in goals.load():
+    for goal in v.goals:
         if influence:
-            table = row_influence(goal.id, as_of, n_samples=n_samples, seed=seed)
+            table = row_influence(goal, v, n_samples=n_samples, seed=seed)
             cells = table[["row", "dataset", "line", "without", "change"]].to_dict("records")
         else:
             cells = None
         try:
-            a = assess(goal.id, as_of, n_samples=n_samples, seed=seed)
+            a = assess(goal.id, vintage=v, n_samples=n_samples, seed=seed)
         except ForecastError as exc:
             rows.append(
                 {
@@ -277,6 +297,7 @@ def track_record(
     goal_id: str,
     dates: list | None = None,
     *,
+    vintage: Vintage | None = None,
     n_samples: int = 2000,
     seed: int = 0,
 ) -> pd.DataFrame:
@@ -290,6 +311,8 @@ def track_record(
         date is always the first point. Defaults to the announcement, then every
         six months to the latest publication date. ``None`` in the list means
         the latest data.
+    vintage : Vintage, optional
+        The data (default as in :func:`assess`); its full data are cut at each date.
 
     Returns
     -------
@@ -300,10 +323,11 @@ def track_record(
         dated assumption in force, differs from the previous date (a change of
         method or prior, not news); ``note`` then says which.
     """
-    goal = goals.get(goal_id)
+    full = (vintage or open_vintage()).latest
+    goal = full.goal(goal_id)
     announced = pd.Timestamp(goal.announced)
     if dates is None:
-        latest = load_all()["published"].max()
+        latest = full.last_published
         dates = list(pd.date_range(announced, max(latest, announced), freq="6MS"))
         dates = [announced, *[d for d in dates if d > announced], latest]
     kept = [d for d in dates if d is None or pd.Timestamp(d) >= announced]
@@ -312,9 +336,10 @@ def track_record(
     rows = []
     previous_method, previous_assumptions = None, None
     for d in kept:
-        in_force = _assumptions_in_force(d, goal.kind)
+        at = full.at(d)
+        in_force = _assumptions_in_force(at, goal.kind)
         try:
-            a = assess(goal_id, d, n_samples=n_samples, seed=seed)
+            a = assess(goal_id, vintage=at, n_samples=n_samples, seed=seed)
             head = headline(a)
             row = {
                 "as_of": pd.Timestamp(d) if d is not None else pd.NaT,
@@ -363,14 +388,12 @@ def _method_family(method: str) -> str:
     return re.split(r"\d", method, maxsplit=1)[0].strip()
 
 
-def _assumptions_in_force(as_of, kind: str) -> frozenset:
-    """(id, value) of the dated assumptions usable at ``as_of`` that a goal kind can use.
+def _assumptions_in_force(vintage: Vintage, kind: str) -> frozenset:
+    """(id, value) of the dated assumptions usable in the vintage that a goal kind can use.
 
     Count-model assumptions (``count_``) only move count goals.
     """
-    from targets.sources.data import load_assumptions
-
-    table = load_assumptions(as_of)
+    table = vintage.assumptions
     if kind != "count":
         table = table[~table["assumption_id"].str.startswith("count_")]
     return frozenset(zip(table["assumption_id"], table["value"].astype(str), strict=True))

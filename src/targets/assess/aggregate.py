@@ -18,11 +18,12 @@ import pandas as pd
 
 from targets.assess.base import _deadline, _summary
 from targets.assess.progress import _annual_levels, _growth, _growth_interval
-from targets.assess.series import Forecast, own_proxy, realized, rows_for, when
+from targets.assess.series import Forecast, own_proxy, realized, rows_for
+from targets.engine.curvefit import FitNoise
 from targets.errors import ForecastError
-from targets.sources.data import assumption, data_version
 from targets.sources.goals import Goal, Proxy, SeriesRef
 from targets.sources.observations import level_rows
+from targets.sources.vintage import Vintage
 
 
 def calendar_years(goal: Goal) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
@@ -43,7 +44,9 @@ def growth_years(goal: Goal) -> float:
     return (mid - (b0 + (b1 - b0) / 2)).days / 365.25
 
 
-def measure(goal: Goal, fc: Forecast, as_of, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def measure(
+    goal: Goal, fc: Forecast, vintage: Vintage, n: int, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Samples of what the goal measures on one proxy, and whether each meets the goal.
 
     Returns
@@ -55,7 +58,7 @@ def measure(goal: Goal, fc: Forecast, as_of, n: int, seed: int) -> tuple[np.ndar
     """
     columns = [fc.totals(a, b, n, seed) for a, b in calendar_years(goal)]
     if goal.kind == "growth":
-        base = realized(fc.proxy.parts, fc.proxy.how, goal.base_start, goal.base_end, as_of, None)
+        base = realized(fc.proxy.parts, fc.proxy.how, goal.base_start, goal.base_end, vintage, None)
         base = base if base is not None else fc.totals(goal.base_start, goal.base_end, n, seed)
         columns = [c / base for c in columns]
         if goal.unit == "percent_growth":
@@ -78,53 +81,48 @@ def _not_forecast(name: str, exc: Exception) -> dict:
     }
 
 
-def ceiling_samples(
-    ref: SeriesRef, as_of: pd.Timestamp | None, year: int, n: int, seed: int
-) -> np.ndarray:
+def ceiling_samples(ref: SeriesRef, vintage: Vintage, year: int, n: int, seed: int) -> np.ndarray:
     """Samples of a containing quantity over calendar ``year``: published, else forecast."""
-    return _ceiling_samples(ref, as_of, year, n, seed, data_version()).copy()
+    return _ceiling_samples(ref, vintage, year, n, seed).copy()
 
 
 @lru_cache(maxsize=64)
-def _ceiling_samples(
-    ref: SeriesRef, as_of: pd.Timestamp | None, year: int, n: int, seed: int, version: str
-) -> np.ndarray:
+def _ceiling_samples(ref: SeriesRef, vintage: Vintage, year: int, n: int, seed: int) -> np.ndarray:
     start, end = pd.Timestamp(year=year, month=1, day=1), pd.Timestamp(year=year, month=12, day=31)
-    value = realized((ref,), "pooled", start, end, as_of, None)
+    value = realized((ref,), "pooled", start, end, vintage, None)
     if value is not None:
         return np.full(n, value)
-    fc = Forecast(Proxy(str(ref), (ref,)), as_of)
+    fc = Forecast(Proxy(str(ref), (ref,)), vintage)
     return fc.totals(start, end, n, seed)
 
 
-def _saturation(goal: Goal, proxy: Proxy, as_of, n: int, seed: int):
+def _saturation(goal: Goal, proxy: Proxy, vintage: Vintage, n: int, seed: int):
     """Prior range of the saturation level: the largest published level to a high quantile
     of the ceiling (assumption ``live_commerce_ceiling_quantile``)."""
     if not proxy.saturation or goal.ceiling is None:
         return None
     _, end, _ = _deadline(goal)
-    ceiling = ceiling_samples(goal.ceiling.series, as_of, end.year, n, seed)
-    rows = pd.concat([rows_for(r, as_of) for r in proxy.parts], ignore_index=True)
+    ceiling = ceiling_samples(goal.ceiling.series, vintage, end.year, n, seed)
+    rows = pd.concat([rows_for(r, vintage) for r in proxy.parts], ignore_index=True)
     levels = level_rows(rows)
     if levels.empty:
-        raise ForecastError(f"no forecast: no published level of {proxy.name} {when(as_of)}")
+        raise ForecastError(f"no forecast: no published level of {proxy.name} {vintage.when}")
     low = float(levels["value_yuan"].max())
-    # The saturation prior reaches a high quantile of the ceiling (a dated assumption,
-    # shared with targets.growth.drivers.live_commerce_driver).
-    q = assumption("live_commerce_ceiling_quantile", as_of).value
+    # The saturation prior reaches a high quantile of the ceiling (a dated assumption).
+    q = vintage.assumption("live_commerce_ceiling_quantile").value
     # The upper end must lie above the lower one for the range to be a range.
     high = max(float(np.quantile(ceiling, q)), np.nextafter(low, np.inf) * (1 + 1e-6))
     return (low, high)
 
 
-def _ceiling_frame(goal: Goal, as_of, n: int, seed: int) -> pd.DataFrame | None:
+def _ceiling_frame(goal: Goal, vintage: Vintage, n: int, seed: int) -> pd.DataFrame | None:
     if goal.ceiling is None or goal.kind != "aggregate" or goal.currency != "CNY":
         return None
     _, end, _ = _deadline(goal)
     rows = []
     for k, ref in enumerate((goal.ceiling.series, *goal.ceiling.also)):
         try:
-            s = ceiling_samples(ref, as_of, end.year, n, seed)
+            s = ceiling_samples(ref, vintage, end.year, n, seed)
         except ForecastError:
             continue
         share = goal.threshold / s
@@ -138,7 +136,7 @@ def _ceiling_frame(goal: Goal, as_of, n: int, seed: int) -> pd.DataFrame | None:
             }
         )
     if goal.ceiling.largest_share_of is not None:
-        largest = _largest_share(goal.ceiling.largest_share_of, goal.ceiling.series, as_of)
+        largest = _largest_share(goal.ceiling.largest_share_of, goal.ceiling.series, vintage)
         if np.isfinite(largest):
             rows.append(
                 {
@@ -152,14 +150,14 @@ def _ceiling_frame(goal: Goal, as_of, n: int, seed: int) -> pd.DataFrame | None:
     return pd.DataFrame(rows) if rows else None
 
 
-def _largest_share(channel: SeriesRef, whole: SeriesRef, as_of) -> float:
+def _largest_share(channel: SeriesRef, whole: SeriesRef, vintage: Vintage) -> float:
     """Largest share of ``whole`` that ``channel`` held in any year both published.
 
     A twelve-month channel total (e.g. a fiscal year from April) is set against
     the calendar year it mostly covers.
     """
-    ch = level_rows(rows_for(channel, as_of))
-    wh = level_rows(rows_for(whole, as_of))
+    ch = level_rows(rows_for(channel, vintage))
+    wh = level_rows(rows_for(whole, vintage))
     wh = wh[
         (wh["period_start"].dt.day_of_year == 1)
         & (wh["period_end"] == wh["period_start"] + pd.offsets.YearEnd(0))
@@ -175,20 +173,20 @@ def _largest_share(channel: SeriesRef, whole: SeriesRef, as_of) -> float:
 
 
 @lru_cache(maxsize=64)
-def _aggregate(goal: Goal, as_of, n: int, seed: int, data_key: str = "") -> dict:
+def _aggregate(goal: Goal, vintage: Vintage, n: int, seed: int) -> dict:
     """Forecast an aggregate or growth goal on each of its proxies (see the module docstring)."""
     _, _, mid = _deadline(goal)
     proxies = goal.proxies or (own_proxy(goal),)
     table, samples, mets, rows_used, forecasts, first_error = [], {}, {}, [], {}, None
     for proxy in proxies:
         try:
-            fc = Forecast(proxy, as_of, _saturation(goal, proxy, as_of, n, seed))
+            fc = Forecast(proxy, vintage, _saturation(goal, proxy, vintage, n, seed))
             if goal.kind == "aggregate" and fc.currency != goal.currency:
                 raise ForecastError(
                     f"{proxy.name} is forecast in {fc.currency}, the goal is in {goal.currency}; "
                     "amounts are never converted"
                 )
-            values, met = measure(goal, fc, as_of, n, seed)
+            values, met = measure(goal, fc, vintage, n, seed)
         except ForecastError as exc:
             first_error = first_error or exc
             table.append(_not_forecast(proxy.name, exc))
@@ -200,7 +198,7 @@ def _aggregate(goal: Goal, as_of, n: int, seed: int, data_key: str = "") -> dict
     if not samples:
         message = str(first_error)
         if not message.startswith("no forecast"):
-            message = f"no forecast {when(as_of)}: {message}"
+            message = f"no forecast {vintage.when}: {message}"
         raise ForecastError(message)
     table = pd.DataFrame(table)
     headline = next(p for p in table["proxy"] if p in samples)
@@ -210,14 +208,15 @@ def _aggregate(goal: Goal, as_of, n: int, seed: int, data_key: str = "") -> dict
         levels = _annual_levels(fc.rows) if len(fc.drivers) == 1 else pd.Series(dtype=float)
         growth = _growth(levels, goal.threshold, mid)
         rng = np.random.default_rng(seed)
-        growth = _growth_interval(growth, fc.rows, goal.threshold, mid, n, rng)
+        noise = FitNoise.from_assumptions(vintage)
+        growth = _growth_interval(growth, fc.rows, goal.threshold, mid, n, rng, noise)
     return {
         "proxies": table,
         "samples": samples[headline],
         "met": mets[headline],
         "all_samples": samples,
         "growth": growth,
-        "ceiling": _ceiling_frame(goal, as_of, n, seed),
+        "ceiling": _ceiling_frame(goal, vintage, n, seed),
         "rows_used": pd.concat(rows_used, ignore_index=True),
         "headline": headline,
         "forecast": fc,

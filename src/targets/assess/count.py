@@ -17,15 +17,17 @@ import pandas as pd
 from targets.assess.base import _deadline, _summary
 from targets.assess.progress import _annual_levels, _growth, _growth_interval
 from targets.counts.goal import CountDetail, count_result, explanation, required_gmv
+from targets.engine.curvefit import FitNoise
 from targets.sources.goals import Goal
 from targets.sources.units import format_yuan
+from targets.sources.vintage import Vintage
 
 __all__ = ["CountDetail", "_count"]
 
 
-def _count(goal: Goal, as_of, n: int, seed: int) -> dict:
+def _count(goal: Goal, vintage: Vintage, n: int, seed: int) -> dict:
     _, _, mid = _deadline(goal)
-    result = count_result(goal, as_of, n, seed)
+    result = count_result(goal, vintage, n, seed)
     counts, gmv, driver, detail = (
         result["samples"],
         result["gmv"],
@@ -47,9 +49,10 @@ def _count(goal: Goal, as_of, n: int, seed: int) -> dict:
     # Where no goal-year GMV brings the median count to the goal, no growth is "required".
     growth = _growth(levels if np.isfinite(needed) else levels.iloc[:0], needed, mid)
     if np.isfinite(needed):
-        growth = _growth_interval(growth, driver.rows, needed, mid, n, rng)
+        noise = FitNoise.from_assumptions(vintage)
+        growth = _growth_interval(growth, driver.rows, needed, mid, n, rng, noise)
     growth["required_gmv"] = needed
-    notes = explanation(goal, as_of, detail, gmv)
+    notes = explanation(goal, detail, gmv)
     if np.isfinite(needed):
         notes.insert(
             1,

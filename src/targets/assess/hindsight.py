@@ -18,22 +18,23 @@ from targets.assess.aggregate import _aggregate, calendar_years
 from targets.assess.series import lower_bound, own_proxy, realized
 from targets.errors import ForecastError
 from targets.sources.goals import Goal, Proxy
+from targets.sources.vintage import Vintage
 
 
-def _realized(goal: Goal, proxy: Proxy, as_of) -> tuple[float | None, bool | None]:
+def _realized(goal: Goal, proxy: Proxy, vintage: Vintage) -> tuple[float | None, bool | None]:
     """The realized measured value on one proxy, and whether it meets the goal."""
     values = []
     for start, end in calendar_years(goal):
-        v = realized(proxy.parts, proxy.how, start, end, as_of, None)
+        v = realized(proxy.parts, proxy.how, start, end, vintage, None)
         if v is None and goal.kind == "aggregate" and goal.comparator in (">=", ">"):
-            bound = lower_bound(proxy.parts, start, end, as_of) if proxy.how == "pooled" else None
+            bound = lower_bound(proxy.parts, start, end, vintage) if proxy.how == "pooled" else None
             if bound is not None and goal.met(bound):
                 v = bound  # "more than" a value that already meets the goal
         if v is None:
             return None, None
         values.append(v)
     if goal.kind == "growth":
-        base = realized(proxy.parts, proxy.how, goal.base_start, goal.base_end, as_of, None)
+        base = realized(proxy.parts, proxy.how, goal.base_start, goal.base_end, vintage, None)
         if base is None:
             return None, None
         values = [v / base for v in values]
@@ -47,23 +48,21 @@ def _realized(goal: Goal, proxy: Proxy, as_of) -> tuple[float | None, bool | Non
 
 
 def _hindsight(
-    goal: Goal, as_of, result: dict, n: int, seed: int, data_key: str = ""
+    goal: Goal, vintage: Vintage, result: dict, n: int, seed: int
 ) -> pd.DataFrame | None:
-    """Realized values published by ``as_of`` and their percentile at the announcement."""
+    """Realized values published in the vintage and their percentile at the announcement."""
     if goal.kind == "count":
         return None
     rows = []
     at_announcement = None
     for proxy in goal.proxies or (own_proxy(goal),):
-        value, met = _realized(goal, proxy, as_of)
+        value, met = _realized(goal, proxy, vintage)
         if value is None:
             continue
         if at_announcement is None:
-            announced = pd.Timestamp(goal.announced)
+            then = vintage.at(goal.announced)
             try:
-                at_announcement = (
-                    result if as_of == announced else _aggregate(goal, announced, n, seed, data_key)
-                )
+                at_announcement = result if then == vintage else _aggregate(goal, then, n, seed)
             except ForecastError:
                 at_announcement = {"all_samples": {}}
         samples = at_announcement["all_samples"].get(proxy.name)

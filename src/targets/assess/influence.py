@@ -17,12 +17,11 @@ import numpy as np
 import pandas as pd
 
 from targets.assess.aggregate import _saturation, measure
-from targets.assess.base import _as_of
 from targets.assess.series import Forecast, own_proxy
 from targets.errors import ForecastError
-from targets.sources import goals
 from targets.sources.goals import Goal
 from targets.sources.units import parse_unit
+from targets.sources.vintage import Vintage
 
 COLUMNS = ["row", "dataset", "line", "published", "probability", "without", "change"]
 
@@ -36,16 +35,16 @@ def _label(r: pd.Series) -> str:
     return f"{r['series_id']} {period}: {value} ({source})"
 
 
-def _probability(goal: Goal, fc: Forecast, as_of, n: int, seed: int) -> float:
+def _probability(goal: Goal, fc: Forecast, vintage: Vintage, n: int, seed: int) -> float:
     if goal.kind == "aggregate" and fc.currency != goal.currency:
         raise ForecastError("currency mismatch")
-    _, met = measure(goal, fc, as_of, n, seed)
+    _, met = measure(goal, fc, vintage, n, seed)
     return float(np.mean(met))
 
 
 def influence(
-    goal_id: str,
-    as_of=None,
+    goal: Goal,
+    vintage: Vintage,
     *,
     top: int = 3,
     n_samples: int = 4000,
@@ -56,8 +55,9 @@ def influence(
 
     Parameters
     ----------
-    goal_id : str
-    as_of : date-like, optional
+    goal : Goal
+    vintage : Vintage
+        The rows published by its date (the assessment's vintage).
     top : int
         Rows returned.
     n_samples : int
@@ -74,21 +74,19 @@ def influence(
         CSV file), ``published``, ``probability`` (with every row), ``without``
         (with this row left out; NaN when the rest support no forecast) and
         ``change`` (``without - probability``), largest absolute change first.
-        Empty for count goals and for goals with no forecast at ``as_of``.
+        Empty for count goals and for goals with no forecast in the vintage.
     """
-    goal = goals.get(goal_id)
-    cutoff = _as_of(as_of)
     if goal.kind == "count":
         return pd.DataFrame(columns=COLUMNS)
     # The headline: the first proxy that can be forecast at this date (as the assessment).
     for proxy in goal.proxies or (own_proxy(goal),):
         try:
-            saturation = _saturation(goal, proxy, cutoff, n_samples, seed)
-            fc = Forecast(proxy, cutoff, saturation)
+            saturation = _saturation(goal, proxy, vintage, n_samples, seed)
+            fc = Forecast(proxy, vintage, saturation)
             rows = pd.concat(
                 [d.rows if d.fitted is None else d.fitted for d in fc.drivers], ignore_index=True
             )
-            base = _probability(goal, fc, cutoff, n_samples, seed)
+            base = _probability(goal, fc, vintage, n_samples, seed)
             break
         except ForecastError:
             continue
@@ -103,8 +101,8 @@ def influence(
     for _, r in used.head(max_rows).iterrows():
         drop = frozenset({(str(r["dataset"]), int(r["row"]))})
         try:
-            trial = Forecast(proxy, cutoff, saturation, drop)
-            without = _probability(goal, trial, cutoff, n_samples, seed)
+            trial = Forecast(proxy, vintage, saturation, drop)
+            without = _probability(goal, trial, vintage, n_samples, seed)
         except ForecastError:
             without = np.nan  # the rest of the rows support no forecast
         out.append(

@@ -11,39 +11,30 @@ hindsight, so a generous baseline).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
 from targets.assess.aggregate import _aggregate
 from targets.assess.hindsight import _realized
 from targets.assess.series import own_proxy
-from targets.errors import ForecastError, GoalError
-from targets.sources import goals
-from targets.sources.data import data_dir
+from targets.errors import ForecastError
+from targets.sources.vintage import Vintage
 
 #: Reliability bins (probability edges); mathematics of the table, not a model constant.
 BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 
 
-def pledges_file(directory: str | Path | None = None) -> Path:
-    """``pledges.yaml`` in the data folder."""
-    return (Path(directory) if directory is not None else data_dir()) / "pledges.yaml"
-
-
-def outcomes(
-    path: str | Path | None = None,
-    *,
-    directory: str | Path | None = None,
-    n_samples: int = 1000,
-    seed: int = 0,
-    as_of=None,
-) -> pd.DataFrame:
+def outcomes(pledges: Vintage, *, n_samples: int = 1000, seed: int = 0) -> pd.DataFrame:
     """Each pledge's probability at its announcement and its outcome.
 
-    With ``as_of``, only pledges announced by then are listed and outcomes are
-    read from the rows published by then (an as-of report shows no later figure).
+    Parameters
+    ----------
+    pledges : Vintage
+        The data with the pledge file as its goal registry
+        (``open_vintage(folders, goals=".../pledges.yaml", as_of=...)``). Only
+        pledges announced by its date are listed, and outcomes are read from the
+        rows published by then (an as-of report shows no later figure); each
+        pledge is assessed on the vintage cut at its announcement.
 
     Returns
     -------
@@ -53,20 +44,17 @@ def outcomes(
         little published data for a forecast (``note`` says why); ``met`` is
         empty where no outcome is published yet.
     """
-    path = Path(path) if path is not None else pledges_file(directory)
-    if not path.exists():
-        raise GoalError(f"{path}: pledge file not found")
     rows = []
-    cutoff = pd.Timestamp(as_of) if as_of is not None else None
-    for goal in goals.load(path, directory=directory):
-        if goal.kind == "count" or (cutoff is not None and pd.Timestamp(goal.announced) > cutoff):
+    for goal in pledges.goals:
+        announced = pd.Timestamp(goal.announced)
+        if goal.kind == "count" or (pledges.as_of is not None and announced > pledges.as_of):
             continue
         proxy = (goal.proxies or (own_proxy(goal),))[0]
-        value, met = _realized(goal, proxy, cutoff)
+        value, met = _realized(goal, proxy, pledges)
         record = {
             "id": goal.id,
             "type": goal.type,
-            "announced": pd.Timestamp(goal.announced),
+            "announced": announced,
             "deadline": f"{goal.deadline_start} to {goal.deadline_end}",
             "statement": goal.statement_en,
             "probability": np.nan,
@@ -76,7 +64,7 @@ def outcomes(
             "note": "",
         }
         try:
-            result = _aggregate(goal, pd.Timestamp(goal.announced), n_samples, seed, str(path))
+            result = _aggregate(goal, pledges.at(announced), n_samples, seed)
             record["probability"] = float(np.mean(result["met"]))
             head = result["proxies"].set_index("proxy").loc[result["headline"]]
             record["method"] = str(head["method"])
@@ -149,15 +137,10 @@ def reliability(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def backtest_goals(
-    path: str | Path | None = None,
-    *,
-    directory: str | Path | None = None,
-    n_samples: int = 1000,
-    seed: int = 0,
-    as_of=None,
+    pledges: Vintage, *, n_samples: int = 1000, seed: int = 0
 ) -> dict[str, pd.DataFrame]:
     """The whole track record: ``{"pledges", "scores", "reliability"}`` (see above)."""
-    table = outcomes(path, directory=directory, n_samples=n_samples, seed=seed, as_of=as_of)
+    table = outcomes(pledges, n_samples=n_samples, seed=seed)
     return {
         "pledges": table,
         "scores": scores(table, n_samples),

@@ -78,17 +78,16 @@ def _growth(levels: pd.Series, target: float, deadline_mid: pd.Timestamp) -> dic
 
 
 def _growth_interval(
-    growth: dict, levels_rows: pd.DataFrame, target: float, deadline_mid, n, rng
+    growth: dict, levels_rows: pd.DataFrame, target: float, deadline_mid, n, rng, noise
 ) -> dict:
     """Interval of the progress ratio from the noise of the published levels.
 
     The two latest annual levels are each drawn log-normally around their
     published value with the noise scale of their status (several sources:
-    one drawn at random per sample); required and achieved growth, and their
-    ratio, are computed per draw.
+    one drawn at random per sample; ``noise`` is the
+    :class:`~targets.engine.curvefit.FitNoise` in force); required and achieved
+    growth, and their ratio, are computed per draw.
     """
-    from targets.engine.curvefit import NOISE_SCALE
-
     year = growth["current_year"]
     if not (np.isfinite(growth.get("ratio", np.nan)) and np.isfinite(year)):
         return growth | {"ratio_lo_80": np.nan, "ratio_hi_80": np.nan}
@@ -100,9 +99,9 @@ def _growth_interval(
             & (lv["period_end"] == lv["period_start"] + pd.offsets.YearEnd(0))
         ]
         pick = rng.integers(0, len(sub), size=n)
-        sigma = np.where(
-            sub["status"].to_numpy() == "official", NOISE_SCALE["official"], NOISE_SCALE["reported"]
-        )[pick]
+        sigma = np.where(sub["status"].to_numpy() == "official", noise.official, noise.reported)[
+            pick
+        ]
         return sub["value_yuan"].to_numpy()[pick] * np.exp(rng.normal(0, 1, n) * sigma)
 
     cur, prev = draw(int(year)), draw(int(year) - 1)

@@ -12,19 +12,9 @@ import pandas as pd
 
 from targets.errors import ForecastError
 from targets.growth import drivers
-from targets.sources.data import load
 from targets.sources.goals import Goal, Proxy, SeriesRef
 from targets.sources.observations import level_rows
-
-#: Series with a model of their own in :mod:`targets.growth.drivers` (used when the
-#: goal adds no row filter): the key is ``(dataset, series_id)``.
-OWN_MODELS = {("douyin_gmv", "douyin_gmv"): drivers.douyin_driver}
-
-
-def when(as_of: pd.Timestamp | None) -> str:
-    """``"by 2021-04-08"`` or ``"in the data"``."""
-    return f"by {as_of.date()}" if as_of is not None else "in the data"
-
+from targets.sources.vintage import Vintage
 
 #: Published rows left out, as ``(dataset, line in its CSV file)`` pairs (influence).
 Dropped = frozenset[tuple[str, int]]
@@ -34,45 +24,44 @@ def _lines(drop: Dropped, dataset: str) -> tuple[int, ...]:
     return tuple(sorted(line for name, line in drop if name == dataset))
 
 
-def rows_for(
-    ref: SeriesRef, as_of: pd.Timestamp | None, drop: Dropped = frozenset()
-) -> pd.DataFrame:
-    """Rows of one series published by ``as_of``, with the reference's filters applied
-    and the rows in ``drop`` left out."""
-    if (ref.dataset, ref.series_id) in OWN_MODELS and ref.since is None and ref.definitions is None:
-        rows = drivers.douyin_rows(as_of)
-        return rows[~rows["row"].isin(_lines(drop, ref.dataset))]
-    rows = load(ref.dataset, as_of)
-    rows = rows[(rows["series_id"] == ref.series_id) & ~rows["row"].isin(_lines(drop, ref.dataset))]
-    if ref.since is not None:
-        rows = rows[rows["period_start"] >= pd.Timestamp(ref.since)]
-    if ref.definitions is not None:
-        rows = rows[rows["definition"].isin(ref.definitions)]
-    return rows
+def rows_for(ref: SeriesRef, vintage: Vintage, drop: Dropped = frozenset()) -> pd.DataFrame:
+    """Rows of one series in the vintage (the reference's filters applied; a series with a
+    model of its own gives the rows of the measure that model forecasts), without ``drop``."""
+    model = drivers.series_model(vintage, ref)
+    if model is not None and drivers.regime_usable(vintage, model):
+        rows = drivers.regime_rows(vintage, model)
+    else:
+        rows = vintage.series(ref)
+    return rows[~rows["row"].isin(_lines(drop, ref.dataset))]
 
 
-def _no_levels(name: str, refs, as_of) -> ForecastError:
+def _no_levels(name: str, refs, vintage: Vintage) -> ForecastError:
     series = str(refs[0]) if len(refs) == 1 else f"any of its {len(refs)} series"
     named = name if series == name else f"{name} ({series})"
-    return ForecastError(f"no forecast: no published level of {named} {when(as_of)}")
+    return ForecastError(f"no forecast: no published level of {named} {vintage.when}")
 
 
 def part_driver(
     ref: SeriesRef,
-    as_of: pd.Timestamp | None,
+    vintage: Vintage,
     saturation: tuple[float, float] | None = None,
     name: str | None = None,
     drop: Dropped = frozenset(),
 ) -> drivers.Driver:
-    """The forecast of one series (its own model where :data:`OWN_MODELS` has one), fitted
+    """The forecast of one series (its own model where the goal file gives one), fitted
     without the rows in ``drop``."""
-    model = OWN_MODELS.get((ref.dataset, ref.series_id))
-    if model is not None and saturation is None and ref.since is None and ref.definitions is None:
-        return model(as_of, _lines(drop, ref.dataset))
-    rows = rows_for(ref, as_of, drop)
-    if level_rows(_own(rows)).empty and not rows["kind"].eq("growth_multiple").any():
-        raise _no_levels(name or str(ref), [ref], as_of)
-    return drivers.series_driver(name or str(ref), rows, as_of, saturation)
+    rows = rows_for(ref, vintage, drop)
+    model = drivers.series_model(vintage, ref)
+    own_model = model is not None and saturation is None and drivers.regime_usable(vintage, model)
+    if (
+        not own_model
+        and level_rows(_own(rows)).empty
+        and not rows["kind"].eq("growth_multiple").any()
+    ):
+        raise _no_levels(name or str(ref), [ref], vintage)
+    return drivers.driver_for(
+        vintage, ref, name=name, saturation=saturation, without=_lines(drop, ref.dataset)
+    )
 
 
 def _own(rows: pd.DataFrame) -> pd.DataFrame:
@@ -89,21 +78,23 @@ class Forecast:
     def __init__(
         self,
         proxy: Proxy,
-        as_of,
+        vintage: Vintage,
         saturation: tuple[float, float] | None = None,
         drop: Dropped = frozenset(),
     ):
         self.proxy = proxy
         if proxy.how == "pooled":
             if len(proxy.parts) == 1:
-                self.drivers = [part_driver(proxy.parts[0], as_of, saturation, proxy.name, drop)]
+                self.drivers = [part_driver(proxy.parts[0], vintage, saturation, proxy.name, drop)]
             else:
-                rows = pd.concat([rows_for(r, as_of, drop) for r in proxy.parts], ignore_index=True)
+                rows = pd.concat(
+                    [rows_for(r, vintage, drop) for r in proxy.parts], ignore_index=True
+                )
                 if level_rows(_own(rows)).empty:
-                    raise _no_levels(proxy.name, proxy.parts, as_of)
-                self.drivers = [drivers.series_driver(proxy.name, rows, as_of, saturation)]
+                    raise _no_levels(proxy.name, proxy.parts, vintage)
+                self.drivers = [drivers.series_driver(proxy.name, rows, vintage, saturation)]
         else:
-            self.drivers = [part_driver(r, as_of, drop=drop) for r in proxy.parts]
+            self.drivers = [part_driver(r, vintage, drop=drop) for r in proxy.parts]
         currencies = {d.currency for d in self.drivers}
         if len(currencies) > 1:
             raise ForecastError(
@@ -130,7 +121,7 @@ class Forecast:
 
 
 def realized(
-    parts: tuple[SeriesRef, ...], how: str, start, end, as_of, currency: str | None
+    parts: tuple[SeriesRef, ...], how: str, start, end, vintage: Vintage, currency: str | None
 ) -> float | None:
     """The published total over exactly ``[start, end]`` (median of sources), or None.
 
@@ -139,7 +130,7 @@ def realized(
     """
     values = []
     for ref in parts:
-        rows = _own(rows_for(ref, as_of))
+        rows = _own(rows_for(ref, vintage))
         lv = level_rows(rows)
         hit = lv[
             (lv["period_start"] == pd.Timestamp(start)) & (lv["period_end"] == pd.Timestamp(end))
@@ -155,11 +146,11 @@ def realized(
     return float(np.median(pooled)) if len(pooled) else None
 
 
-def lower_bound(parts, start, end, as_of) -> float | None:
+def lower_bound(parts, start, end, vintage: Vintage) -> float | None:
     """The largest published "more than" bound over exactly ``[start, end]`` (one series)."""
     best = None
     for ref in parts:
-        rows = _own(rows_for(ref, as_of))
+        rows = _own(rows_for(ref, vintage))
         hit = rows[
             rows["kind"].isin(["actual", "estimate"])
             & rows["qualifier"].eq("more_than")

@@ -23,9 +23,9 @@ from targets.counts import sizes
 from targets.counts.inputs import Input, evidence_frame, size_prior
 from targets.errors import ForecastError, GoalError, TargetsError
 from targets.growth import drivers
-from targets.sources.data import data_version, load
 from targets.sources.goals import Goal
 from targets.sources.units import format_yuan
+from targets.sources.vintage import Vintage
 
 #: Prior draws weighed by the evidence (importance sampling).
 N_PRIOR = 20000
@@ -85,17 +85,10 @@ class CountDetail:
     draws: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
 
 
-def goal_driver(goal: Goal, as_of: pd.Timestamp | None) -> drivers.Driver:
-    """The driver of a count goal's GMV (its ``dataset`` / ``series_id``), once per data version."""
-    return _goal_driver(goal, as_of, data_version())
-
-
 @lru_cache(maxsize=16)
-def _goal_driver(goal: Goal, as_of: pd.Timestamp | None, version: str) -> drivers.Driver:
-    if goal.series_id == "douyin_gmv":
-        return drivers.douyin_driver(as_of)
-    rows = load(goal.dataset, as_of)
-    return drivers.series_driver(goal.series_id, rows[rows["series_id"] == goal.series_id], as_of)
+def goal_driver(goal: Goal, vintage: Vintage) -> drivers.Driver:
+    """The driver of a count goal's GMV (its own series), once per goal and vintage."""
+    return drivers.driver_for(vintage, goal.series, name=goal.series_id)
 
 
 def _sampler(driver: drivers.Driver) -> countmodel.Sampler:
@@ -124,16 +117,16 @@ def _met(goal: Goal, counts: np.ndarray) -> np.ndarray:
     return counts >= goal.threshold if goal.comparator == ">=" else counts > goal.threshold
 
 
-def fit_goal(goal: Goal, as_of: pd.Timestamp | None, n: int, seed: int):
-    """Fit the size model for ``goal`` at ``as_of``: ``(fit, inputs, goal_gmv, driver)``."""
+def fit_goal(goal: Goal, vintage: Vintage, n: int, seed: int):
+    """Fit the size model for ``goal`` in a vintage: ``(fit, inputs, goal_gmv, driver)``."""
     if goal.kind != "count" or goal.count_spec is None:
         raise GoalError(
             f"{goal.id}: a count goal needs platform, population, gmv_share and size_evidence "
             "in goals.yaml"
         )
-    driver = goal_driver(goal, as_of)
-    prior, inputs = size_prior(goal.count_spec, as_of)
-    evidence = evidence_frame(goal.count_spec, goal.entity or "", as_of)
+    driver = goal_driver(goal, vintage)
+    prior, inputs = size_prior(goal.count_spec, vintage)
+    evidence = evidence_frame(goal.count_spec, goal.entity or "", vintage)
     fit = countmodel.fit(evidence, prior, _sampler(driver), n_prior=N_PRIOR, n_draws=n, seed=seed)
     rng = np.random.default_rng(seed + 1)
     start, end = pd.Timestamp(goal.deadline_start), pd.Timestamp(goal.deadline_end)
@@ -141,24 +134,24 @@ def fit_goal(goal: Goal, as_of: pd.Timestamp | None, n: int, seed: int):
     return fit, inputs, gmv, driver
 
 
-def hindsight_check(goal: Goal, as_of: pd.Timestamp, n: int = 2000, seed: int = 0) -> pd.DataFrame:
-    """Rows published after ``as_of`` against the model fitted at ``as_of`` (for latest reports).
+def hindsight_check(goal: Goal, vintage: Vintage, n: int = 2000, seed: int = 0) -> pd.DataFrame:
+    """Rows published after the vintage's date against the model fitted in it (latest reports).
 
     Returns
     -------
     pandas.DataFrame
         The predictive table (``label, value, median, lo_80, hi_80, inside,
-        note, published``) of the rows published after ``as_of``.
+        note, published``) of the rows published after the vintage's date.
     """
-    driver = goal_driver(goal, as_of)
-    prior, _ = size_prior(goal.count_spec, as_of)
-    evidence = evidence_frame(goal.count_spec, goal.entity or "", as_of, hindsight=True)
+    driver = goal_driver(goal, vintage)
+    prior, _ = size_prior(goal.count_spec, vintage)
+    evidence = evidence_frame(goal.count_spec, goal.entity or "", vintage, hindsight=True)
     fit = countmodel.fit(evidence, prior, _sampler(driver), n_prior=N_PRIOR, n_draws=n, seed=seed)
     pred = fit.predictive
     return pred[pred["hindsight"].astype(bool)].reset_index(drop=True)
 
 
-def count_result(goal: Goal, as_of: pd.Timestamp | None, n: int, seed: int) -> dict:
+def count_result(goal: Goal, vintage: Vintage, n: int, seed: int) -> dict:
     """Counts above the goal's threshold and the checks behind them.
 
     Returns
@@ -167,7 +160,7 @@ def count_result(goal: Goal, as_of: pd.Timestamp | None, n: int, seed: int) -> d
         ``samples`` (counts), ``gmv`` (goal-year GMV samples, yuan), ``method``,
         ``driver`` and ``detail`` (:class:`CountDetail`).
     """
-    fit, inputs, gmv, driver = fit_goal(goal, as_of, n, seed)
+    fit, inputs, gmv, driver = fit_goal(goal, vintage, n, seed)
     rng = np.random.default_rng(seed + 2)
     counts = countmodel.predict_counts(fit, goal.entity_threshold, gmv, rng)
     detail = _detail(goal, fit, inputs, gmv, rng)
@@ -384,7 +377,7 @@ def _scenario(name: str, f: pd.DataFrame, count: float, p: float) -> dict:
     }
 
 
-def explanation(goal: Goal, as_of, detail: CountDetail, gmv: np.ndarray) -> list[str]:
+def explanation(goal: Goal, detail: CountDetail, gmv: np.ndarray) -> list[str]:
     """Sentences a count goal adds to its explanation, built from data rows."""
     parts = []
     med, lo, hi = _quantiles(gmv)

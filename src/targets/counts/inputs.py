@@ -31,11 +31,12 @@ import numpy as np
 import pandas as pd
 
 from targets.counts.model import EVIDENCE_COLUMNS, SizePrior
-from targets.errors import DataError, GoalError
-from targets.sources.data import assumption, load, load_assumptions
+from targets.engine.curvefit import NOISE_KINDS
+from targets.errors import DataError
+from targets.sources.countspec import CountSpec, EvidenceSpec
 from targets.sources.units import parse_unit
+from targets.sources.vintage import Vintage
 
-ROLES = ("tail", "population", "lower_bound", "shown")
 #: Entity words that name the same kind of seller (a brand sells through its stores).
 SELLER_WORDS = ("merchants", "brands", "stores", "sellers")
 #: Prior ranges of the shape of the size distribution (rows of assumptions.csv).
@@ -46,113 +47,6 @@ SHAPE_ASSUMPTIONS = {
     "head_entities": "count_head_entities",
     "head_sales": "count_head_sales",
 }
-
-
-@dataclass(frozen=True)
-class EvidenceSpec:
-    """One ``size_evidence`` entry of a count goal."""
-
-    series: str
-    role: str = "tail"
-    context: str | None = None
-    top_k: float | None = None
-    population_series: str | None = None
-    total_series: str | None = None
-    why: str = ""
-
-
-@dataclass(frozen=True)
-class CountSpec:
-    """The count-goal fields of a goal: platform, inputs and evidence."""
-
-    platform: str
-    population: Any
-    gmv_share: Any
-    subset_share: Any = None
-    evidence: tuple[EvidenceSpec, ...] = ()
-
-
-COUNT_FIELDS = ("platform", "population", "gmv_share", "subset_share", "size_evidence")
-
-
-def parse_count_spec(entry: dict) -> CountSpec:
-    """Read the count-goal fields of one goals.yaml entry.
-
-    Raises
-    ------
-    GoalError
-        Naming the field and what was expected (the caller adds the goal).
-    """
-    for key in ("platform", "population", "gmv_share"):
-        if entry.get(key) in (None, ""):
-            raise GoalError(f"a count goal needs {key} (see README, 'Count goals')")
-    for key in ("population", "gmv_share", "subset_share"):
-        _check_ref(key, entry.get(key))
-    raw = entry.get("size_evidence") or []
-    if not isinstance(raw, list):
-        raise GoalError("size_evidence must be a list of series ids or mappings")
-    specs = []
-    for item in raw:
-        if isinstance(item, str):
-            specs.append(EvidenceSpec(series=item))
-            continue
-        if not isinstance(item, dict) or not item.get("series"):
-            raise GoalError(f"a size_evidence entry needs a series; got {item!r}")
-        unknown = set(item) - {f for f in EvidenceSpec.__dataclass_fields__}
-        if unknown:
-            raise GoalError(
-                f"size_evidence entry {item['series']!r}: unknown key(s) {sorted(unknown)}"
-            )
-        role = item.get("role", "tail")
-        if role not in ROLES:
-            raise GoalError(
-                f"size_evidence entry {item['series']!r}: role must be one of "
-                f"{', '.join(ROLES)}; got {role!r}"
-            )
-        if role == "shown" and not item.get("why"):
-            raise GoalError(f"size_evidence entry {item['series']!r}: role 'shown' needs why")
-        specs.append(
-            EvidenceSpec(
-                series=str(item["series"]),
-                role=role,
-                context=item.get("context"),
-                top_k=float(item["top_k"]) if item.get("top_k") is not None else None,
-                population_series=item.get("population_series"),
-                total_series=item.get("total_series"),
-                why=str(item.get("why", "")),
-            )
-        )
-
-    def frozen(value: Any) -> Any:  # a goal is hashable (assessments are cached by goal)
-        return tuple(float(v) for v in value) if isinstance(value, list) else value
-
-    return CountSpec(
-        platform=str(entry["platform"]),
-        population=frozen(entry["population"]),
-        gmv_share=frozen(entry["gmv_share"]),
-        subset_share=frozen(entry.get("subset_share")),
-        evidence=tuple(specs),
-    )
-
-
-def _check_ref(key: str, value: Any) -> None:
-    if value is None or isinstance(value, str):
-        return
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if value <= 0:
-            raise GoalError(f"{key} must be positive; got {value}")
-        return
-    if (
-        isinstance(value, list)
-        and len(value) == 2
-        and all(isinstance(v, (int, float)) for v in value)
-        and 0 < value[0] <= value[1]
-    ):
-        return
-    raise GoalError(
-        f"{key} must be an assumption id, a series id, a positive number or [low, high]; "
-        f"got {value!r}"
-    )
 
 
 @dataclass(frozen=True)
@@ -167,8 +61,8 @@ class Input:
     sentence: str
 
 
-def resolve(name: str, ref: Any, as_of: pd.Timestamp | None) -> Input:
-    """An input range from an assumption id, a size series id or a literal in goals.yaml.
+def resolve(name: str, ref: Any, vintage: Vintage) -> Input:
+    """An input range from an assumption id, a size series id or a literal in the goal file.
 
     Raises
     ------
@@ -182,20 +76,19 @@ def resolve(name: str, ref: Any, as_of: pd.Timestamp | None) -> Input:
     elif isinstance(ref, (list, tuple)):
         lo, hi = float(ref[0]), float(ref[1])
     else:
-        ids = set(load_assumptions()["assumption_id"])
-        if ref in ids:
-            a = assumption(ref, as_of)
+        if ref in set(vintage.latest.assumptions["assumption_id"]):
+            a = vintage.assumption(ref)
             lo, hi = a.bounds
             return Input(name, lo, hi, a.is_assumed, a.basis, a.reasoning)
-        size = load("size_distribution", as_of)
+        size = vintage.size_rows()
         rows = size[size["series_id"] == ref]
-        if rows.empty and ref not in set(load("size_distribution")["series_id"]):
+        if rows.empty and ref not in set(vintage.latest.size_rows()["series_id"]):
             raise DataError(
                 f"{name}: {ref!r} is neither an assumption id in assumptions.csv nor a series "
-                "in size_distribution.csv"
+                "of a size-evidence data set"
             )
         if rows.empty:
-            raise DataError(f"{name}: series {ref!r} has no row published by {as_of}")
+            raise DataError(f"{name}: series {ref!r} has no row published {vintage.when}")
         r = rows.sort_values("published").iloc[-1]
         value = float(r["value"]) / (100.0 if r["unit"] == "percent_share" else 1.0)
         high = value * (2.0 if r["qualifier"] == "more_than" else 1.0)
@@ -218,13 +111,13 @@ def resolve(name: str, ref: Any, as_of: pd.Timestamp | None) -> Input:
     )
 
 
-def size_prior(spec: CountSpec, as_of: pd.Timestamp | None) -> tuple[SizePrior, list[Input]]:
-    """The prior of the size model for a goal at ``as_of``, and the inputs it rests on."""
-    inputs = [resolve(k, assumption_id, as_of) for k, assumption_id in SHAPE_ASSUMPTIONS.items()]
+def size_prior(spec: CountSpec, vintage: Vintage) -> tuple[SizePrior, list[Input]]:
+    """The prior of the size model for a goal in a vintage, and the inputs it rests on."""
+    inputs = [resolve(k, assumption_id, vintage) for k, assumption_id in SHAPE_ASSUMPTIONS.items()]
     inputs += [
-        resolve("population", spec.population, as_of),
-        resolve("gmv_share", spec.gmv_share, as_of),
-        resolve("subset_share", spec.subset_share, as_of),
+        resolve("population", spec.population, vintage),
+        resolve("gmv_share", spec.gmv_share, vintage),
+        resolve("subset_share", spec.subset_share, vintage),
     ]
     by = {i.name: (i.low, i.high) for i in inputs}
     return SizePrior(**by), inputs
@@ -235,13 +128,14 @@ def _yuan(value: float, unit: str) -> float:
 
 
 def evidence_frame(
-    spec: CountSpec, entity: str, as_of: pd.Timestamp | None, *, hindsight: bool = False
+    spec: CountSpec, entity: str, vintage: Vintage, *, hindsight: bool = False
 ) -> pd.DataFrame:
-    """The evidence rows of a goal published by ``as_of``; ``why`` says when one cannot be used.
+    """The evidence rows of a goal in a vintage; ``why`` says when one cannot be used.
 
-    With ``hindsight=True`` the rows published later are added too, marked
-    ``hindsight`` (never fitted: checks of a forecast made at ``as_of``, for a
-    report on the latest data). A named series with no row yet is left out.
+    With ``hindsight=True`` the rows of the latest data published after the
+    vintage's date are added too, marked ``hindsight`` (never fitted: checks of
+    a forecast made at that date, for a report on the latest data). A named
+    series with no row yet is left out.
 
     Returns
     -------
@@ -249,19 +143,21 @@ def evidence_frame(
         :data:`targets.counts.model.EVIDENCE_COLUMNS` plus ``series_id``, ``status``,
         ``kind``, ``row``, ``hindsight``, ``why``, ``note``.
     """
-    size = load("size_distribution", None if hindsight else as_of)
-    noise = {
-        s: assumption(f"noise_scale_{s}", as_of).value for s in ("official", "reported", "estimate")
-    }
-    model_sd = assumption("count_model_error_sd", as_of).value
-    entity_sd = assumption("count_transfer_entity_sd", as_of).value
-    platform_sd = assumption("count_transfer_platform_sd", as_of).value
+    source = vintage.latest if hindsight else vintage
+    size = source.size_rows()
+    published = vintage.size_rows()
+    known = set(zip(published["dataset"], published["row"], strict=True))
+    noise = {s: vintage.assumption(f"noise_scale_{s}").value for s in NOISE_KINDS}
+    model_sd = vintage.assumption("count_model_error_sd").value
+    entity_sd = vintage.assumption("count_transfer_entity_sd").value
+    platform_sd = vintage.assumption("count_transfer_platform_sd").value
     out = []
     for ev in spec.evidence:
         for _, r in size[size["series_id"] == ev.series].iterrows():
-            out.append(
-                _row(ev, r, size, spec, entity, as_of, noise, model_sd, entity_sd, platform_sd)
-            )
+            later = (r["dataset"], r["row"]) not in known
+            then = source.at(r["published"]) if later else vintage
+            row = _row(ev, r, then, spec, entity, noise, model_sd, entity_sd, platform_sd)
+            out.append({**row, "hindsight": later})
     columns = [*EVIDENCE_COLUMNS, "series_id", "status", "kind", "row", "hindsight", "why", "note"]
     return pd.DataFrame(out, columns=columns)
 
@@ -270,7 +166,9 @@ def _same_kind(a: str, b: str) -> bool:
     return a == b or (a in SELLER_WORDS and b in SELLER_WORDS)
 
 
-def _row(ev, r, size, spec, entity, as_of, noise, model_sd, entity_sd, platform_sd) -> dict:
+def _row(ev, r, known, spec, entity, noise, model_sd, entity_sd, platform_sd) -> dict:
+    """One evidence record; population and total figures come from ``known``, the vintage
+    in which the row itself was known."""
     why = ev.why if ev.role == "shown" else ""
     if r["kind"] == "target":
         why = why or "a target, not an outcome"
@@ -311,29 +209,29 @@ def _row(ev, r, size, spec, entity, as_of, noise, model_sd, entity_sd, platform_
         "noise_sd": sd,
         "start": r["period_start"],
         "end": r["period_end"],
-        "known_n": _context_value(size, ev.population_series, r, as_of, money=False),
-        "known_total": _context_value(size, ev.total_series, r, as_of, money=True),
+        "known_n": _context_value(known, ev.population_series, r, money=False),
+        "known_total": _context_value(known, ev.total_series, r, money=True),
         "published": r["published"],
         "series_id": r["series_id"],
         "status": r["status"],
         "kind": r["kind"],
         "row": int(r["row"]),
-        "hindsight": bool(as_of is not None and r["published"] > as_of),
+        "hindsight": False,
         "why": why,
         "note": str(r["note"]),
     }
 
 
-def _context_value(size, series, r, as_of, *, money: bool) -> float:
+def _context_value(context: Vintage, series, r, *, money: bool) -> float:
+    """A population or total figure for the row's period, as published in ``context``."""
     if not series:
         return np.nan
+    size = context.size_rows()
     hit = size[
         (size["series_id"] == series)
         & (size["period_start"] == r["period_start"])
         & (size["period_end"] == r["period_end"])
     ]
-    if as_of is not None:  # a population figure counts once the row it sizes is out
-        hit = hit[hit["published"] <= max(as_of, r["published"])]
     if hit.empty:
         return np.nan
     return float(hit["value_yuan"].iloc[0] if money else hit["value"].iloc[0])

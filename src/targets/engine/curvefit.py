@@ -24,9 +24,7 @@ calibration on simulated curves is checked in the tests.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -39,62 +37,61 @@ from targets.errors import ForecastError, check_choice
 NOISE_KINDS: tuple[str, ...] = ("official", "reported", "estimate", "approx")
 
 
-def noise_scale(kind: str, as_of: str | pd.Timestamp | None = None) -> float:
-    """Noise scale of a published figure: the standard deviation of its log around the truth.
+@dataclass(frozen=True)
+class FitNoise:
+    """The noise scales of published figures and the widest saturation prior.
 
-    Read from the dated row ``noise_scale_<kind>`` of ``data/assumptions.csv``
-    in force at ``as_of`` (:func:`targets.sources.data.assumption`): ``official``
-    (company or statistics-bureau figures), ``reported`` (media reports),
-    ``estimate`` (third-party modelled totals) and ``approx`` (added in
-    quadrature for figures stated as "about").
+    Each is a dated row of ``assumptions.csv`` (``noise_scale_<kind>``,
+    ``curve_saturation_max_multiple``); :meth:`from_assumptions` reads them from
+    a vintage (or anything with an ``assumption(id)`` method).
 
-    Raises
-    ------
-    ForecastError
-        For an unknown kind.
-    targets.errors.DataError
-        If the assumptions file has no row for it at ``as_of``.
+    Attributes
+    ----------
+    official, reported, estimate : float
+        Standard deviation of a figure's log around the truth (company or
+        statistics-bureau figures, media reports, third-party modelled totals).
+    approx : float
+        Added in quadrature for figures stated as "about".
+    saturation_max_multiple : float
+        The widest saturation level a curve may reach, as a multiple of the
+        largest published level.
     """
-    try:
-        check_choice("kind", kind, NOISE_KINDS)
-    except ValueError as exc:
-        raise ForecastError(str(exc)) from None
-    return _assumed(f"noise_scale_{kind}", as_of)
 
+    official: float
+    reported: float
+    estimate: float
+    approx: float
+    saturation_max_multiple: float
 
-def _assumed(assumption_id: str, as_of: str | pd.Timestamp | None = None) -> float:
-    """The value of a dated assumption (cached per data folder, id and date)."""
-    from targets.sources.data import data_dir
+    @classmethod
+    def from_assumptions(cls, source) -> FitNoise:
+        """Read the values from ``source.assumption(id)`` (e.g. a vintage)."""
+        return cls(
+            **{k: float(source.assumption(f"noise_scale_{k}").value) for k in NOISE_KINDS},
+            saturation_max_multiple=float(source.assumption("curve_saturation_max_multiple").value),
+        )
 
-    stamp = None if as_of is None else pd.Timestamp(as_of)
-    return _assumed_cached(str(data_dir()), assumption_id, stamp)
+    @classmethod
+    def default(cls) -> FitNoise:
+        """The latest rows of the shipped assumptions (for fits outside an assessment)."""
+        from targets.sources.vintage import bundled_dir, open_vintage
 
+        return cls.from_assumptions(open_vintage(bundled_dir("data")))
 
-@lru_cache(maxsize=256)
-def _assumed_cached(folder: str, assumption_id: str, as_of: pd.Timestamp | None) -> float:
-    from targets.sources.data import assumption
+    def scale(self, kind: str) -> float:
+        """The noise scale of one kind of figure (one of :data:`NOISE_KINDS`).
 
-    return float(assumption(assumption_id, as_of, directory=folder).value)
+        Raises
+        ------
+        ForecastError
+            For an unknown kind.
+        """
+        try:
+            check_choice("kind", kind, NOISE_KINDS)
+        except ValueError as exc:
+            raise ForecastError(str(exc)) from None
+        return float(getattr(self, kind))
 
-
-class _NoiseScales(Mapping[str, float]):
-    """Read-only view ``kind -> noise scale`` of the latest assumption rows."""
-
-    def __getitem__(self, kind: str) -> float:
-        if kind not in NOISE_KINDS:
-            raise KeyError(kind)
-        return noise_scale(kind)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(NOISE_KINDS)
-
-    def __len__(self) -> int:
-        return len(NOISE_KINDS)
-
-
-#: ``NOISE_SCALE["official"]`` etc.: the noise scales of the latest assumption rows
-#: (no number lives here; prefer :func:`noise_scale` with an as-of date).
-NOISE_SCALE: Mapping[str, float] = _NoiseScales()
 
 _DAYS_PER_YEAR = 365.25
 #: Starting points refined by least squares after the grid screen.
@@ -126,7 +123,7 @@ class FitRows:
 def prepare_rows(
     rows: pd.DataFrame,
     origin: pd.Timestamp | None = None,
-    as_of: str | pd.Timestamp | None = None,
+    noise: FitNoise | None = None,
 ) -> FitRows:
     """Turn data rows into fit rows.
 
@@ -137,8 +134,8 @@ def prepare_rows(
         (``value_yuan``) and growth multiples (``ratio``). Other rows are ignored.
     origin : Timestamp, optional
         Time origin; defaults to the earliest period start.
-    as_of : date-like, optional
-        Date whose assumption rows give the noise scales (:func:`noise_scale`).
+    noise : FitNoise, optional
+        The noise scale of each kind of figure (default :meth:`FitNoise.default`).
 
     Returns
     -------
@@ -167,14 +164,15 @@ def prepare_rows(
     base_end = np.where(
         is_ratio, years_since(use["base_end"].fillna(origin) + one_day, origin), np.nan
     )
+    noise = noise if noise is not None else FitNoise.default()
     sigma = np.array(
         [
-            noise_scale("estimate" if k == "estimate" else s, as_of)
+            noise.scale("estimate" if k == "estimate" else s)
             for k, s in zip(use["kind"], use["status"], strict=True)
         ]
     )
     qualifier = use["qualifier"].to_numpy()
-    sigma = np.where(qualifier == "approx", np.hypot(sigma, noise_scale("approx", as_of)), sigma)
+    sigma = np.where(qualifier == "approx", np.hypot(sigma, noise.approx), sigma)
     value = np.where(is_ratio, use["ratio"].to_numpy(float), use["value_yuan"].to_numpy(float))
     high = use["value_high_yuan"].to_numpy(float)
     is_range = (qualifier == "range") & ~is_ratio
@@ -413,7 +411,7 @@ def fit_curve(
     *,
     saturation: tuple[float, float] | None = None,
     origin: pd.Timestamp | None = None,
-    as_of: str | pd.Timestamp | None = None,
+    noise: FitNoise | None = None,
 ) -> CurveFit:
     """Fit a growth curve to published interval totals and growth multiples.
 
@@ -430,8 +428,9 @@ def fit_curve(
         the multiple of it in the assumption ``curve_saturation_max_multiple``).
     origin : Timestamp, optional
         Time origin; defaults to the earliest period start in ``rows``.
-    as_of : date-like, optional
-        Date whose assumption rows (noise scales, bounds) are used.
+    noise : FitNoise, optional
+        Noise scales and the widest saturation multiple (default
+        :meth:`FitNoise.default`).
 
     Returns
     -------
@@ -456,7 +455,8 @@ def fit_curve(
     except ValueError as exc:
         raise ForecastError(str(exc)) from None
     spec = CURVES[curve]
-    r = prepare_rows(rows, origin, as_of)
+    noise = noise if noise is not None else FitNoise.default()
+    r = prepare_rows(rows, origin, noise)
     n_informative = int(np.sum(r.kind != "lower") + np.sum(r.kind != "upper") - len(r.kind))
     if n_informative < len(spec.params):
         raise ForecastError(
@@ -468,7 +468,7 @@ def fit_curve(
     if spec.saturates:
         levels = r.kind != "ratio"
         rates = np.exp(r.log_value[levels]) / np.maximum(r.end[levels] - r.start[levels], 1e-3)
-        widest = np.log(_assumed("curve_saturation_max_multiple", as_of))
+        widest = np.log(noise.saturation_max_multiple)
         lo_k, hi_k = (
             (float(np.log(rates.max())), float(np.log(rates.max()) + widest))
             if levels.any()

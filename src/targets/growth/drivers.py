@@ -26,10 +26,15 @@ Currency: a series' money rows are in yuan (``value_yuan``) or in US dollars
 converts, and says which (:attr:`Driver.currency`). Rows in the other currency
 are left out.
 
-Douyin's GMV has its own model (:func:`douyin_driver`, :mod:`targets.growth.regimefit`):
-a regime break in October 2020 and linked definitions; see
-:func:`predictive_check` for how well it reproduces its rows. No other series'
-driver reads Douyin's rows.
+A series the goal file gives a model of its own (``series_models``, e.g. the
+first case's Douyin GMV) is forecast by that model (:func:`regime_driver`,
+:mod:`targets.growth.regimefit`: a regime break and linked definitions); see
+:func:`predictive_check` for how well it reproduces its rows. The code knows
+kinds of model, never a series: which series has which model, and which
+assumption rows set its priors, are written in the goal file.
+
+Every function takes a :class:`~targets.sources.vintage.Vintage`: the rows and
+assumptions published by its date.
 """
 
 from __future__ import annotations
@@ -41,16 +46,13 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from targets.engine.curvefit import fit_curve, noise_scale, prepare_rows
+from targets.engine.curvefit import FitNoise, fit_curve, prepare_rows
 from targets.errors import ForecastError
 from targets.growth import reference
-from targets.sources.data import assumption, data_version, load
+from targets.sources.goals import SeriesModel, SeriesRef
 from targets.sources.observations import contiguous_tail, level_rows, to_regular
+from targets.sources.vintage import Vintage
 
-#: Definitions of Douyin GMV that describe the same closed-loop business (rows
-#: that include sales routed to third-party links, or product cards, or that
-#: count live streams only, measure something else).
-DOUYIN_DEFINITIONS = ("", "closed_loop")
 #: Curves mixed (equal weights) when the rows identify them.
 CURVES = ("gompertz", "logistic")
 #: Members of the ensemble a driver asks :func:`targets.forecast` for: the
@@ -60,6 +62,8 @@ ENSEMBLE_MODELS: tuple[str, ...] = ("naive", "ets", "theta", "ensemble")
 CURRENCY_COLUMNS: dict[str, str] = {"CNY": "value_yuan", "USD": "value_usd"}
 #: Sample paths drawn once per driver and horizon; totals resample from them.
 N_PATHS = 4000
+#: The fewest regular periods the default ensemble members fit (a property of the models).
+MIN_REGULAR_POINTS = 3
 #: The ensemble is run for horizons in whole blocks of this many periods.
 HORIZON_BLOCK: dict[str, int] = {"YS": 5, "QS": 12}
 
@@ -97,8 +101,8 @@ class Driver:
         return self._sampler(pd.Timestamp(start), pd.Timestamp(end), n, rng)  # type: ignore[operator]
 
 
-def _when(as_of: pd.Timestamp | None) -> str:
-    return f"as of {as_of.date()}" if as_of is not None else "on the latest data"
+def _when(vintage: Vintage) -> str:
+    return f"as of {vintage.as_of.date()}" if vintage.as_of is not None else "on the latest data"
 
 
 def in_own_currency(rows: pd.DataFrame) -> tuple[pd.DataFrame, str]:
@@ -124,10 +128,10 @@ def in_own_currency(rows: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     ), "USD"
 
 
-def _informative(rows: pd.DataFrame) -> int:
+def _informative(rows: pd.DataFrame, noise: FitNoise) -> int:
     """Distinct intervals with a level or a growth multiple (bounds do not count)."""
     try:
-        r = prepare_rows(rows)
+        r = prepare_rows(rows, noise=noise)
     except ForecastError:
         return 0
     keys = {
@@ -149,17 +153,18 @@ def _curve_driver(
     name: str,
     rows: pd.DataFrame,
     saturation: tuple[float, float] | None,
-    as_of: pd.Timestamp | None,
+    vintage: Vintage,
     currency: str,
 ) -> Driver | None:
-    n_rows = _informative(rows)
+    noise = FitNoise.from_assumptions(vintage)
+    n_rows = _informative(rows, noise)
     fits = []
     for curve in CURVES:
         n_params = 3
         if n_rows < n_params + (0 if saturation else 1):
             continue
         try:
-            fits.append(fit_curve(rows, curve, saturation=saturation, as_of=as_of))
+            fits.append(fit_curve(rows, curve, saturation=saturation, noise=noise))
         except ForecastError:
             continue
     if not fits:
@@ -184,14 +189,14 @@ def _curve_driver(
     )
 
 
-def _regular(rows: pd.DataFrame, as_of: pd.Timestamp | None) -> tuple[pd.DataFrame, str] | None:
+def _regular(rows: pd.DataFrame, vintage: Vintage) -> tuple[pd.DataFrame, str] | None:
     """The latest unbroken regular run of the rows' series: annual if long enough, else quarters."""
     ids = rows["series_id"].unique()
     if len(ids) != 1:
         return None  # several series pooled (e.g. research houses): not one regular series
     for freq, key in (("YS", "driver_min_regular_years"), ("QS", "driver_min_regular_quarters")):
         series = contiguous_tail(to_regular(rows, str(ids[0]), freq), freq)
-        if len(series) >= assumption(key, as_of).value:
+        if len(series) >= max(vintage.assumption(key).value, MIN_REGULAR_POINTS):
             return series, freq
     return None
 
@@ -220,11 +225,11 @@ def _interval_totals(
 
 
 def _ensemble_driver(
-    name: str, rows: pd.DataFrame, as_of: pd.Timestamp | None, currency: str, seed: int = 0
+    name: str, rows: pd.DataFrame, vintage: Vintage, currency: str, seed: int = 0
 ) -> Driver | None:
     from targets.engine.forecast import forecast
 
-    found = _regular(rows, as_of)
+    found = _regular(rows, vintage)
     if found is None:
         return None
     series, freq = found
@@ -272,12 +277,10 @@ def _ensemble_driver(
     )
 
 
-def _reference_driver(
-    name: str, rows: pd.DataFrame, as_of: pd.Timestamp | None, currency: str
-) -> Driver:
+def _reference_driver(name: str, rows: pd.DataFrame, vintage: Vintage, currency: str) -> Driver:
     if currency != "CNY":
         raise ForecastError(
-            f"{name}: too few rows to fit a curve {_when(as_of)}, and the reference class "
+            f"{name}: too few rows to fit a curve {_when(vintage)}, and the reference class "
             f"(analog platforms in yuan) cannot be used for a series in {currency} without "
             "converting it"
         )
@@ -292,21 +295,23 @@ def _reference_driver(
     years = pd.concat([years, ranges])
     if years.empty:
         raise ForecastError(
-            f"{name}: too little data to forecast: no published calendar-year level {_when(as_of)}"
+            f"{name}: too little data to forecast: no published calendar-year level "
+            f"{_when(vintage)}"
         )
     base_year = int(years["period_start"].dt.year.max())
     base = years[years["period_start"].dt.year == base_year]
     mid = np.sqrt(base["value_yuan"] * base["value_high_yuan"].fillna(base["value_yuan"]))
-    sigma = np.where(
-        base["status"] == "official",
-        noise_scale("official", as_of),
-        noise_scale("reported", as_of),
-    )
+    noise = FitNoise.from_assumptions(vintage)
+    sigma = np.where(base["status"] == "official", noise.official, noise.reported)
     rates = reference.growth_after_scale(
-        reference.analog_series(as_of), float(np.median(mid)), as_of
+        reference.analog_series(vintage), float(np.median(mid)), reference.scale_factor(vintage)
     )
+    analog_noise = reference.analog_noise(vintage)
     if not rates:
-        raise ForecastError(f"{name}: no analog platform was ever at this scale")
+        raise ForecastError(
+            f"{name}: too few rows to fit a curve {_when(vintage)}, and no series of the "
+            "reference class was ever at this scale"
+        )
 
     def sampler(start: pd.Timestamp, end: pd.Timestamp, n: int, rng: np.random.Generator):
         if start.year < base_year:
@@ -315,7 +320,7 @@ def _reference_driver(
         horizon = last_year - base_year
         pick = rng.integers(0, len(base), size=n)
         level0 = np.log(mid.to_numpy()[pick]) + rng.normal(0, 1, n) * sigma[pick]
-        growth = reference.sample_growth_paths(rates, horizon, n, rng, as_of)
+        growth = reference.sample_growth_paths(rates, horizon, n, rng, analog_noise)
         annual = np.exp(level0[:, None] + np.concatenate([np.zeros((n, 1)), growth], axis=1))
         total = np.zeros(n)
         for k, year in enumerate(range(base_year, last_year + 1)):
@@ -344,7 +349,7 @@ def _reference_driver(
 def series_driver(
     name: str,
     rows: pd.DataFrame,
-    as_of: pd.Timestamp | None,
+    vintage: Vintage,
     saturation: tuple[float, float] | None = None,
 ) -> Driver:
     """A driver from one series' rows (any series in ``data/``, yuan or US dollars).
@@ -354,10 +359,10 @@ def series_driver(
     name : str
         Label used in messages and methods.
     rows : pandas.DataFrame
-        Rows from :func:`targets.sources.data.load`, filtered to the series (and the
-        definitions) the driver forecasts.
-    as_of : Timestamp or None
-        The date the rows were published by (assumption rows in force then).
+        Rows of the vintage, filtered to the series (and the definitions) the
+        driver forecasts.
+    vintage : Vintage
+        Where the rows come from; its assumptions in force are used.
     saturation : (float, float), optional
         Prior range of a saturation level (per year, in the series' currency);
         given, the growth curves are used whenever they are identified.
@@ -377,35 +382,44 @@ def series_driver(
     """
     if rows.empty:
         raise ForecastError(
-            f"{name}: too little data to forecast: no rows published {_when(as_of)}"
+            f"{name}: too little data to forecast: no rows published {_when(vintage)}"
         )
     if "note" in rows:
         # A figure whose unit the source gets wrong (flagged in its note) is not evidence.
         rows = rows[~rows["note"].fillna("").str.contains(reference.UNIT_SUSPECT, case=False)]
     own, currency = in_own_currency(rows)
-    driver = None if saturation is not None else _ensemble_driver(name, own, as_of, currency)
+    driver = None if saturation is not None else _ensemble_driver(name, own, vintage, currency)
     if driver is None:
-        driver = _curve_driver(name, own, saturation, as_of, currency)
-    return driver if driver is not None else _reference_driver(name, own, as_of, currency)
+        driver = _curve_driver(name, own, saturation, vintage, currency)
+    return driver if driver is not None else _reference_driver(name, own, vintage, currency)
 
 
-def douyin_rows(as_of: pd.Timestamp | None) -> pd.DataFrame:
-    """Douyin closed-loop GMV rows published by ``as_of`` (levels, bounds, multiples).
+#: The measures of the regime model (:mod:`targets.growth.regimefit`): the platform's own
+#: closed loop, the broad measure including sales through third-party links, and the
+#: closed loop with product cards.
+REGIME_MEASURES = ("closed", "broad", "cards")
 
-    Rows from the year of the regime break (assumption ``douyin_regime_break``)
-    on; growth multiples against a base inside that year compare the closed-loop
-    store with months in which most sales still went out through third-party
-    links, a change of definition rather than growth, and are left out here
-    (the regime model of :func:`douyin_driver` fits them with the break).
+
+def regime_definitions(model: SeriesModel) -> tuple[str, ...]:
+    """Row definitions that state the closed-loop measure itself ("" and those mapped to it)."""
+    return ("", *sorted(d for d, m in model.measures if m == "closed"))
+
+
+def regime_rows(vintage: Vintage, model: SeriesModel) -> pd.DataFrame:
+    """The model's series rows of the closed measure, from the year of its break on.
+
+    Growth multiples against a base inside the break year compare the closed
+    loop with months in which most sales still went out through other links, a
+    change of definition rather than growth, and are left out here (the regime
+    model of :func:`regime_driver` fits them with the break).
     """
     from targets.growth import regimefit
 
-    rows = load("douyin_gmv", as_of)
-    cut = regimefit.break_date(assumption("douyin_regime_break", as_of).value)
+    rows = vintage.series(model.series)
+    cut = regimefit.break_date(vintage.assumption(f"{model.assumptions}regime_break").value)
     year_start = pd.Timestamp(year=cut.year, month=1, day=1)
     keep = (
-        rows["series_id"].eq("douyin_gmv")
-        & rows["definition"].isin(DOUYIN_DEFINITIONS)
+        rows["definition"].isin(regime_definitions(model))
         & (rows["period_start"] >= year_start)
         & ~(
             rows["kind"].eq("growth_multiple")
@@ -415,37 +429,38 @@ def douyin_rows(as_of: pd.Timestamp | None) -> pd.DataFrame:
     return rows[keep]
 
 
-#: Series of the Douyin GMV model: the e-commerce total and Douyin's own store.
-DOUYIN_SERIES = ("douyin_gmv", "douyin_store_gmv")
-#: Measure of the regime model each stated definition measures (see targets.growth.regimefit).
-DOUYIN_MEASURES: dict[str, str] = {
-    "closed_loop": "closed",
-    "incl_third_party_links": "broad",
-    "incl_product_cards": "cards",
-}
-
-
-def douyin_model_rows(as_of: pd.Timestamp | None) -> pd.DataFrame:
-    """Every Douyin GMV row published by ``as_of``, with its measure or why it is left out.
+def regime_model_rows(vintage: Vintage, model: SeriesModel) -> pd.DataFrame:
+    """Every row of the model's series published in the vintage, with its measure or why it
+    is left out.
 
     Returns
     -------
     pandas.DataFrame
-        The rows of :data:`DOUYIN_SERIES` plus ``measure`` (``closed``,
-        ``broad``, ``cards`` or ``unstated``; empty when left out) and
-        ``left_out`` (the reason, empty when fitted). Douyin's own (official)
-        statements of undefined scope are about its store, the closed loop; a
-        media figure of undefined scope may be either measure.
+        The rows of the model's series (and its ``also`` series, which measure
+        the closed loop) plus ``measure`` (``closed``, ``broad``, ``cards`` or
+        ``unstated``; empty when left out) and ``left_out`` (the reason, empty
+        when fitted). An official statement of undefined scope is about the
+        platform's own store, the closed loop; a media figure of undefined scope
+        may be either measure.
     """
-    rows = load("douyin_gmv", as_of)
-    rows = rows[rows["series_id"].isin(DOUYIN_SERIES)].copy()
+    parts = [vintage.series(SeriesRef(model.series.dataset, model.series.series_id))]
+    parts += [vintage.series(ref) for ref in model.also]
+    rows = pd.concat(parts, ignore_index=False).sort_values(
+        ["period_start", "period_end", "published", "row"], kind="stable"
+    )
+    rows = rows.reset_index(drop=True)
     definition = rows["definition"].fillna("")
-    measure = definition.map(DOUYIN_MEASURES).fillna("")
+    measure = definition.map(dict(model.measures)).fillna("")
     undefined = definition.eq("")
     measure[undefined] = np.where(
         rows.loc[undefined, "status"].eq("official"), "closed", "unstated"
     )
-    measure[rows["series_id"].eq("douyin_store_gmv")] = "closed"
+    also = {(r.dataset, r.series_id) for r in model.also}
+    is_also = pd.Series(
+        [(d, s) in also for d, s in zip(rows["dataset"], rows["series_id"], strict=True)],
+        index=rows.index,
+    )
+    measure[is_also] = "closed"
     reason = pd.Series("", index=rows.index, dtype=object)
     reason[measure.eq("")] = (
         "definition " + definition[measure.eq("")] + " has no link to the model"
@@ -457,12 +472,16 @@ def douyin_model_rows(as_of: pd.Timestamp | None) -> pd.DataFrame:
     return rows
 
 
-def _douyin_prior(rows: pd.DataFrame, as_of: pd.Timestamp | None, origin: pd.Timestamp):
+def _regime_prior(rows: pd.DataFrame, vintage: Vintage, origin: pd.Timestamp, model: SeriesModel):
     from targets.growth import regimefit
 
-    def rng_of(key: str) -> tuple[float, float]:
-        return assumption(key, as_of).bounds
+    def value(key: str) -> float:
+        return vintage.assumption(f"{model.assumptions}{key}").value
 
+    def rng_of(key: str) -> tuple[float, float]:
+        return vintage.assumption(f"{model.assumptions}{key}").bounds
+
+    name = model.series.series_id
     fitted = rows[rows["measure"].ne("")]
     levels = level_rows(fitted)
     years = (levels["period_end"] - levels["period_start"]).dt.days.add(1) / 365.25
@@ -473,24 +492,26 @@ def _douyin_prior(rows: pd.DataFrame, as_of: pd.Timestamp | None, origin: pd.Tim
     closed_all = rate[levels["measure"].isin(["closed", "unstated"])]
     if closed.empty and closed_all.empty:
         raise ForecastError(
-            f"Douyin GMV: too little data to forecast: no closed-loop level {_when(as_of)}"
+            f"{name}: too little data to forecast: no closed-loop level {_when(vintage)}"
         )
     scale_c = float(np.median(closed)) if not closed.empty else float(closed_all.min())
     scale_l = float(np.median(broad)) if not broad.empty else scale_c
-    factor = np.log(assumption("douyin_level_prior_factor", as_of).value)
-    rates = reference.growth_after_scale(reference.analog_series(as_of), scale_c, as_of)
+    factor = np.log(value("level_prior_factor"))
+    rates = reference.growth_after_scale(
+        reference.analog_series(vintage), scale_c, reference.scale_factor(vintage)
+    )
     if not rates:
-        raise ForecastError("Douyin GMV: no analog platform was ever at its 2020 scale")
+        raise ForecastError(f"{name}: no series of the reference class was ever at its scale")
     first = np.array([r[0] for r in rates.values()])
-    g0_sd = float(np.hypot(np.std(first), assumption("douyin_post_break_growth_sd", as_of).value))
-    b_mean, b_sd = regimefit.range_prior(*rng_of("douyin_pre_break_growth"))
-    lo, hi = rng_of("douyin_link_capture")
+    g0_sd = float(np.hypot(np.std(first), value("post_break_growth_sd")))
+    b_mean, b_sd = regimefit.range_prior(*rng_of("pre_break_growth"))
+    lo, hi = rng_of("link_capture")
     phi_mean, phi_sd = regimefit.range_prior(np.log(lo / (1 - lo)), np.log(hi / (1 - hi)))
-    hl_lo, hl_hi = rng_of("douyin_growth_half_life")
+    hl_lo, hl_hi = rng_of("growth_half_life")
     lam_mean, lam_sd = regimefit.range_prior(np.log(np.log(2) / hl_hi), np.log(np.log(2) / hl_lo))
-    ginf_mean, ginf_sd = regimefit.range_prior(*rng_of("douyin_long_run_growth"))
-    kappa_mean, kappa_sd = regimefit.range_prior(*rng_of("douyin_product_card_uplift"))
-    m_lo, m_hi = rng_of("douyin_migration_time")
+    ginf_mean, ginf_sd = regimefit.range_prior(*rng_of("long_run_growth"))
+    kappa_mean, kappa_sd = regimefit.range_prior(*rng_of("product_card_uplift"))
+    m_lo, m_hi = rng_of("migration_time")
     m_mean, m_sd = regimefit.range_prior(np.log(m_lo), np.log(m_hi))
     mean = np.array(
         [
@@ -511,70 +532,74 @@ def _douyin_prior(rows: pd.DataFrame, as_of: pd.Timestamp | None, origin: pd.Tim
     return regimefit.Prior(mean, sd), sorted(rates)
 
 
-def douyin_fit(as_of: pd.Timestamp | None, without: tuple[int, ...] = ()):
-    """The regime model of Douyin GMV fitted to the rows published by ``as_of``.
+def regime_usable(vintage: Vintage, model: SeriesModel) -> bool:
+    """Whether the model's break is known at the vintage's date (its assumption row usable)."""
+    return vintage.has_assumption(f"{model.assumptions}regime_break")
 
-    Fitted once per as-of date and version of the data (:func:`targets.sources.data.data_version`).
-    ``without`` names lines of ``douyin_gmv.csv`` left out of the fit (leave-one-row-out
-    influence, :mod:`targets.assess.influence`).
+
+@lru_cache(maxsize=16)
+def regime_fit(vintage: Vintage, model: SeriesModel, without: tuple[int, ...] = ()):
+    """The regime model fitted to the rows of its series published in the vintage.
+
+    Fitted once per vintage (its content and date). ``without`` names lines of
+    the series' data file left out of the fit (leave-one-row-out influence,
+    :mod:`targets.assess.influence`).
 
     Returns
     -------
     (targets.growth.regimefit.RegimeFit, pandas.DataFrame, list of str)
-        The fit, the rows with their measures (:func:`douyin_model_rows`) and
-        the analog platforms behind the prior on growth after the break.
+        The fit, the rows with their measures (:func:`regime_model_rows`) and
+        the analog series behind the prior on growth after the break.
     """
-    return _douyin_fit(as_of, data_version(), tuple(sorted(without)))
-
-
-@lru_cache(maxsize=16)
-def _douyin_fit(as_of: pd.Timestamp | None, version: str, without: tuple[int, ...]):
     from targets.growth import regimefit
 
-    rows = douyin_model_rows(as_of)
+    name = model.series.series_id
+    rows = regime_model_rows(vintage, model)
     rows = rows[~rows["row"].isin(without)]
     if rows["measure"].eq("").all():
         raise ForecastError(
-            f"Douyin GMV: too little data to forecast: no rows published {_when(as_of)} "
-            "that measure its GMV"
+            f"{name}: too little data to forecast: no rows published {_when(vintage)} "
+            "that measure it"
         )
-    origin = regimefit.break_date(assumption("douyin_regime_break", as_of).value)
-    prior, analogs = _douyin_prior(rows, as_of, origin)
+    origin = regimefit.break_date(vintage.assumption(f"{model.assumptions}regime_break").value)
+    prior, analogs = _regime_prior(rows, vintage, origin, model)
     fitted = rows[rows["measure"].ne("")]
     fit = regimefit.fit(
         fitted,
         fitted["measure"],
         origin,
         prior,
-        process_sd=reference.analog_noise(as_of),
-        month_sd=assumption("douyin_month_noise", as_of).value,
-        as_of=as_of,
+        process_sd=reference.analog_noise(vintage),
+        month_sd=vintage.assumption(f"{model.assumptions}month_noise").value,
+        noise=FitNoise.from_assumptions(vintage),
     )
     return fit, rows, analogs
 
 
-def douyin_driver(as_of: pd.Timestamp | None, without: tuple[int, ...] = ()) -> Driver:
-    """Douyin e-commerce GMV, closed loop: the regime model (:mod:`targets.growth.regimefit`).
+def regime_driver(
+    vintage: Vintage, model: SeriesModel, without: tuple[int, ...] = (), name: str | None = None
+) -> Driver:
+    """The closed-loop measure of a series with a regime model (:mod:`targets.growth.regimefit`).
 
-    ``without`` names lines of ``douyin_gmv.csv`` left out (see :func:`douyin_fit`).
+    ``without`` names lines of the series' file left out (see :func:`regime_fit`).
 
     Raises
     ------
     ForecastError
-        If no closed-loop level is published by ``as_of``.
+        If no closed-loop level is published in the vintage.
     """
-    fit, rows, analogs = douyin_fit(as_of, without)
+    fit, rows, analogs = regime_fit(vintage, model, tuple(sorted(without)))
     n_fitted = fit.rows.n
 
     def sampler(start: pd.Timestamp, end: pd.Timestamp, n: int, rng: np.random.Generator):
         return fit.sample_closed_totals(start, end, n, rng)
 
     return Driver(
-        "Douyin GMV",
+        name or model.series.series_id,
         f"a growth model with the {fit.origin:%B %Y} break (closed loop and third-party links "
         f"as linked measures, a damped trend on logs after the break) fitted to {n_fitted} "
         f"rows, growth after the break a priori like {', '.join(analogs)} from the same scale",
-        douyin_rows(as_of).pipe(lambda r: r[~r["row"].isin(without)]),
+        regime_rows(vintage, model).pipe(lambda r: r[~r["row"].isin(without)]),
         sampler,
         "CNY",
         fitted=rows[rows["measure"].ne("")],
@@ -582,16 +607,18 @@ def douyin_driver(as_of: pd.Timestamp | None, without: tuple[int, ...] = ()) -> 
 
 
 def predictive_check(
-    series_id: str, as_of: str | pd.Timestamp | None = None, n: int = 4000, seed: int = 0
+    vintage: Vintage, model: SeriesModel, n: int = 4000, seed: int = 0
 ) -> pd.DataFrame:
-    """How well the driver of a series reproduces every row it was fitted to.
+    """How well a series' own model reproduces every row it was fitted to.
+
+    This is a fit check, not a validation: the rows were used to fit the model.
 
     Parameters
     ----------
-    series_id : str
-        ``"douyin_gmv"`` (the regime model of :func:`douyin_driver`).
-    as_of : date-like, optional
-        Fit to the rows published by then.
+    vintage : Vintage
+        Fit to the rows published by its date.
+    model : SeriesModel
+        The series and its model (from the goal file's ``series_models``).
     n : int
         Posterior predictive draws.
     seed : int
@@ -612,14 +639,9 @@ def predictive_check(
     Raises
     ------
     ForecastError
-        For a series without a check.
+        When the model cannot be fitted in the vintage.
     """
-    if series_id != "douyin_gmv":
-        raise ForecastError(
-            f"predictive_check: no fitted model for series {series_id!r}; available: douyin_gmv"
-        )
-    stamp = pd.Timestamp(as_of) if as_of is not None else None
-    fit, rows, _ = douyin_fit(stamp)
+    fit, rows, _ = regime_fit(vintage, model)
     pred = fit.check(n, np.random.default_rng(seed))
     src = fit.rows.fit.source
     dropped = rows.index.difference(src.index)
@@ -673,59 +695,6 @@ def predictive_check(
     )
 
 
-def kuaishou_driver(as_of: pd.Timestamp | None, saturation=None) -> Driver:
-    """Kuaishou e-commerce GMV (total, incl. orders directed to partners)."""
-    rows = load("kuaishou_gmv", as_of)
-    return series_driver(
-        "Kuaishou GMV", rows[rows["series_id"].eq("kuaishou_gmv")], as_of, saturation
-    )
-
-
-def live_commerce_rows(as_of: pd.Timestamp | None) -> pd.DataFrame:
-    """Live-streaming e-commerce market size, all research houses pooled (not MOFCOM's
-    monitored key platforms, a narrower scope)."""
-    rows = load("live_commerce_market", as_of)
-    return rows[~rows["series_id"].eq("live_commerce_mofcom_key_platforms")]
-
-
-def physical_online_retail_samples(
-    as_of: pd.Timestamp | None, year: int, n: int, seed: int
-) -> np.ndarray:
-    """Samples of NBS physical-goods online retail sales in ``year`` (yuan).
-
-    The observed value if published by ``as_of``; else the ensemble forecast of
-    the latest unbroken run of annual figures.
-    """
-    return _physical_online_retail_samples(as_of, year, n, seed, data_version()).copy()
-
-
-@lru_cache(maxsize=32)
-def _physical_online_retail_samples(
-    as_of: pd.Timestamp | None, year: int, n: int, seed: int, version: str
-) -> np.ndarray:
-    from targets.engine.forecast import forecast
-
-    series = contiguous_tail(to_regular(load("nbs_retail", as_of), "nbs_physical_online_retail"))
-    known = series[series["ds"].dt.year == year]
-    if not known.empty:
-        return np.full(n, float(known["y"].iloc[0]))
-    last = int(series["ds"].dt.year.max())
-    if year < last:
-        raise ForecastError(f"no physical-goods online retail figure for {year}")
-    with warnings.catch_warnings():
-        # A member left out of the mixture is listed in the result; not news here.
-        warnings.filterwarnings("ignore", message=".*left out.*", category=UserWarning)
-        _, paths = forecast(
-            series[["unique_id", "ds", "y"]],
-            year - last,
-            models=("naive", "ets", "theta", "ensemble"),
-            n_samples=n,
-            seed=seed,
-            return_paths=True,
-        )
-    return paths.samples[("nbs_physical_online_retail", "ensemble")][:, -1]
-
-
 def annual_samples(
     driver: Driver, years: list[int], n: int = 2000, seed: int = 0
 ) -> tuple[pd.DatetimeIndex, np.ndarray]:
@@ -743,33 +712,45 @@ def annual_samples(
     return starts, np.column_stack(columns)
 
 
-def live_commerce_driver(
-    as_of: pd.Timestamp | None, ceiling_year: int, n: int = 4000, seed: int = 0
-) -> Driver:
-    """Live-streaming e-commerce market size, with a saturation ceiling.
+def series_model(vintage: Vintage, ref: SeriesRef) -> SeriesModel | None:
+    """The goal file's own model for a series (``series_models``), if it names one.
 
-    The saturation level lies between the largest published market size and a
-    high quantile (assumption ``live_commerce_ceiling_quantile``) of NBS
-    physical-goods online retail sales in ``ceiling_year`` (live commerce is a
-    part of online retail of goods).
-
-    Raises
-    ------
-    ForecastError
-        If no market size is published by ``as_of``.
+    Only for the plain series: a reference with row filters (``since``,
+    ``definitions``) asks for those rows, which the generic driver forecasts.
     """
-    rows = live_commerce_rows(as_of)
-    levels = level_rows(rows)
-    if levels.empty:
-        raise ForecastError(
-            "Live-streaming e-commerce market: too little data to forecast: no market size "
-            f"published {_when(as_of)}"
-        )
-    ceiling = physical_online_retail_samples(as_of, ceiling_year, n, seed)
-    low = float(levels["value_yuan"].max())
-    q = assumption("live_commerce_ceiling_quantile", as_of).value
-    # The upper end must lie above the lower one for the range to be a range.
-    high = max(float(np.quantile(ceiling, q)), np.nextafter(low, np.inf) * (1 + 1e-6))
-    return series_driver(
-        "Live-streaming e-commerce market (research houses)", rows, as_of, saturation=(low, high)
-    )
+    if ref.since is not None or ref.definitions is not None:
+        return None
+    for model in vintage.series_models:
+        if (model.series.dataset, model.series.series_id) == (ref.dataset, ref.series_id):
+            return model
+    return None
+
+
+def driver_for(
+    vintage: Vintage,
+    ref: SeriesRef,
+    *,
+    name: str | None = None,
+    saturation: tuple[float, float] | None = None,
+    without: tuple[int, ...] = (),
+) -> Driver:
+    """The forecast of one series: its own model where the goal file gives one (and its
+    break is known at the vintage's date), else :func:`series_driver`.
+
+    Parameters
+    ----------
+    vintage : Vintage
+    ref : SeriesRef
+    name : str, optional
+        Label for messages and methods (default: the reference).
+    saturation : (float, float), optional
+        Prior range of a saturation level (see :func:`series_driver`).
+    without : tuple of int
+        Lines of the series' data file left out of the fit (influence).
+    """
+    model = series_model(vintage, ref)
+    if model is not None and saturation is None and regime_usable(vintage, model):
+        return regime_driver(vintage, model, without, name)
+    rows = vintage.series(ref)
+    rows = rows[~rows["row"].isin(without)]
+    return series_driver(name or str(ref), rows, vintage, saturation)

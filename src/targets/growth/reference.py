@@ -6,9 +6,10 @@ forecast from a reference class: how other Chinese e-commerce platforms grew in
 the years after their annual GMV was at the same scale. Aligning by scale rather
 than by age avoids comparing launch-year fragments, and needs no launch dates.
 
-The analogs are the annual (calendar-year) series in ``data/`` that the
-package can build exactly: Pinduoduo, Kuaishou, JD.com and early Taobao, using
-only rows published by the as-of date.
+The analogs are the series the goal file names as its ``reference_class``
+(for the first case: Pinduoduo, Kuaishou, JD.com and early Taobao), as
+calendar-year totals the package can build exactly from the rows published by
+the as-of date.
 
 References
 ----------
@@ -24,65 +25,51 @@ import numpy as np
 import pandas as pd
 
 from targets.errors import ForecastError
-from targets.sources.data import load
 from targets.sources.observations import to_regular
+from targets.sources.vintage import Vintage
 
-#: (data set, series id) of the analog platforms' calendar-year GMV.
-ANALOGS: tuple[tuple[str, str], ...] = (
-    ("pinduoduo_gmv", "pinduoduo_gmv"),
-    ("kuaishou_gmv", "kuaishou_gmv"),
-    ("jd_gmv", "jd_gmv"),
-    ("alibaba_gmv", "taobao_gmv"),
-)
 #: Marker in a row's ``note`` for a figure whose unit the source gets wrong; such
 #: rows never enter the reference class.
 UNIT_SUSPECT = "unit suspect"
 
 
-def analog_noise(as_of: str | pd.Timestamp | None = None) -> float:
+def analog_noise(vintage: Vintage) -> float:
     """Yearly log-scale idiosyncrasy added to every analog path (assumption ``analog_noise``)."""
-    return _value("analog_noise", as_of)
+    return float(vintage.assumption("analog_noise").value)
 
 
-def scale_factor(as_of: str | pd.Timestamp | None = None) -> float:
+def scale_factor(vintage: Vintage) -> float:
     """How far above the starting level an analog's first year at that scale may lie.
 
     An analog whose first recorded year at or above the level is more than this
     factor above it crossed the level before its record (or in a gap): its
     start is unknown and it is left out (assumption ``analog_scale_factor``).
     """
-    return _value("analog_scale_factor", as_of)
+    return float(vintage.assumption("analog_scale_factor").value)
 
 
-def _value(assumption_id: str, as_of: str | pd.Timestamp | None) -> float:
-    from targets.sources.data import assumption
+def analog_series(vintage: Vintage) -> pd.DataFrame:
+    """Calendar-year GMV of the analogs (``unique_id, ds, y``), as published in the vintage.
 
-    return float(assumption(assumption_id, as_of).value)
-
-
-def analog_series(as_of: str | pd.Timestamp | None = None) -> pd.DataFrame:
-    """Calendar-year GMV of the analogs (``unique_id, ds, y``), as known at ``as_of``.
-
-    Only reported levels (actual or estimate) that cover exactly one calendar year
-    enter; years with only bounds are gaps, and growth across a gap is not used.
-    Rows whose note flags the unit as suspect are left out.
+    The analogs are the goal file's ``reference_class`` series. Only levels
+    (actual or estimate) that cover exactly one calendar year enter; years with
+    only bounds are gaps, and growth across a gap is not used. Rows whose note
+    flags the unit as suspect are left out.
     """
     frames = []
-    for dataset, series_id in ANALOGS:
-        rows = load(dataset, as_of)
+    for ref in vintage.reference_class:
+        rows = vintage.series(ref)
         rows = rows[~rows["note"].fillna("").str.contains(UNIT_SUSPECT, case=False)]
-        if series_id not in set(rows["series_id"]):
+        if rows.empty:
             continue
-        s = to_regular(rows, series_id, "YS")
+        s = to_regular(rows, ref.series_id, "YS")
         frames.append(s[["unique_id", "ds", "y"]])
     if not frames:
         return pd.DataFrame(columns=["unique_id", "ds", "y"])
     return pd.concat(frames, ignore_index=True)
 
 
-def growth_after_scale(
-    analogs: pd.DataFrame, level: float, as_of: str | pd.Timestamp | None = None
-) -> dict[str, np.ndarray]:
+def growth_after_scale(analogs: pd.DataFrame, level: float, factor: float) -> dict[str, np.ndarray]:
     """Per analog, the log growth rates in the consecutive years after it first reached ``level``.
 
     The start is the first recorded year at or above ``level``; the analog is
@@ -97,8 +84,8 @@ def growth_after_scale(
         ``unique_id, ds, y`` (yuan per calendar year), e.g. :func:`analog_series`.
     level : float
         The starting scale, yuan per year.
-    as_of : date-like, optional
-        Date whose assumption rows are used.
+    factor : float
+        :func:`scale_factor`: how far above ``level`` a first year may lie.
 
     Returns
     -------
@@ -107,7 +94,6 @@ def growth_after_scale(
         year after the analog first reached ``level``), for analogs with at
         least one such year.
     """
-    factor = scale_factor(as_of)
     out: dict[str, np.ndarray] = {}
     for uid, g in analogs.groupby("unique_id", sort=True):
         g = g.sort_values("ds").reset_index(drop=True)
@@ -146,7 +132,9 @@ def class_size(rates: dict[str, np.ndarray], years: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["year_ahead", "n_analogs", "analogs"])
 
 
-def first_multiples(analogs: pd.DataFrame, level: float, years: int = 3) -> pd.DataFrame:
+def first_multiples(
+    analogs: pd.DataFrame, level: float, factor: float, years: int = 3
+) -> pd.DataFrame:
     """Year-on-year multiples of each analog in the years after it first reached ``level``.
 
     Returns
@@ -155,7 +143,7 @@ def first_multiples(analogs: pd.DataFrame, level: float, years: int = 3) -> pd.D
         ``unique_id, year, multiple`` (calendar year of the growth, and the
         multiple over the year before), consecutive years only.
     """
-    rates = growth_after_scale(analogs, level)
+    rates = growth_after_scale(analogs, level, factor)
     rows = []
     for uid, r in rates.items():
         g = analogs[analogs["unique_id"] == uid].sort_values("ds")
@@ -173,7 +161,7 @@ def sample_growth_paths(
     years: int,
     n_samples: int,
     rng: np.random.Generator,
-    as_of: str | pd.Timestamp | None = None,
+    noise: float,
 ) -> np.ndarray:
     """Cumulative log growth over ``years`` years, one row per sample path.
 
@@ -181,8 +169,8 @@ def sample_growth_paths(
     rate is carried past the end of an analog's record: when its record ends,
     the path continues along an analog (chosen at random, equal weights) that
     still has a record for that year, so the class shrinks with the horizon
-    (:func:`class_size`). Every year adds :func:`analog_noise` of
-    idiosyncratic noise.
+    (:func:`class_size`). Every year adds ``noise`` (:func:`analog_noise`, a
+    log standard deviation) of idiosyncratic noise.
 
     Returns
     -------
@@ -215,5 +203,5 @@ def sample_growth_paths(
             pick[ended] = choices[rng.integers(0, len(choices), size=int(ended.sum()))]
         table = np.array([rates[n][k] if len(rates[n]) > k else np.nan for n in names])
         steps[:, k] = table[pick]
-    steps += rng.normal(0.0, analog_noise(as_of), size=steps.shape)
+    steps += rng.normal(0.0, noise, size=steps.shape)
     return np.cumsum(steps, axis=1)

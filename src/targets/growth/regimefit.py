@@ -22,7 +22,7 @@ A row whose definition is not stated lies between the closed and the broad
 measure (they coincide after the break). Each row is matched by integrating its
 measure over its interval (growth multiples as ratios of two integrals); bounds
 ("more than ¥800B") cost nothing when satisfied; residuals are in logs, scaled
-by the noise scale of the row (:func:`targets.engine.curvefit.noise_scale`).
+by the noise scale of the row (:class:`targets.engine.curvefit.FitNoise`).
 
 Priors keep every parameter identified on the day few rows exist: the growth
 after the break from the reference class (analog platforms' first-year growth
@@ -48,7 +48,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from targets.engine.curvefit import FitRows, prepare_rows
+from targets.engine.curvefit import FitNoise, FitRows, prepare_rows
 from targets.engine.sampling import student_scale
 from targets.errors import ForecastError
 
@@ -168,7 +168,7 @@ def prepare(
     rows: pd.DataFrame,
     measures: pd.Series,
     origin: pd.Timestamp,
-    as_of,
+    noise: FitNoise | None,
     month_sd: float = 0.0,
 ) -> RegimeRows:
     """Prepare rows (with a ``measure`` per row, aligned on the index) for fitting.
@@ -178,7 +178,7 @@ def prepare(
     logs, in quadrature to the row's noise scale (both intervals of a growth
     multiple).
     """
-    fit = prepare_rows(rows, origin, as_of)
+    fit = prepare_rows(rows, origin, noise)
     months = np.maximum((fit.end - fit.start) * 12.0, 1.0)
     extra = month_sd**2 / months
     is_ratio = fit.kind == "ratio"
@@ -396,7 +396,7 @@ def fit(
     *,
     process_sd: float,
     month_sd: float = 0.0,
-    as_of=None,
+    noise: FitNoise | None = None,
 ) -> RegimeFit:
     """Fit the regime model to rows (each with a measure) by penalized least squares.
 
@@ -415,8 +415,8 @@ def fit(
     month_sd : float
         Log-scale deviation of a one-month total from the smooth trend (see
         :func:`prepare`).
-    as_of : date-like, optional
-        Date of the noise-scale rows.
+    noise : FitNoise, optional
+        Noise scales of the rows (the assumptions in force).
 
     Raises
     ------
@@ -428,7 +428,7 @@ def fit(
     bad = sorted(set(measures) - set(MEASURES))
     if bad:
         raise ForecastError(f"unknown measure(s) {bad}; expected one of {', '.join(MEASURES)}")
-    r = prepare(rows, measures, origin, as_of, month_sd)
+    r = prepare(rows, measures, origin, noise, month_sd)
     lower = np.array(
         [np.log(1e6), -3.0, np.log(1e6), -3.0, -10.0, -1.0, np.log(0.02), 0.0, 0.0, np.log(1e-3)]
     )

@@ -5,7 +5,7 @@ sheet with the notebook reports, ``templates/targets.css``). Every number on the
 page comes from :func:`targets.assess.scorecard` and
 :func:`targets.assess.track_record` at the dates of :func:`track_dates`, the
 same calls the scorecard and track-record notebooks make, so with the
-assessment store (:mod:`targets.report.store`) the page reads the notebooks' results
+assessment store (:mod:`targets.assess.store`) the page reads the notebooks' results
 instead of recomputing them, and agrees with them to the digit.
 """
 
@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from targets import formatting as fmt
+from targets.sources.vintage import Vintage, open_vintage
 
 _TEMPLATE_DIR = Path(__file__).parent / "templates"
 #: Samples per assessment on every page; one value, so every page reads the same computation.
@@ -28,42 +29,44 @@ N_SAMPLES = 4000
 HISTORY_SAMPLES = 1000
 
 
-def latest_published(as_of: str | None = None) -> pd.Timestamp:
-    """The publication date of the newest row in ``data/`` usable by ``as_of``."""
-    from targets.sources.data import load_all
-
-    return pd.Timestamp(load_all(as_of)["published"].max()).normalize()
+def latest_published(vintage: Vintage) -> pd.Timestamp:
+    """The publication date of the newest row in the vintage."""
+    return pd.Timestamp(vintage.last_published).normalize()
 
 
-def data_cutoff_text(as_of: str | None) -> str:
+def data_cutoff_text(vintage: Vintage) -> str:
     """How the front page and reports say which data they use.
 
     Examples
     --------
-    >>> data_cutoff_text("2021-04-08")
+    >>> from targets.sources.vintage import open_vintage
+    >>> data_cutoff_text(open_vintage(as_of="2021-04-08"))
     'the data published up to 2021-04-08'
     """
-    if as_of:
-        return f"the data published up to {fmt.date(as_of)}"
-    return (
-        f"all the data in data/ (the newest figure was published on {fmt.date(latest_published())})"
-    )
+    if vintage.as_of is not None:
+        return f"the data published up to {fmt.date(vintage.as_of)}"
+    newest = fmt.date(latest_published(vintage))
+    return f"all the data (the newest figure was published on {newest})"
 
 
-def track_dates(as_of: str | None = None) -> list[pd.Timestamp]:
-    """The as-of dates of the track record: every six months while the goals were live, then yearly.
+def track_dates(vintage: Vintage) -> list[pd.Timestamp]:
+    """The as-of dates of the track record: every six months while goals are live, then yearly.
 
-    From the announcement (2021-04-08) to the end of 2023 every six months, then
-    each July, and the last date itself (``as_of``, or the newest publication
-    date on the latest data). The probabilities barely move once the deadlines
-    have passed.
+    From the first announcement among the goals to the last deadline every six
+    months, then each year, and the last date itself (the vintage's as-of date,
+    or the newest publication date). The probabilities barely move once the
+    deadlines have passed.
     """
-    end = pd.Timestamp(as_of).normalize() if as_of else latest_published()
-    live = pd.date_range("2021-04-08", min(end, pd.Timestamp("2023-12-31")), freq="6MS")
-    after = (
-        pd.date_range("2024-07-01", end, freq="12MS") if end > pd.Timestamp("2024-07-01") else []
-    )
-    return sorted({*[d for d in live if d <= end], *after, end})
+    end = vintage.as_of if vintage.as_of is not None else latest_published(vintage)
+    goals = vintage.goals
+    if not goals:
+        return [end]
+    first = min(pd.Timestamp(g.announced) for g in goals)
+    last_deadline = max(pd.Timestamp(g.deadline_end) for g in goals)
+    live = pd.date_range(first, min(end, last_deadline), freq="6MS") if first <= end else []
+    after_start = last_deadline + pd.offsets.YearBegin(1) + pd.DateOffset(months=6)
+    after = pd.date_range(after_start, end, freq="12MS") if end > after_start else []
+    return sorted({*[d for d in live if d <= end], *after, first if first <= end else end, end})
 
 
 #: The columns of :func:`history` (those of :func:`targets.assess.track_record` and ``goal``).
@@ -81,7 +84,7 @@ HISTORY_COLUMNS = [
 ]
 
 
-def history(as_of: str | None = None) -> pd.DataFrame:
+def history(vintage: Vintage) -> pd.DataFrame:
     """Each goal's probability at :func:`track_dates` (``goal, as_of, probability, ...``).
 
     The last date is the run's own as-of date and reads the scorecard's assessment
@@ -89,21 +92,23 @@ def history(as_of: str | None = None) -> pd.DataFrame:
     number; earlier dates use :data:`HISTORY_SAMPLES` samples to keep the report fast.
     """
     from targets import assess
-    from targets.sources import goals
 
-    dates = track_dates(as_of)
+    dates = track_dates(vintage)
     end = dates[-1]
     frames = []
-    for g in goals.load():
+    full = vintage.latest
+    for g in vintage.goals:
         if pd.Timestamp(g.announced) > end:
             # Not announced by the as-of date: nothing to track. (A track record always
             # starts at the announcement, which would show a probability computed later.)
             continue
-        past = assess.track_record(g.id, dates[:-1], n_samples=HISTORY_SAMPLES)
+        past = assess.track_record(g.id, dates[:-1], vintage=full, n_samples=HISTORY_SAMPLES)
         # The run's own date, with the date before it so that a change of method or prior
         # is judged against the previous point (track_record also prepends the announcement).
         before = [dates[-2]] if len(dates) > 1 else []
-        last = assess.track_record(g.id, [*before, as_of], n_samples=N_SAMPLES)
+        last = assess.track_record(
+            g.id, [*before, vintage.as_of], vintage=full, n_samples=N_SAMPLES
+        )
         last = last.iloc[[-1]].assign(as_of=end)
         # track_record starts every record at the announcement: when that is the run's own
         # date (an as-of report on announcement day), the scorecard's point stands alone.
@@ -172,7 +177,13 @@ class GoalRow:
 
 
 def _report_for(goal) -> str:
-    return "03-interest-commerce.html" if goal.kind == "aggregate" else "04-count-goals.html"
+    page = "04-count-goals.html" if goal.kind == "count" else "03-aggregate-goals.html"
+    return f"{page}#{goal_anchor(goal)}"
+
+
+def goal_anchor(goal) -> str:
+    """The HTML id of a goal's section on its page (``goal-<id>``)."""
+    return f"goal-{goal.id}"
 
 
 def reason_bullets(explanation: str) -> list[str]:
@@ -184,15 +195,18 @@ def reason_bullets(explanation: str) -> list[str]:
 
 
 def goal_rows(as_of: str | None = None) -> list[GoalRow]:
-    """The front page's scorecard rows, formatted, with a small chart each."""
-    from targets import assess
-    from targets.sources import goals
+    """The front page's scorecard rows, formatted, with a small chart each.
 
-    card = assess.scorecard(as_of, n_samples=N_SAMPLES).set_index("goal")
-    records = history(as_of)
-    records_end = track_dates(as_of)[-1]
+    An entry point: reads the data folders and goal file of the run (as of ``as_of``).
+    """
+    from targets import assess
+
+    vintage = open_vintage(as_of=as_of)
+    card = assess.scorecard(vintage=vintage, n_samples=N_SAMPLES).set_index("goal")
+    records = history(vintage)
+    records_end = track_dates(vintage)[-1]
     rows = []
-    for goal in goals.load():
+    for goal in vintage.goals:
         r = card.loc[goal.id]
         money = goal.kind == "aggregate"
         value = fmt.yuan if money else fmt.approx_count
@@ -239,12 +253,16 @@ def goal_rows(as_of: str | None = None) -> list[GoalRow]:
     return rows
 
 
+#: The front page's heading when the goal file gives no title.
+DEFAULT_TITLE = "Is each goal plausible from the growth curves, and how is it tracking?"
+
+
 def render_index(
     reports: Sequence,
     as_of: str | None,
     *,
     rows: Sequence[GoalRow] | None = None,
-    title: str = "Were Douyin E-commerce's April 2021 goals plausible?",
+    title: str | None = None,
 ) -> str:
     """The front page HTML.
 
@@ -256,7 +274,10 @@ def render_index(
         The run's as-of date (``None``: latest data).
     rows : sequence of GoalRow, optional
         The scorecard rows; computed with :func:`goal_rows` when not given.
+    title : str, optional
+        The heading; default the goal file's ``title`` (else :data:`DEFAULT_TITLE`).
     """
+    vintage = open_vintage(as_of=as_of)
     import jinja2
 
     env = jinja2.Environment(
@@ -274,10 +295,10 @@ def render_index(
     )
     template = env.get_template("index.html.j2")
     return template.render(
-        title=title,
+        title=title or vintage.title or DEFAULT_TITLE,
         verdict_legend=legend,
         as_of=as_of,
-        cutoff=data_cutoff_text(as_of),
+        cutoff=data_cutoff_text(vintage),
         rows=list(rows) if rows is not None else goal_rows(as_of),
         reports=list(reports),
     )

@@ -30,8 +30,8 @@ from pathlib import Path
 
 import nbformat
 
+from targets.assess import store
 from targets.errors import TargetsError
-from targets.report import store
 from targets.report.frontpage import render_index
 from targets.report.output import Staging, foreign_entries, read_marker
 from targets.report.procs import die_with_parent
@@ -260,7 +260,7 @@ def _shared_store() -> Iterator[None]:
     """Every kernel of a run (and the index) reads one store of assessments.
 
     Each assessment is then computed once and every page shows the same numbers
-    (:mod:`targets.report.store`).
+    (:mod:`targets.assess.store`).
     """
     previous = os.environ.get(store.ENV_VAR)
     os.environ[store.ENV_VAR] = str(store.cache_dir() or store.default_cache_dir())

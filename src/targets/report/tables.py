@@ -192,11 +192,12 @@ def backtest_summary(summary: pd.DataFrame) -> Any:
     return fmt.table(summary, kinds, headers=headers)
 
 
-def scorecard(card: pd.DataFrame) -> Any:
-    """The scorecard (:func:`targets.assess.scorecard`) with plain goal names and units."""
-    from targets.sources import goals
+def scorecard(card: pd.DataFrame, goals) -> Any:
+    """The scorecard (:func:`targets.assess.scorecard`) with plain goal names and units.
 
-    registry = {g.id: g for g in goals.load()}
+    ``goals`` are the goals of the registry (``vintage.goals``).
+    """
+    registry = {g.id: g for g in goals}
 
     def value(gid: str, v: float) -> str:
         goal = registry[gid]

@@ -1,4 +1,4 @@
-"""The goal registry: typed, validated goals read from ``data/goals.yaml``.
+"""The goal registry: typed, validated goals, from a goal file's parsed YAML.
 
 A goal says what was promised, when, by which deadline, and which data series
 measures it. Three kinds exist:
@@ -25,20 +25,18 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from targets.counts.inputs import COUNT_FIELDS, CountSpec, parse_count_spec
 from targets.errors import GoalError
-from targets.sources.data import data_dir, data_version, datasets, goals_file
-from targets.sources.data import load as load_dataset
+from targets.sources.countspec import COUNT_FIELDS, CountSpec, parse_count_spec
+from targets.sources.rows import iso_date
 from targets.sources.units import parse_unit
 
 GoalKind = Literal["aggregate", "count", "growth"]
@@ -65,6 +63,7 @@ _REQUIRED = (
     "source",
 )
 _OPTIONAL = (
+    "name",
     "statement_zh",
     "entity",
     "entity_threshold",
@@ -237,6 +236,7 @@ class Goal:
     judged_on: str = "total"
     since: date | None = None
     definitions: tuple[str, ...] | None = None
+    name: str = ""
 
     @property
     def series(self) -> SeriesRef:
@@ -276,38 +276,36 @@ class Goal:
         return f"{self.comparator} {fmt(self.threshold)}"
 
 
-class _Loader(yaml.SafeLoader):
-    """A safe YAML loader that leaves dates as text, so they are checked by one parser."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
 def _fail(path: Path, index: int | None, goal_id: str | None, message: str) -> GoalError:
     where = path.name
-    if index is not None:
+    if index is not None and index >= 0:
         where += f", goal {index + 1}" + (f" ({goal_id})" if goal_id else "")
     return GoalError(f"{where}: {message}")
 
 
 def _date(path: Path, i: int, gid: str, field: str, value: Any) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise _fail(path, i, gid, f"{field} {value!r} is not a date in YYYY-MM-DD form") from None
+    day = iso_date(value) if isinstance(value, str) else None
+    if day is None:
+        raise _fail(path, i, gid, f"{field} {str(value)[:40]!r} is not a date in YYYY-MM-DD form")
+    return day
+
+
+#: What a goal id may be: it names files, anchors and cache entries.
+_GOAL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,79}")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
 def _number(path: Path, i: int, gid: str, field: str, value: Any, *, positive=True) -> float:
-    """A finite (positive) number, or a GoalError naming the goal and the field."""
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise _fail(path, i, gid, f"{field} {value!r} is not a number") from None
+    """A finite (positive) number, or a GoalError naming the goal and the field.
+
+    A YAML number, or text that is one in plain ASCII (``1000``, ``9.5``,
+    ``1e3``); never a boolean, ``1_000`` or full-width digits.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise _fail(path, i, gid, f"{field} {str(value)[:40]!r} is not a number")
+    if isinstance(value, str) and not _PLAIN_NUMBER.fullmatch(value.strip()):
+        raise _fail(path, i, gid, f"{field} {value[:40]!r} is not a number")
+    x = float(value)
     if not math.isfinite(x):
         raise _fail(path, i, gid, f"{field} must be a finite number; got {value!r}")
     if positive and x <= 0:
@@ -329,24 +327,50 @@ def _ref(
     if extra:
         raise _fail(path, i, gid, f"{field}: unknown field(s) {', '.join(extra)}")
     dataset, series_id = str(value["dataset"]), str(value["series_id"])
-    if dataset not in known:
-        raise _fail(
-            path,
-            i,
-            gid,
-            f"{field}: data set {dataset!r} does not exist; available: {', '.join(sorted(known))}",
-        )
-    if series_id not in known[dataset]:
-        raise _fail(
-            path,
-            i,
-            gid,
-            f"{field}: series {series_id!r} does not exist in data set "
-            f"{dataset!r}; available: {', '.join(sorted(known[dataset]))}",
-        )
+    _check_known(path, i, gid, field, dataset, series_id, known)
     since = _date(path, i, gid, f"{field}.since", value["since"]) if value.get("since") else None
     defs = value.get("definitions")
     return SeriesRef(dataset, series_id, since, _definitions(path, i, gid, field, defs))
+
+
+def _check_known(
+    path: Path,
+    i: int,
+    gid: str,
+    field: str,
+    dataset: str,
+    series_id: str,
+    known: dict[str, dict[str, str | None]],
+) -> bool:
+    """Whether a named series has rows in the data; a near miss of a known name is a typo.
+
+    A data set or series the data do not hold is accepted (its rows may not be
+    published yet at the date the data were cut: the goal then gets "no forecast"),
+    unless its name is close to one that exists, which is taken for a typo.
+    """
+    if dataset not in known:
+        near = difflib.get_close_matches(dataset, list(known), n=1, cutoff=_TYPO_CUTOFF)
+        if near:
+            raise _fail(
+                path,
+                i,
+                gid,
+                f"{field}: data set {dataset!r} does not exist; did you mean {near[0]!r}? "
+                f"available: {', '.join(sorted(known))}",
+            )
+        return False
+    if series_id in known[dataset]:
+        return True
+    near = difflib.get_close_matches(series_id, list(known[dataset]), n=1, cutoff=_TYPO_CUTOFF)
+    if near:
+        raise _fail(
+            path,
+            i,
+            gid,
+            f"{field}: series {series_id!r} does not exist in data set {dataset!r}; did you mean "
+            f"{near[0]!r}? available: {', '.join(sorted(known[dataset]))}",
+        )
+    return False
 
 
 def _definitions(path: Path, i: int, gid: str, field: str, defs: Any) -> tuple[str, ...] | None:
@@ -404,10 +428,18 @@ def _parse_goal(path: Path, i: int, entry: Any, known_series: dict[str, dict[str
     if not isinstance(entry, dict):
         raise _fail(path, i, None, f"each goal must be a mapping; got {type(entry).__name__}")
     gid = entry.get("id")
+    if gid is not None and not (isinstance(gid, str) and _GOAL_ID.fullmatch(gid)):
+        raise _fail(
+            path,
+            i,
+            None,
+            f"id {str(gid)[:40]!r} is not an id: use letters, digits, '_', '-' or '.' "
+            "(at most 80, starting with a letter or digit)",
+        )
     missing = [k for k in _REQUIRED if entry.get(k) in (None, "")]
     if missing:
         raise _fail(path, i, gid, f"missing required field(s): {', '.join(missing)}")
-    unknown = sorted(set(entry) - set(_REQUIRED) - set(_OPTIONAL))
+    unknown = sorted(str(k)[:40] for k in set(entry) - set(_REQUIRED) - set(_OPTIONAL))
     if unknown:
         raise _fail(path, i, gid, f"unknown field(s): {', '.join(unknown)}")
     if entry["kind"] not in KINDS:
@@ -419,29 +451,9 @@ def _parse_goal(path: Path, i: int, entry: Any, known_series: dict[str, dict[str
             gid,
             f"comparator must be one of {', '.join(COMPARATORS)}; got {entry['comparator']!r}",
         )
-    if entry["dataset"] not in known_series:
-        raise _fail(
-            path,
-            i,
-            gid,
-            f"dataset {entry['dataset']!r} does not exist; available: "
-            f"{', '.join(sorted(known_series))}",
-        )
-    series_published = entry["series_id"] in known_series[entry["dataset"]]
-    near = difflib.get_close_matches(
-        str(entry["series_id"]), list(known_series[entry["dataset"]]), n=1, cutoff=_TYPO_CUTOFF
+    series_published = _check_known(
+        path, i, gid, "series", str(entry["dataset"]), str(entry["series_id"]), known_series
     )
-    if not series_published and near:
-        # A series absent from its data set is accepted (its rows may not be published yet
-        # at the date the data were cut), unless its name is a near miss of one that exists.
-        raise _fail(
-            path,
-            i,
-            gid,
-            f"series {entry['series_id']!r} does not exist in data set {entry['dataset']!r}; "
-            f"did you mean {near[0]!r}? available: "
-            f"{', '.join(sorted(known_series[entry['dataset']]))}",
-        )
     announced = _date(path, i, gid, "announced", entry["announced"])
     start = _date(path, i, gid, "deadline_start", entry["deadline_start"])
     end = _date(path, i, gid, "deadline_end", entry["deadline_end"])
@@ -507,12 +519,8 @@ def _parse_goal(path: Path, i: int, entry: Any, known_series: dict[str, dict[str
         )
     base_start = base_end = None
     entity = entity_threshold = count_spec = currency = None
-    series_currency = known_series[entry["dataset"]].get(entry["series_id"])
-    # The goal's own series, accepted above with no row yet, may be named by its proxies too.
+    series_currency = known_series.get(entry["dataset"], {}).get(entry["series_id"])
     known_here = known_series
-    if not series_published:
-        own = {**known_series[entry["dataset"]], entry["series_id"]: None}
-        known_here = {**known_series, entry["dataset"]: own}
     scale = 1.0
     if kind == "growth":
         for k in ("base_start", "base_end"):
@@ -621,63 +629,126 @@ def _parse_goal(path: Path, i: int, entry: Any, known_series: dict[str, dict[str
         judged_on=judged_on,
         since=_date(path, i, gid, "since", entry["since"]) if entry.get("since") else None,
         definitions=_definitions(path, i, gid, "definitions", entry.get("definitions")),
+        name=_name(path, i, gid, entry.get("name")),
     )
 
 
-def load(path: str | Path | None = None, *, directory: str | Path | None = None) -> list[Goal]:
-    """Read and validate the goal registry.
+def _name(path: Path, i: int, gid: str, value: Any) -> str:
+    """A short plain-language name for reports (one line of text)."""
+    if value is None:
+        return ""
+    if not isinstance(value, str) or "\n" in value.strip() or len(value) > 120:
+        raise _fail(path, i, gid, "name must be one line of text (at most 120 characters)")
+    return value.strip()
+
+
+@dataclass(frozen=True)
+class Registry:
+    """A goal file: its goals and the project settings it declares.
+
+    A goal file is either a YAML list of goals, or a mapping with ``goals`` (that
+    list) and optional ``title`` (a short project title for the reports),
+    ``reference_class`` (the series of analog platforms' yearly GMV that the
+    outside view grows a young series along) and ``series_models`` (series with a
+    model of their own, see :mod:`targets.growth.drivers`).
+
+    Attributes
+    ----------
+    path : Path
+    goals : tuple of Goal
+        In file order.
+    title : str
+        The project title ("" when the file gives none).
+    reference_class : tuple of SeriesRef
+    series_models : tuple of SeriesModel
+    """
+
+    path: Path
+    goals: tuple[Goal, ...]
+    title: str = ""
+    reference_class: tuple[SeriesRef, ...] = ()
+    series_models: tuple[SeriesModel, ...] = ()
+
+    def get(self, goal_id: str) -> Goal:
+        """One goal by id.
+
+        Raises
+        ------
+        GoalError
+            If no goal has that id; the message lists the known ids.
+        """
+        for g in self.goals:
+            if g.id == goal_id:
+                return g
+        known = ", ".join(g.id for g in self.goals)
+        raise GoalError(f"unknown goal {str(goal_id)[:80]!r}; known goals: {known}")
+
+
+@dataclass(frozen=True)
+class SeriesModel:
+    """A series forecast by a model of its own instead of the generic driver.
+
+    Attributes
+    ----------
+    series : SeriesRef
+        The series (and the rows of it) the model forecasts.
+    model : str
+        The kind of model (``"regime"``: :mod:`targets.growth.regimefit`).
+    also : tuple of SeriesRef
+        Further series the model is fitted to (e.g. the platform's own store).
+    measures : tuple of (str, str)
+        Row ``definition`` -> the model's measure it counts (``closed``,
+        ``broad``, ``cards``).
+    assumptions : str
+        Prefix of the assumption ids that set the model's priors.
+    """
+
+    series: SeriesRef
+    model: str
+    also: tuple[SeriesRef, ...] = ()
+    measures: tuple[tuple[str, str], ...] = ()
+    assumptions: str = ""
+
+
+#: Settings a goal file may declare beside its goals (a mapping at the top level).
+REGISTRY_FIELDS = ("title", "goals", "reference_class", "series_models")
+SERIES_MODELS = ("regime",)
+
+
+def parse_registry(path: Path, document: Any, known: dict[str, dict[str, str | None]]) -> Registry:
+    """Check a goal file's parsed YAML (``document``) against the series in the data.
 
     Parameters
     ----------
-    path : path, optional
-        The YAML file; defaults to ``goals.yaml`` in the data folder.
-    directory : path, optional
-        Data folder used to check that each goal's series exists.
-
-    Returns
-    -------
-    list of Goal
-        In file order.
+    path : Path
+        The file (for messages).
+    document : list or dict
+        The parsed YAML: a list of goals, or a mapping (see :class:`Registry`).
+    known : dict
+        Data set -> series id -> currency (``"CNY"``, ``"USD"`` or ``None``) of
+        every series in the data, used to catch typos and currency mismatches.
 
     Raises
     ------
     GoalError
-        For malformed YAML, a missing or unknown field, a bad date, a
-        duplicated id, an unknown parent, a goal naming a data set that does not
-        exist, or a series absent from its data set whose name is a near miss of
-        one that exists (a typo). A series absent for another reason is accepted
-        with ``series_published=False``: its rows may not be published yet.
+        For a missing or unknown field, a bad date, a duplicated id, an unknown
+        parent, a series whose name is a near miss of one that exists (a typo),
+        and every other malformed field; the message names the file, the goal
+        and the field. A series absent for another reason is accepted with
+        ``series_published=False``: its rows may not be published yet.
     """
-    folder = Path(directory) if directory is not None else data_dir()
-    if path is None:
-        path = folder / "goals.yaml" if directory is not None else goals_file()
-    path = Path(path)
-    if not path.exists():
-        raise GoalError(
-            f"{path}: goal registry not found; choose one with --goals FILE or $TARGETS_GOALS "
-            "(or a data folder holding goals.yaml with --data-dir DIR or $TARGETS_DATA_DIR)"
-        )
-    return list(_load_version(path, folder, data_version(folder, path)))
-
-
-@lru_cache(maxsize=16)
-def _load_version(path: Path, folder: Path, version: str) -> tuple[Goal, ...]:
-    """The registry parsed and validated once per version of it and of the data folder."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise GoalError(
-            f"{path.name}: not UTF-8 text (byte {exc.start}: {exc.reason}); save the goal "
-            "registry as UTF-8"
-        ) from None
-    try:
-        entries = yaml.load(text, Loader=_Loader)
-    except yaml.YAMLError as exc:
-        raise GoalError(f"{path.name}: malformed YAML: {exc}") from None
-    if not isinstance(entries, list):
-        raise GoalError(f"{path.name}: expected a list of goals at the top level")
-    known = {name: _series_in(name, folder) for name in datasets(folder)}
-    goals = [_parse_goal(path, i, e, known) for i, e in enumerate(entries)]
+    settings: dict = {}
+    if isinstance(document, dict):
+        unknown = sorted(str(k) for k in set(document) - set(REGISTRY_FIELDS))
+        if unknown:
+            raise GoalError(
+                f"{path.name}: unknown top-level field(s) {', '.join(unknown)}; "
+                f"expected {', '.join(REGISTRY_FIELDS)}"
+            )
+        settings, document = document, document.get("goals")
+    if not isinstance(document, list):
+        raise GoalError(f"{path.name}: expected a list of goals (or a mapping with 'goals')")
+    goals = [_parse_goal(path, i, e, known) for i, e in enumerate(document)]
     ids = [g.id for g in goals]
     dups = sorted({x for x in ids if ids.count(x) > 1})
     if dups:
@@ -685,36 +756,91 @@ def _load_version(path: Path, folder: Path, version: str) -> tuple[Goal, ...]:
     for i, g in enumerate(goals):
         if g.parent is not None and g.parent not in ids:
             raise _fail(path, i, g.id, f"parent {g.parent!r} is not a goal in this file")
-    return tuple(goals)
+    _check_parents(path, goals)
+    title = settings.get("title") or ""
+    if not isinstance(title, str) or "\n" in title or len(title) > 200:
+        raise GoalError(f"{path.name}: title must be one line of text (at most 200 characters)")
+    analogs = settings.get("reference_class") or []
+    if not isinstance(analogs, list):
+        raise GoalError(f"{path.name}: reference_class must be a list of series")
+    reference = tuple(
+        _ref(path, -1, "", f"reference_class[{k}]", r, known) for k, r in enumerate(analogs)
+    )
+    return Registry(
+        path=path,
+        goals=tuple(goals),
+        title=title.strip(),
+        reference_class=reference,
+        series_models=_series_models(path, settings.get("series_models"), known),
+    )
 
 
-def _series_in(name: str, folder: Path) -> dict[str, str | None]:
-    """Series ids in one data set with the currency most of their money rows use.
+def _check_parents(path: Path, goals: list[Goal]) -> None:
+    """A parent chain must end: a goal cannot be (through others) its own parent."""
+    parent = {g.id: g.parent for g in goals}
+    for i, g in enumerate(goals):
+        seen, at = {g.id}, g.parent
+        while at is not None:
+            if at in seen:
+                raise _fail(path, i, g.id, f"parent chain loops back to {at!r}")
+            seen.add(at)
+            at = parent.get(at)
 
-    Empty when the data set's file is absent; the currency is ``None`` for a
-    series without money rows.
+
+def _series_models(path: Path, value: Any, known) -> tuple[SeriesModel, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise GoalError(f"{path.name}: series_models must be a list")
+    out = []
+    for k, entry in enumerate(value):
+        field = f"series_models[{k}]"
+        if not isinstance(entry, dict) or not entry.get("series") or not entry.get("model"):
+            raise GoalError(f"{path.name}: {field} needs series and model")
+        extra = sorted(
+            str(x) for x in set(entry) - {"series", "model", "also", "measures", "assumptions"}
+        )
+        if extra:
+            raise GoalError(f"{path.name}: {field}: unknown field(s) {', '.join(extra)}")
+        if entry["model"] not in SERIES_MODELS:
+            raise GoalError(
+                f"{path.name}: {field}: model must be one of {', '.join(SERIES_MODELS)}; "
+                f"got {str(entry['model'])[:40]!r}"
+            )
+        measures = entry.get("measures") or {}
+        if not isinstance(measures, dict) or not all(
+            isinstance(a, str) and isinstance(b, str) for a, b in measures.items()
+        ):
+            raise GoalError(f"{path.name}: {field}: measures maps a definition to a measure")
+        also = entry.get("also") or []
+        out.append(
+            SeriesModel(
+                series=_ref(path, -1, "", f"{field}.series", entry["series"], known),
+                model=str(entry["model"]),
+                also=tuple(_ref(path, -1, "", f"{field}.also", r, known) for r in also),
+                measures=tuple(sorted(measures.items())),
+                assumptions=str(entry.get("assumptions") or ""),
+            )
+        )
+    return tuple(out)
+
+
+def load(path: str | Path | None = None, *, directory: str | Path | None = None) -> list[Goal]:
+    """The goals of a goal file, checked against the data (a convenience for notebooks).
+
+    ``path`` defaults to the goal file of the data folder(s)
+    (:func:`targets.sources.vintage.open_vintage`).
     """
-    frame = load_dataset(name, directory=folder)
-    out: dict[str, str | None] = {}
-    for sid, rows in frame.groupby("series_id", sort=False):
-        n_cny, n_usd = int(rows["value_yuan"].notna().sum()), int(rows["value_usd"].notna().sum())
-        out[str(sid)] = None if n_cny == n_usd == 0 else ("USD" if n_usd > n_cny else "CNY")
-    return out
+    from targets.sources.vintage import open_vintage
+
+    return list(open_vintage(directory, goals=path).registry.goals)
 
 
 def get(goal_id: str, *, directory: str | Path | None = None) -> Goal:
-    """Return one goal by id.
+    """Return one goal by id (see :meth:`Registry.get`)."""
+    from targets.sources.vintage import open_vintage
 
-    Raises
-    ------
-    GoalError
-        If no goal has that id; the message lists the known ids.
-    """
-    goals = load(directory=directory)
-    for g in goals:
-        if g.id == goal_id:
-            return g
-    raise GoalError(f"unknown goal {goal_id!r}; known goals: {', '.join(g.id for g in goals)}")
+    return open_vintage(directory).registry.get(goal_id)
 
 
 def _display_unit(g: Goal) -> str:
@@ -746,27 +872,4 @@ def to_frame(goals: list[Goal]) -> pd.DataFrame:
             }
             for g in goals
         ]
-    )
-
-
-def series_note(
-    goal: Goal,
-    as_of: str | date | pd.Timestamp | None = None,
-    *,
-    directory: str | Path | None = None,
-) -> str:
-    """A sentence for reports when no figure of the goal's own series is published by ``as_of``.
-
-    The goal is then judged on related series only (e.g. a market size first
-    published years after the goal). Returns ``""`` when the series has a row.
-    The sentence names only the series and the date, never a later figure, so an
-    as-of report says the same on full data and on data cut at ``as_of``.
-    """
-    rows = load_dataset(goal.dataset, as_of, directory=directory)
-    if rows["series_id"].eq(goal.series_id).any():
-        return ""
-    when = f"by {pd.Timestamp(as_of).date().isoformat()}" if as_of is not None else "in the data"
-    return (
-        f"No figure of the goal's own series ({goal.dataset}/{goal.series_id}) was published "
-        f"{when}; it is judged on the related series named above."
     )

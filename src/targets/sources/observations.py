@@ -19,12 +19,15 @@ forecasts do not.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
 
 from targets.errors import DataError, check_choice
+
+if TYPE_CHECKING:
+    from targets.sources.vintage import Vintage
 
 Freq = Literal["YS", "QS", "MS"]
 FREQS: tuple[str, ...] = ("YS", "QS", "MS")
@@ -213,7 +216,7 @@ def to_regular(
 
 def annual_panel(
     series: list[tuple[str, str]],
-    as_of: str | pd.Timestamp | None = None,
+    vintage: Vintage,
     *,
     definitions: dict[str, tuple[str, ...]] | None = None,
 ) -> pd.DataFrame:
@@ -223,8 +226,8 @@ def annual_panel(
     ----------
     series : list of (str, str)
         Data set and series id pairs.
-    as_of : date-like, optional
-        Vintage: only rows published by then.
+    vintage : Vintage
+        The rows published by its as-of date.
     definitions : dict, optional
         Per series id, the definitions to keep (see :func:`to_regular`).
 
@@ -233,12 +236,10 @@ def annual_panel(
     pandas.DataFrame
         ``unique_id, ds, y`` plus provenance columns, one row per series and year.
     """
-    from targets.sources.data import load
-
     frames = []
     for dataset, series_id in series:
-        rows = load(dataset, as_of)
-        if series_id not in set(rows["series_id"]):
+        rows = vintage.rows(dataset, series_id)
+        if rows.empty:
             continue
         defs = (definitions or {}).get(series_id)
         frames.append(to_regular(rows, series_id, "YS", definitions=defs))

@@ -5,7 +5,8 @@ so the scorecard, the track record and the index could disagree in the last
 digit. :func:`cached` stores a result under a key made of
 
 * the caller's key (goal id, as-of date, sample count, seed),
-* the content of every file in the data folder (:func:`targets.sources.data.data_dir`),
+* the content of every input file the vintage read (its ``content`` hash: data
+  sets, assumptions and goal file),
 * the package version and the content of its source files (except the
   presentation modules in :data:`PRESENTATION`),
 
@@ -42,7 +43,10 @@ PRESENTATION = frozenset(
         "plots_counts.py",
         "tables.py",
         "frontpage.py",
-        "report.py",
+        "render.py",
+        "output.py",
+        "reaper.py",
+        "procs.py",
         "cli.py",
         "__main__.py",
         "store.py",
@@ -92,37 +96,32 @@ def _digest(stamp: tuple, version: str) -> str:
     return h.hexdigest()
 
 
-def fingerprint() -> str:
-    """Hash of the data files' and the goal registry's content, the package version and its
+def fingerprint(content: str) -> str:
+    """Hash of the inputs' content (a vintage's ``content``), the package version and its
     source code (by content and relative name, not location).
 
-    Files are re-hashed only when their modification time or size changes.
+    Source files are re-hashed only when their modification time or size changes.
     """
     from targets import __version__
-    from targets.sources.data import data_dir, goals_file
 
-    folder = data_dir()
     code = [
         p
         for p in _files(_PACKAGE, ("*.py",))
         if p.name not in PRESENTATION and "_bundled" not in p.relative_to(_PACKAGE).parts
     ]
-    data = _files(folder, ("*.csv", "*.yaml", "*.yml", "*.json"))
-    paths = (
-        [(f"data/{p.relative_to(folder).as_posix()}", p) for p in data]
-        + [("goals", goals_file())]
-        + [(f"code/{p.relative_to(_PACKAGE).as_posix()}", p) for p in code]
-    )
-    return _digest(_stamp(paths), str(__version__))
+    paths = [(f"code/{p.relative_to(_PACKAGE).as_posix()}", p) for p in code]
+    return _digest(_stamp(paths), f"{__version__}|{content}")
 
 
-def _path(directory: Path, namespace: str, key: tuple[Hashable, ...]) -> Path:
-    fp = fingerprint()
+def _path(directory: Path, namespace: str, key: tuple[Hashable, ...], content: str) -> Path:
+    fp = fingerprint(content)
     digest = hashlib.sha256(repr((namespace, key)).encode()).hexdigest()[:32]
     return directory / fp[:20] / f"{namespace}-{digest}.pkl"
 
 
-def cached(namespace: str, key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
+def cached(
+    namespace: str, key: tuple[Hashable, ...], compute: Callable[[], T], *, content: str
+) -> T:
     """Return the stored result for ``key``, computing and storing it the first time.
 
     Parameters
@@ -136,6 +135,8 @@ def cached(namespace: str, key: tuple[Hashable, ...], compute: Callable[[], T]) 
         Computes the result; called at most once per key and fingerprint while
         the store is on. A :class:`targets.errors.TargetsError` it raises
         (e.g. too little data by the as-of date) is stored and raised again.
+    content : str
+        The content hash of the inputs (:attr:`targets.sources.vintage.Vintage.content`).
 
     Returns
     -------
@@ -144,7 +145,7 @@ def cached(namespace: str, key: tuple[Hashable, ...], compute: Callable[[], T]) 
     directory = cache_dir()
     if directory is None:
         return compute()
-    path = _path(directory, namespace, key)
+    path = _path(directory, namespace, key, content)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.with_suffix(".lock"), "a+b") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
