@@ -16,13 +16,11 @@
 # ---
 
 # %% [markdown]
-# # Were Douyin's April 2021 goals plausible, and were they met?
+# # Scorecard: is each goal plausible, and how is it tracking?
 #
-# On 8 April 2021 Douyin E-commerce promised, within a year, 1,000 merchants and 100 new brands
-# above ¥100M in annual sales, 100,000 creators at ¥100k and 10,000 above ¥10M, and 100 products
-# above ¥100M; it also cited a third-party estimate that "interest e-commerce" would pass
-# ¥9.5 trillion in 2023. This report gives each goal a probability, computed only from what
-# had been published by the chosen date.
+# Each goal of the goal file gets a probability of being met, computed only from what had
+# been published by the chosen date, with its verdict, the forecast of what it is judged on,
+# and the reasons.
 
 # %% tags=["parameters"]
 as_of = None  # a date "YYYY-MM-DD" to see only what was published by then; None: the latest data
@@ -31,21 +29,31 @@ as_of = None  # a date "YYYY-MM-DD" to see only what was published by then; None
 import pandas as pd
 from IPython.display import Markdown, display
 
+import targets
 from targets import assess
 from targets import formatting as fmt
-from targets.errors import ForecastError
 from targets.assess import store
 from targets.report import frontpage, plots, plots_counts, tables
-from targets.sources import goals
 
+vintage = targets.open_vintage(as_of=as_of)
 as_of_text = f"as of {as_of}" if as_of else "on the latest data"
-assess_as_of = pd.Timestamp(as_of) if as_of else None
-card = assess.scorecard(as_of)
-names = fmt.goal_names()
-by_verdict = card.groupby("verdict")["goal"].apply(lambda g: "; ".join(names[i] for i in g))
+card = assess.scorecard(vintage=vintage)
+names = fmt.goal_names(vintage.goals)
+by_verdict = card.groupby("verdict", sort=False)["goal"].apply(
+    lambda g: "; ".join(fmt.md(names[i]) for i in g)
+)
 display(
     Markdown(
-        f"**Answer ({as_of_text}).** "
+        (f"**{fmt.md(vintage.title)}.** " if vintage.title else "")
+        + f"The goal file holds {len(vintage.goals)} goal"
+        + ("s" if len(vintage.goals) != 1 else "")
+        + ":\n\n"
+        + "\n".join(
+            f"* {fmt.md(g.statement_en)} (announced {fmt.date(g.announced)}, judged over "
+            f"{fmt.date(g.deadline_start)} to {fmt.date(g.deadline_end)})"
+            for g in vintage.goals
+        )
+        + f"\n\n**Answer ({as_of_text}).** "
         + " ".join(f"*{v}*: {g}." for v, g in by_verdict.items())
         + " The reasons for each follow the table."
     )
@@ -59,11 +67,13 @@ display(
 # used by Statistics Canada's trackers); and, where later figures exist, whether it was met.
 
 # %%
-tables.scorecard(card)
+tables.scorecard(card, vintage.goals)
 
 # %%
 if card["probability"].notna().any():
-    fig = plots.probability_bars(card, title=f"Probability each goal is met ({as_of_text})")
+    fig = plots.probability_bars(
+        card, names=names, title=f"Probability each goal is met ({as_of_text})"
+    )
     plots.show(
         fig,
         "Bar chart of the probability each goal is met: "
@@ -76,11 +86,11 @@ else:
 # ### One chart per goal
 #
 # The forecast distribution of what each goal is judged on, at its deadline, with the goal's
-# threshold as a dashed line: money for the ¥9.5T estimate, a count for the others.
+# threshold as a dashed line.
 
 # %%
 forecastable = set(card.loc[card["probability"].notna(), "goal"])
-assessments = [assess.assess(g.id, as_of) for g in goals.load() if g.id in forecastable]
+assessments = [assess.assess(g.id, vintage=vintage) for g in vintage.goals if g.id in forecastable]
 if assessments:
     fig = plots.goal_distributions(assessments, title=f"Forecast at each deadline ({as_of_text})")
     plots.show(
@@ -100,14 +110,14 @@ else:
 display(
     Markdown(
         "\n".join(
-            f"* **{names[r.goal]}**: "
+            f"* **{fmt.md(names[r.goal])}**: "
             + (
                 r.verdict
                 if pd.isna(r.probability)
                 else f"{fmt.probability(r.probability)}, {r.verdict}"
             )
             + "\n"
-            + "\n".join(f"    * {s}" for s in frontpage.reason_bullets(r.explanation))
+            + "\n".join(f"    * {fmt.md(s)}" for s in frontpage.reason_bullets(r.explanation))
             for r in card.itertuples()
         )
     )
@@ -125,11 +135,16 @@ display(
 from targets.assess.influence import influence
 
 moves = []
-for g in goals.load():
+for g in vintage.goals:
     if g.kind == "count":
         continue
     # Stored with the run's assessments (keyed by the data and the code): computed once.
-    table = store.cached("influence", (g.id, as_of), lambda g=g: influence(g.id, as_of))
+    table = store.cached(
+        "influence",
+        (g.id, as_of),
+        lambda g=g: influence(g, vintage),
+        content=vintage.content,
+    )
     moves.append(table.assign(goal=names.get(g.id, g.id)))
 moves = pd.concat(moves, ignore_index=True) if moves else pd.DataFrame()
 if moves.empty:
@@ -158,45 +173,13 @@ else:
     )
 
 # %% [markdown]
-# ## The "¥9.5 trillion interest e-commerce" estimate: it depends on the definition
-#
-# "Interest e-commerce" has no official series. Three proxies are forecast side by side; the
-# goal registry judges the estimate on the live-streaming e-commerce market size.
-
-# %%
-try:
-    interest = assess.assess("interest_commerce_2023", as_of)
-except ForecastError as exc:  # too early: no proxy has enough published figures
-    interest = None
-    plots.no_data("series long enough to forecast a proxy of the estimate", as_of)
-    display(Markdown(f"Why: {str(exc).removeprefix('no forecast: ')}."))
-else:
-    display(tables.proxies(interest))
-
-# %%
-if interest is not None and interest.ceiling is not None and len(interest.ceiling):
-    largest = interest.ceiling["denominator"].str.startswith("largest share")
-    shares = "; ".join(
-        f"{fmt.percent(r.median_share)} of {r.denominator}"
-        for r in interest.ceiling[~largest].itertuples()
-    )
-    bound = "".join(
-        f" For scale, the {r.denominator} is {fmt.percent(r.median_share)}: a loose upper "
-        "bound, since platform GMV counts unpaid and returned orders and retail sales do not."
-        for r in interest.ceiling[largest].itertuples()
-    )
-    display(Markdown(f"{fmt.yuan(interest.goal.threshold)} would be {shares}.{bound}"))
-if interest is not None and interest.hindsight is not None:
-    display(tables.hindsight(interest))
-
-# %% [markdown]
 # ## Count goals: what would one have to believe?
 #
-# Five goals count entities above a sales threshold, and each depends on how concentrated
-# sales are. The size model fitted to the published size figures (04-count-goals shows each
-# goal in full) says how much of goal-year sales the entities above the threshold would hold
-# if the goal were met, against the share the evidence implies; whether it reproduces the
-# published figures; and which input decides the answer.
+# A count goal depends on how concentrated sales are. The size model fitted to the published
+# size figures (04-count-goals shows each goal in full) says how much of goal-year sales the
+# entities above the threshold would hold if the goal were met, against the share the
+# evidence implies; whether it reproduces the published figures; and which input decides the
+# answer.
 
 # %%
 counted = [a for a in assessments if a.count is not None]
@@ -233,7 +216,7 @@ if counted:
     display(
         Markdown(
             "\n".join(
-                f"* **{names[a.goal.id]}** ({fmt.probability(a.probability)}): "
+                f"* **{fmt.md(names[a.goal.id])}** ({fmt.probability(a.probability)}): "
                 f"{a.count.concentration['statement']} {fit_sentence(a)}"
                 for a in counted
             )
@@ -304,11 +287,3 @@ if counted:
         fig,
         "Tornado charts: " + "; ".join(swing_text(a) for a in counted) + ".",
     )
-
-# %% [markdown]
-# ## What would change the answer
-#
-# A published count of merchants, creators or products above the thresholds would replace
-# the size model with a measurement; an official Douyin GMV would narrow every count
-# forecast; and the author and definition of the ¥9.5 trillion estimate would say which
-# proxy is the right one.

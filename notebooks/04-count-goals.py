@@ -16,15 +16,16 @@
 # ---
 
 # %% [markdown]
-# # Could 1,000 merchants, 10,000 creators and 100 products pass their sales thresholds?
+# # Count goals: will enough entities pass their sales threshold?
 #
-# Five of the six goals count entities above a sales threshold. No one has published those
-# counts for the goal year, so they are modelled: sales per entity follow a size distribution
-# with a heavy upper tail whose index is estimated (a double Pareto-log-normal with a head of
-# large sellers), fitted in one likelihood to every size figure each goal names in
-# `data/goals.yaml`, and its total over the goal year is the forecast GMV times the entities'
-# share of it. Each goal below shows whether the model reproduces the published figures, how
-# concentrated sales would have to be for the goal to be met, and which input decides it.
+# A count goal promises a number of entities (merchants, creators, products) above a sales
+# threshold. Where the count itself is not published for the goal year it is modelled: sales
+# per entity follow a size distribution with a heavy upper tail whose index is estimated (a
+# double Pareto-log-normal with a head of large sellers), fitted in one likelihood to every
+# size figure the goal names in the goal file, and its total over the goal year is the
+# forecast of the goal's series times the entities' share of it. Each goal below shows whether
+# the model reproduces the published figures, how concentrated sales would have to be for the
+# goal to be met, and which input decides it.
 
 # %% tags=["parameters"]
 as_of = None  # a date "YYYY-MM-DD" to see only what was published by then; None: the latest data
@@ -33,39 +34,48 @@ as_of = None  # a date "YYYY-MM-DD" to see only what was published by then; None
 import pandas as pd
 from IPython.display import Markdown, display
 
+import targets
 from targets import assess, formatting
 from targets.errors import ForecastError
-from targets.report import plots, plots_counts, tables
-from targets.sources import goals
+from targets.report import pages, plots, plots_counts, tables
 
+vintage = targets.open_vintage(as_of=as_of)
 as_of_text = f"as of {as_of}" if as_of else "on the latest data"
-count_goals = [g for g in goals.load() if g.kind == "count"]
+count_goals = [g for g in vintage.goals if g.kind == "count"]
+names = formatting.goal_names(count_goals)
 results = {}
 failed = {}
 for g in count_goals:
     try:
-        results[g.id] = assess.assess(g.id, as_of)
+        results[g.id] = assess.assess(g.id, vintage=vintage)
     except ForecastError as exc:  # a goal with too little data says why, the others still show
         failed[g.id] = str(exc)
 display(
     Markdown(
         f"**Answer ({as_of_text}).** "
-        + "; ".join(
-            f"{formatting.goal_name(results[gid].goal)}: "
-            f"{formatting.probability(a.probability)} ({a.verdict})"
-            for gid, a in results.items()
+        + (
+            "; ".join(
+                f"{formatting.md(names[gid])}: "
+                f"{formatting.probability(a.probability)} ({a.verdict})"
+                for gid, a in results.items()
+            )
+            + "."
+            + "".join(
+                f" {formatting.md(names[gid])}: no forecast ({formatting.md(why)})."
+                for gid, why in failed.items()
+            )
+            if count_goals
+            else "The goal file holds no count goal."
         )
-        + "."
-        + "".join(f" {gid}: no forecast ({why})." for gid, why in failed.items())
     )
 )
 
 # %% [markdown]
 # ## The inputs, as they could be set at this date
 #
-# Each range is a row of `data/assumptions.csv`: a wide documented default before the figure
-# behind a narrower range was published, the narrower range from its publication date on.
-# The tail index, body width and head are prior ranges that the evidence then narrows.
+# Each range is a dated row of the assumptions file: a wide documented default before the
+# figure behind a narrower range was published, the narrower range from its publication date
+# on. The tail index, body width and head are prior ranges that the evidence then narrows.
 
 # %%
 if results:
@@ -75,7 +85,7 @@ if results:
         for r in a.count.inputs.itertuples():
             rows.append(
                 {
-                    "goal": gid,
+                    "goal": names[gid],
                     "input": r.input.replace("_", " "),
                     "range": f"{formatting.number(r.low)} to {formatting.number(r.high)}",
                     "basis": r.basis,
@@ -101,7 +111,13 @@ else:
 def show_goal(gid: str) -> None:
     a = results[gid]
     c = a.count
-    display(Markdown(f"### {formatting.goal_name(a.goal)}\n\n{c.concentration['statement']}"))
+    name = names[gid]
+    display(
+        Markdown(
+            f"{pages.anchor(a.goal)}\n\n### {formatting.md(name)}\n\n"
+            f"> {formatting.md(a.goal.statement_en)}\n\n{c.concentration['statement']}"
+        )
+    )
     tops = c.top_shares.assign(
         share=[
             f"{formatting.percent(r.median)} (80%: {formatting.percent(r.lo_80)} to "
@@ -134,30 +150,30 @@ def show_goal(gid: str) -> None:
     checked = c.predictive[c.predictive["median"].notna()]
     if len(checked):
         fig = plots_counts.predictive_check(
-            checked, title=f"{gid}: published figures against the fitted model ({as_of_text})"
+            checked, title=f"{name}: published figures against the fitted model ({as_of_text})"
         )
         plots.show(
             fig,
-            f"{gid}: each published figure as a ratio to the model's median, with the model's "
+            f"{name}: each published figure as a ratio to the model's median, with the model's "
             f"80% interval; {int(checked['inside'].fillna(False).astype(bool).sum())} of "
             f"{len(checked)} figures lie inside it.",
         )
     else:
         plots.no_data("size figure the model could check", as_of)
-    fig = plots_counts.lorenz_curve(c.lorenz, title=f"{gid}: Lorenz curve of goal-year sales")
+    fig = plots_counts.lorenz_curve(c.lorenz, title=f"{name}: Lorenz curve of goal-year sales")
     top1 = float(1 - c.lorenz["sales_share"].iloc[-2])
     plots.show(
         fig,
-        f"{gid}: Lorenz curve; the largest {1 / (len(c.lorenz) - 1):.1%} of {a.goal.entity} "
+        f"{name}: Lorenz curve; the largest {1 / (len(c.lorenz) - 1):.1%} of {a.goal.entity} "
         f"hold about {top1:.0%} of sales (median of the fit).",
     )
     fig = plots_counts.tornado(
-        c.tornado, a.probability, title=f"{gid}: probability with one input held at an end"
+        c.tornado, a.probability, title=f"{name}: probability with one input held at an end"
     )
     top = c.tornado.iloc[0]
     plots.show(
         fig,
-        f"{gid}: tornado chart; {top['input']} moves the probability most, from "
+        f"{name}: tornado chart; {top['input']} moves the probability most, from "
         f"{formatting.probability(top['p_low'])} to {formatting.probability(top['p_high'])}.",
     )
     display(
@@ -174,7 +190,7 @@ def show_goal(gid: str) -> None:
             },
         )
     )
-    display(Markdown(f"**{gid}**: {a.explanation}"))
+    display(Markdown(f"**{formatting.md(name)}**: {formatting.md(a.explanation)}"))
 
 
 for gid in results:
@@ -183,24 +199,29 @@ for gid in results:
 # %% [markdown]
 # ## Hindsight: the announcement-day model against counts published later
 #
-# On the latest data, the size figures published after 8 April 2021 check the model as it
-# stood on announcement day, when no size evidence had been published (its ranges were the
-# wide priors). Each row: the later figure beside that model's 80% interval.
+# On the latest data, the size figures published after each goal's announcement check the
+# model as it stood on announcement day. Each row: the later figure beside that model's 80%
+# interval.
 
 # %%
-if as_of is None and "merchants_100m" in results:
-    from targets.counts.goal import hindsight_check
+from targets.counts.goal import hindsight_check
 
-    announced = pd.Timestamp(results["merchants_100m"].goal.announced)
-    checks = hindsight_check(results["merchants_100m"].goal, announced)
+shown_any = False
+for gid, a in results.items():
+    if as_of is not None:
+        break
+    checks = hindsight_check(a.goal, vintage.at(a.goal.announced))
+    if checks.empty:
+        continue
+    shown_any = True
     predicted = checks[checks["median"].notna()]
     inside = int(predicted["inside"].astype(bool).sum())
     display(
         Markdown(
-            f"{inside} of the {len(predicted)} size figures published later that the model "
-            "can predict are consistent with its 80% interval as it stood at the announcement "
-            f"(merchants goal; {len(checks) - len(predicted)} more are listed with the reason "
-            "they cannot be predicted)."
+            f"**{formatting.md(names[gid])}**: {inside} of the {len(predicted)} size figures "
+            "published later that the model can predict are consistent with its 80% interval "
+            f"as it stood at the announcement ({len(checks) - len(predicted)} more are listed "
+            "with the reason they cannot be predicted)."
         )
     )
     display(
@@ -218,13 +239,10 @@ if as_of is None and "merchants_100m" in results:
             headers={"label": "figure published later", "value": "published value"},
         )
     )
-else:
-    display(Markdown("Hindsight checks are shown on the latest data only."))
-
-# %% [markdown]
-# ## What would change the answer
-#
-# A published count of merchants above ¥100M over a named year would replace the model with
-# a measurement. Short of that, a published share of GMV held by the largest merchants, or
-# counts at two thresholds over a whole year, would narrow the head and the tail that now
-# carry the result; the tornado charts above show which input each goal hangs on.
+if not shown_any:
+    display(
+        Markdown(
+            "Hindsight checks are shown on the latest data only, for goals with size figures "
+            "published after their announcement."
+        )
+    )

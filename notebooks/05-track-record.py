@@ -32,28 +32,30 @@ import pandas as pd
 from IPython.display import Markdown, display
 from scipy.stats import binom
 
+import targets
 from targets import formatting as fmt
-from targets.engine import backtest
 from targets.assess import store
-from targets.report import frontpage, plots, tables
-from targets.sources import data
+from targets.engine import backtest
+from targets.report import frontpage, pages, plots, tables
 from targets.sources.observations import contiguous_tail, to_regular
 
-end = pd.Timestamp(as_of) if as_of else data.load_all()["published"].max()
-# Every six months while the goals were live (to the end of 2023), then yearly; the same
-# dates and samples as the front page and the scorecard, read from the run's assessment store.
-records = frontpage.history(as_of)
+vintage = targets.open_vintage(as_of=as_of)
+names = fmt.goal_names(vintage.goals)
+end = vintage.as_of if vintage.as_of is not None else vintage.last_published
+# Every six months while the goals were live, then yearly; the same dates and samples as the
+# front page and the scorecard, read from the run's assessment store.
+records = frontpage.history(vintage)
 first, last = records["as_of"].min(), records["as_of"].max()
 moves = records.dropna(subset=["probability"]).groupby("goal")["probability"].agg(["first", "last"])
 if records.empty:  # an as-of date before any goal was announced
     answer = f"**Answer.** No goal had been announced by {end.date()}: nothing to track yet"
 elif first == last:  # one as-of date (an as-of report on the announcement day): no movement yet
     answer = f"**Answer.** Only one as-of date so far, {first.date()}: " + "; ".join(
-        f"{fmt.goal_names()[g]} {fmt.probability(r['last'])}" for g, r in moves.iterrows()
+        f"{fmt.md(names[g])} {fmt.probability(r['last'])}" for g, r in moves.iterrows()
     )
 else:
     answer = f"**Answer.** Between {first.date()} and {last.date()}: " + "; ".join(
-        f"{fmt.goal_names()[g]} from {fmt.probability(r['first'])} to {fmt.probability(r['last'])}"
+        f"{fmt.md(names[g])} from {fmt.probability(r['first'])} to {fmt.probability(r['last'])}"
         for g, r in moves.iterrows()
     )
 display(Markdown(answer + "."))
@@ -62,7 +64,7 @@ display(Markdown(answer + "."))
 if records.empty:
     display(Markdown(f"*No goal had been announced by {end.date()}, so there is no chart yet.*"))
 else:
-    fig = plots.probability_over_time(records)
+    fig = plots.probability_over_time(records, names=names)
     # Each goal's line starts at its announcement. A point where the forecast method or a dated
     # assumption changed is circled: the move there comes from the method or prior, not from news.
     changed = records[records["method_change"].fillna(False).astype(bool)].dropna(
@@ -98,7 +100,7 @@ else:
     display(
         tables.collapsible(
             fmt.table(
-                records.assign(goal=records["goal"].map(fmt.goal_names())),
+                records.assign(goal=records["goal"].map(names)),
                 {
                     "goal": "text",
                     "as_of": "date",
@@ -116,8 +118,8 @@ else:
 # %% [markdown]
 # ## How good were the engine's forecasts at each vintage?
 #
-# For the official annual series (NBS retail, Pinduoduo, Kuaishou), forecasts made from the
-# figures published by each cutoff are scored against the figures published afterwards:
+# For the series the goals are judged on, forecasts made from the figures published by each
+# cutoff (mid-February of each year) are scored against the figures published afterwards:
 # how often the 80% and 95% intervals held the outcome, the scaled error (MASE) and the CRPS
 # skill against the naive forecast (1 - median CRPS / naive median CRPS, same forecasts: 0 is no
 # better than naive, higher is better). Raw CRPS is in yuan and not comparable across series.
@@ -128,26 +130,29 @@ cutoffs = [
     for y in range(2018, end.year + 1)
     if pd.Timestamp(f"{y}-02-15") <= end
 ]
-specs = [
-    ("nbs_retail", "nbs_total_retail"),
-    ("nbs_retail", "nbs_physical_online_retail"),
-    ("pinduoduo_gmv", "pinduoduo_gmv"),
-    ("kuaishou_gmv", "kuaishou_gmv"),
-]
+specs = sorted(
+    {
+        (ref.dataset, ref.series_id)
+        for view in pages.series_views(vintage)
+        for ref in view.proxy.parts
+        if ref.since is None and ref.definitions is None
+    }
+)
 MODELS = ["naive", "ets", "theta", "logistic", "ensemble"]
+
+
+def regular(v, dataset: str, series_id: str) -> pd.DataFrame:
+    rows = v.rows(dataset, series_id) if dataset in v.datasets else pd.DataFrame()
+    return contiguous_tail(to_regular(rows, series_id)) if len(rows) else pd.DataFrame()
 
 
 def vintage_scores() -> pd.DataFrame:
     frames = []
     for dataset, series_id in specs:
-        if series_id not in set(data.load(dataset, as_of)["series_id"]):
+        truth = regular(vintage, dataset, series_id)
+        if truth.empty:
             continue  # not published yet at this as-of date: nothing to score
-        truth = contiguous_tail(to_regular(data.load(dataset, as_of), series_id))
-        known = {
-            c: contiguous_tail(to_regular(data.load(dataset, c), series_id))
-            for c in cutoffs
-            if series_id in set(data.load(dataset, c)["series_id"])
-        }
+        known = {c: regular(vintage.latest.at(c), dataset, series_id) for c in cutoffs}
         known = {c: k for c, k in known.items() if len(k) >= 4}
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
@@ -162,6 +167,7 @@ scores = store.cached(
     "vintage_backtest",
     (as_of, tuple(map(str, cutoffs)), tuple(specs), tuple(MODELS), 2, 300),
     vintage_scores,
+    content=vintage.content,
 )
 if scores.empty:  # no series had enough published years at any cutoff by this date
     summary = pd.DataFrame()
@@ -173,7 +179,7 @@ else:
     by_model = summary.set_index("model")
 if scores.empty:
     text = (
-        f"No forecast of the official series could be scored by {end.date()}: a scored "
+        f"No forecast of the goals' series could be scored by {end.date()}: a scored "
         "forecast needs four consecutive published years before a cutoff and a figure "
         "published after it."
     )
@@ -229,17 +235,27 @@ else:
 # %% [markdown]
 # ## The track record on real pledges
 #
-# Historical pledges and published forecasts (`data/pledges.yaml`: national plans, platform
-# targets, research houses' market forecasts), each assessed as of its announcement with
-# only the rows published by then, and scored on what the series showed later. Brier score
-# (lower is better) and log score (higher is better) beside a constant 50% and the base rate.
+# Historical pledges and published forecasts (the data folder's `pledges.yaml`: plans,
+# company targets, research houses' market forecasts), each assessed as of its announcement
+# with only the rows published by then, and scored on what the series showed later. Brier
+# score (lower is better) and log score (higher is better) beside a constant 50% and the base
+# rate.
 
 # %%
 from targets.assess.pledges import backtest_goals
 
+pledge_vintage = vintage.pledges()
+empty = pd.DataFrame(columns=["forecaster", "n", "brier", "log_score"])
 # Stored with the run's assessments (keyed by the data and the code): computed once.
-bt = store.cached(
-    "pledge_backtest", (as_of, 300), lambda: backtest_goals(n_samples=300, as_of=as_of)
+bt = (
+    store.cached(
+        "pledge_backtest",
+        (as_of, 300),
+        lambda: backtest_goals(pledge_vintage, n_samples=300),
+        content=pledge_vintage.content,
+    )
+    if pledge_vintage is not None
+    else {"scores": empty, "reliability": pd.DataFrame(), "pledges": pd.DataFrame()}
 )
 sc = bt["scores"].set_index("forecaster")
 if len(sc):
@@ -292,23 +308,28 @@ if len(sc):  # the reliability table needs scored pledges (said above when there
 
 # %%
 pledges = bt["pledges"]
-fmt.table(
-    pledges.assign(
-        probability=pledges["probability"].map(
-            lambda p: "no forecast" if p != p else fmt.probability(p)
-        ),
-        met=pledges["met"].map(
-            lambda m: "not published" if m is None or m != m else ("yes" if m else "no")
-        ),
-    ),
-    {
-        "id": "text",
-        "type": "text",
-        "announced": "date",
-        "deadline": "text",
-        "probability": "text",
-        "met": "text",
-        "note": "text",
-    },
-    headers={"id": "pledge", "probability": "chance met at announcement", "met": "met"},
-)
+if pledges.empty:
+    display(Markdown("*The data folder holds no pledge track record.*"))
+else:
+    display(
+        fmt.table(
+            pledges.assign(
+                probability=pledges["probability"].map(
+                    lambda p: "no forecast" if p != p else fmt.probability(p)
+                ),
+                met=pledges["met"].map(
+                    lambda m: "not published" if m is None or m != m else ("yes" if m else "no")
+                ),
+            ),
+            {
+                "id": "text",
+                "type": "text",
+                "announced": "date",
+                "deadline": "text",
+                "probability": "text",
+                "met": "text",
+                "note": "text",
+            },
+            headers={"id": "pledge", "probability": "chance met at announcement", "met": "met"},
+        )
+    )

@@ -18,11 +18,11 @@
 # %% [markdown]
 # # Where must compounding growth claims bend?
 #
-# The seed article reports an average monthly growth rate for one brand's own live streams on
-# Douyin (Taiping Bird) over several months around the launch of Douyin's store. Growth like
-# that cannot last: this report projects it forward and finds when it would collide with the
-# size of Douyin itself (forecast with the data published by the as-of date). The figures
-# come from `data/case_claims.csv` and appear only once they were published.
+# Announcements often quote a growth rate for one entity over a few months (a brand's own
+# live streams, a new channel). Growth like that cannot last: this page projects each claim
+# the goal file names forward from the level it starts at, and finds when it would collide
+# with the whole it is part of (forecast with the data published by the as-of date). A claim
+# appears only once it was published.
 
 # %% tags=["parameters"]
 as_of = None  # a date "YYYY-MM-DD" to see only what was published by then; None: the latest data
@@ -33,131 +33,130 @@ import numpy as np
 import pandas as pd
 from IPython.display import Markdown, display
 
+import targets
 from targets import formatting as fmt
 from targets.errors import ForecastError
 from targets.growth import drivers
 from targets.report import plots, tables
-from targets.sources import data
 
-as_of_ts = pd.Timestamp(as_of) if as_of else None
-# The article's claims follow `as_of` like every other figure: before the article is
-# dated, the report says so instead of using them.
-claims = data.load("case_claims", as_of)
-growth_rows = claims[claims["series_id"] == "taiping_bird_monthly_gmv_growth"]
-level_rows = claims[claims["series_id"] == "taiping_bird_monthly_gmv"]
-have_claims = not (growth_rows.empty or level_rows.empty)
-if have_claims:
-    rate = float(growth_rows.iloc[0]["ratio"])  # e.g. 1.78 per month
-    start_level = float(level_rows.iloc[0]["value_yuan"])  # "passed ¥100M in a single month"
-    start = level_rows.iloc[0]["period_end"] + pd.Timedelta(days=1)
-    months = pd.date_range(start, periods=25, freq="MS")
-    path = start_level * rate ** np.arange(len(months))
-    first_year = months[0].year
+vintage = targets.open_vintage(as_of=as_of)
+as_of_text = f"as of {as_of}" if as_of else "on the latest data"
+claims = vintage.growth_claims
+projections = []
+for claim in claims:
+    rate_rows = vintage.series(claim.rate)
+    rate_rows = rate_rows[rate_rows["ratio"].notna()]
+    level = vintage.series(claim.level)
+    level = level[level["value_yuan"].notna()]
+    item = {"claim": claim, "why": ""}
+    if rate_rows.empty or level.empty:
+        item["why"] = f"the claim had not been published {vintage.when}"
+        projections.append(item)
+        continue
+    # The level is the total of one month of the claim (the period its rate is per month of).
+    start_row = level.sort_values("published").iloc[0]
+    rate = float(rate_rows.iloc[0]["ratio"])
+    start = start_row["period_end"] + pd.Timedelta(days=1)
+    periods = pd.date_range(start, periods=25, freq="MS")
+    monthly_start = float(start_row["value_yuan"])
+    item |= {"rate": rate, "start": monthly_start, "months": periods}
+    item["path"] = monthly_start * rate ** np.arange(len(periods))
+    try:
+        whole = drivers.driver_for(vintage, claim.against)
+        years = [periods[0].year, periods[0].year + 1]
+        starts, samples = drivers.annual_samples(whole, years, seed=3)
+        item["whole"] = np.median(samples, axis=0) / 12
+        item["whole_next"] = float(np.median(samples[:, 1]))
+    except ForecastError as exc:
+        item["why"] = f"the whole it is part of cannot be forecast {vintage.when} ({exc})"
+    projections.append(item)
 
-try:
-    douyin = drivers.douyin_driver(as_of_ts)
-    douyin_years = [first_year, first_year + 1] if have_claims else [2021, 2022]
-    years, samples = drivers.annual_samples(douyin, douyin_years, seed=3)
-    monthly_douyin = np.median(samples, axis=0) / 12
-    douyin_missing = ""
-except ForecastError as exc:
-    douyin_missing = str(exc)
 
-if not have_claims:
-    display(
-        Markdown(
-            "**Answer.** No monthly growth claim from the article had been published "
-            f"{'by ' + as_of if as_of else 'in the data'}, so there is nothing to project yet."
-        )
+def whole_month(item: dict, m: pd.Timestamp) -> float:
+    first = item["months"][0].year
+    return float(item["whole"][min(max(m.year - first, 0), 1)])
+
+
+answer = []
+for item in projections:
+    name = fmt.md(item["claim"].name)
+    if "rate" not in item or item["why"]:
+        answer.append(f"*{name}*: nothing to project ({fmt.md(item['why'])}).")
+        continue
+    months, path = item["months"], item["path"]
+    cross = [m for m, p in zip(months, path, strict=True) if p > 0.01 * whole_month(item, m)]
+    next_year = months[0].year + 1
+    total = float(path[months.year == next_year].sum())
+    answer.append(
+        f"*{name}*: at {fmt.percent(item['rate'] - 1)} a month from {fmt.yuan(item['start'])} "
+        f"a month, it would reach 1% of the whole by {cross[0]:%B %Y} and sell "
+        f"{fmt.yuan(total)} over {next_year}: {fmt.percent(total / item['whole_next'])} of the "
+        f"whole's forecast {next_year} total (median {fmt.yuan(item['whole_next'])}). The rate "
+        "must bend long before."
+        if cross
+        else f"*{name}*: within two years the projection stays below 1% of the whole."
     )
-elif douyin_missing:
-    display(
-        Markdown(
-            f"**Answer.** The article reports {rate - 1:.0%} a month from "
-            f"{fmt.yuan(start_level)} a month, but Douyin's size cannot be forecast from what "
-            f"was published by then ({douyin_missing}), so there is nothing to compare it with."
-        )
+display(
+    Markdown(
+        f"**Answer ({as_of_text}).** "
+        + (" ".join(answer) if claims else "The goal file names no compounding growth claim.")
     )
-else:
-
-    def douyin_month(m: pd.Timestamp) -> float:
-        return float(monthly_douyin[min(max(m.year - first_year, 0), 1)])
-
-    cross = [(m, p) for m, p in zip(months, path, strict=True) if p > 0.01 * douyin_month(m)]
-    first_cross = cross[0][0] if cross else None
-    # Like with like: the projection's total over the next calendar year against Douyin's.
-    next_year = first_year + 1
-    brand_total = float(path[months.year == next_year].sum())
-    douyin_total = float(np.median(samples[:, 1]))
-    display(
-        Markdown(
-            f"**Answer.** At {fmt.percent(rate - 1)} a month from {fmt.yuan(start_level)} a "
-            f"month (the single-month level the article reports), the brand's own streams would "
-            f"reach 1% of all Douyin GMV by {first_cross:%B %Y} and {fmt.yuan(path[12])} in "
-            f"the single month of {months[12]:%B %Y}. Over calendar {next_year} they would sell "
-            f"{fmt.yuan(brand_total)}: {fmt.percent(brand_total / douyin_total)} of Douyin's "
-            f"whole forecast {next_year} GMV (median {fmt.yuan(douyin_total)}). The rate must "
-            "bend within months, as launch-phase growth always does."
-            if first_cross is not None
-            else "**Answer.** Within two years the projection stays below 1% of Douyin's GMV."
-        )
-    )
+)
 
 # %%
-if not have_claims:
-    plots.no_data("monthly growth claim from the article", as_of)
-elif douyin_missing:
-    plots.no_data("Douyin GMV figure enough to forecast", as_of)
-else:
+for item in projections:
+    if "rate" not in item or item["why"]:
+        plots.no_data(f"projection of {item['claim'].name}", as_of)
+        continue
+    months, path = item["months"], item["path"]
     fig, ax = plt.subplots(figsize=(9, 5), layout="constrained")
-    ax.plot(months, path, label=f"Taiping Bird own streams at +{rate - 1:.0%} a month")
+    ax.plot(months, path, label=f"{item['claim'].name} at +{item['rate'] - 1:.0%} a month")
+    ax.plot(months, [whole_month(item, m) for m in months], label="the whole, average month")
     ax.plot(
         months,
-        [douyin_month(m) for m in months],
-        label="all of Douyin, average month (forecast median)",
+        [0.01 * whole_month(item, m) for m in months],
+        linestyle=":",
+        label="1% of the whole",
     )
-    ax.plot(months, [0.01 * douyin_month(m) for m in months], linestyle=":", label="1% of Douyin")
     ax.set_yscale("log")
     plots.yuan_axis(ax)
-    ax.set_ylabel("GMV per month (yuan, log scale)")
-    ax.set_title(f"A {fmt.percent(rate - 1)}-a-month growth rate, projected")
+    ax.set_ylabel("sales per month (yuan, log scale)")
+    ax.set_title(plots.cjk(f"A {fmt.percent(item['rate'] - 1)}-a-month growth rate, projected"))
     plots.legend_outside(ax)
     plots.show(
         fig,
-        "Log-scale chart: the brand's monthly GMV compounding at the stated rate "
-        "compared with all of Douyin's average monthly GMV and 1% of it.",
+        f"Log-scale chart: {item['claim'].name} compounding at the stated rate compared with "
+        "the whole's average monthly total and 1% of it.",
     )
 
 # %% [markdown]
-# ## The other growth claims in the article
+# ## The claims as published
 
 # %%
-if claims.empty:
-    plots.no_data("growth claim from the article", as_of)
+refs = {(r.dataset, r.series_id) for c in claims for r in (c.rate, c.level)}
+rows = [vintage.series(c.rate) for c in claims] + [vintage.series(c.level) for c in claims]
+published = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+if published.empty:
+    plots.no_data("growth claim", as_of)
 else:
+    published = published.drop_duplicates(subset=["dataset", "row"])
     display(
         fmt.table(
-            claims.assign(
+            published.assign(
                 period=[
                     f"{fmt.date(a)} to {fmt.date(b)}"
-                    for a, b in zip(claims["period_start"], claims["period_end"], strict=True)
+                    for a, b in zip(published["period_start"], published["period_end"], strict=True)
                 ],
-                figure=[tables.published_value(r) for _, r in claims.iterrows()],
-                quote=claims["quote"].map(fmt.clean_quote),
+                figure=[tables.published_value(r) for _, r in published.iterrows()],
+                quote=published["quote"].map(fmt.clean_quote),
             ),
             {
-                "series_id": "text",
                 "period": "text",
                 "figure": "text",
                 "kind": "text",
+                "publisher": "text",
                 "quote": "text",
             },
-            headers={"series_id": "claim", "figure": "figure (yuan or as published)"},
+            headers={"figure": "figure (yuan or as published)"},
         )
     )
-
-# %% [markdown]
-# ## What would change the answer
-#
-# The article gives an average monthly rate and one monthly level, not the brand's series; a
-# published monthly series would show where the bend came.

@@ -16,7 +16,7 @@
 # ---
 
 # %% [markdown]
-# # Data sources: what is known about Douyin's growth, from whom, and since when?
+# # Data sources: what is known, from whom, and since when?
 #
 # Every figure in this analysis is a published number with its source, its publication
 # date, whether it is official or media-reported, and its unit. This report lists what the
@@ -29,19 +29,24 @@ as_of = None  # a date "YYYY-MM-DD" to see only what was published by then; None
 # %%
 from IPython.display import Markdown, display
 
+import targets
 from targets import formatting as fmt
-from targets.report import plots, tables
-from targets.sources import data, observations
+from targets.report import pages, plots, tables
+from targets.sources import observations
 
-catalog = data.catalog(as_of)
-rows = data.load_all(as_of)
+vintage = targets.open_vintage(as_of=as_of)
+catalog = vintage.catalog()
+rows = vintage.rows()
 as_of_text = as_of or "the latest data"
+goal_refs = sorted(
+    {
+        (ref.dataset, ref.series_id)
+        for view in pages.series_views(vintage)
+        for ref in view.proxy.parts
+    }
+)
 
 # %%
-douyin = data.load("douyin_gmv", as_of)
-douyin_official = douyin[douyin["status"].eq("official")]
-douyin_money = douyin[douyin["value_yuan"].notna()]
-official_levels = int(douyin_official["value_yuan"].notna().sum())
 if rows.empty:
     display(
         Markdown(
@@ -51,25 +56,16 @@ if rows.empty:
     )
 else:
     official = rows["status"].eq("official").mean()
-    douyin_text = (
-        "No Douyin figure had been published yet."
-        if douyin.empty
-        else f"The Douyin data set holds {len(douyin)} of them: {len(douyin_money)} amounts in "
-        f"yuan (drawn below, over the interval each covers) and "
-        f"{len(douyin) - len(douyin_money)} growth multiples and rates. "
-        f"{len(douyin_official)} are official"
-        + (
-            ", and none of those is a GMV amount: Douyin's scale is known from media reports "
-            "and from its own growth multiples."
-            if official_levels == 0
-            else f", {official_levels} of them GMV amounts."
-        )
-    )
+    own = rows[
+        [(d, s) in set(goal_refs) for d, s in zip(rows["dataset"], rows["series_id"], strict=True)]
+    ]
+    own_official = own[own["status"].eq("official") & own["value_yuan"].notna()]
     display(
         Markdown(
             f"**Answer.** As of {as_of_text}, the data sets hold **{len(rows)} published "
             f"figures** from **{rows['source_url'].nunique()} source pages**, "
-            f"{fmt.percent(official)} of them official. {douyin_text}"
+            f"{fmt.percent(official)} of them official. The {len(goal_refs)} series the goals "
+            f"are judged on hold {len(own)} of them, {len(own_official)} official amounts."
         )
     )
 
@@ -100,30 +96,21 @@ fmt.table(
 )
 
 # %% [markdown]
-# ## The main series on a log scale
+# ## The goals' series on a log scale
 #
 # Calendar-year totals, taken only where a published figure covers exactly one calendar year
 # or four published quarters add up to one (no interpolation). Where sources disagree, the
 # official figure is preferred, then the latest published.
 
 # %%
-main = [
-    ("nbs_retail", "nbs_total_retail", "Total retail sales (NBS)"),
-    ("nbs_retail", "nbs_online_retail", "Online retail sales (NBS)"),
-    ("nbs_retail", "nbs_physical_online_retail", "Physical-goods online retail (NBS)"),
-    ("pinduoduo_gmv", "pinduoduo_gmv", "Pinduoduo GMV"),
-    ("kuaishou_gmv", "kuaishou_gmv", "Kuaishou GMV"),
-    ("douyin_gmv", "douyin_gmv", "Douyin GMV (reported)"),
-]
-panel = observations.annual_panel([(d, s) for d, s, _ in main], as_of)
+main = [(d, s, s) for d, s in goal_refs]
+panel = observations.annual_panel([(d, s) for d, s, _ in main], vintage)
+panel = panel[panel["y"].notna()] if len(panel) else panel
 labels = {s: label for _, s, label in main}
 if panel.empty:
     plots.no_data("calendar-year total of these series", as_of)
 else:
     fig = plots.annual_totals(panel, labels=labels, title=f"Annual totals as of {as_of_text}")
-    fig.axes[0].figure.text(
-        0.01, 0.01, "Sources: data/*.csv (NBS, company releases, media reports).", fontsize=8
-    )
     plots.show(
         fig,
         "Log-scale line chart of calendar-year totals: "
@@ -176,25 +163,6 @@ else:
     )
 
 # %% [markdown]
-# ## Douyin's figures, each over the interval it covers
-#
-# Douyin never published an annual GMV. The published levels come from media reports with
-# different definitions (closed-loop store only, including sales routed to third-party links,
-# including product cards), and partial-year totals. Drawing each as its average annual rate
-# over its own interval shows how much they disagree.
-
-# %%
-if douyin["value_yuan"].notna().sum() == 0:
-    plots.no_data("Douyin GMV figure in yuan", as_of)
-else:
-    fig = plots.interval_rows(douyin, title=f"Douyin GMV figures as of {as_of_text}")
-    plots.show(
-        fig,
-        f"Each of the {len(douyin_money)} Douyin amounts in yuan drawn as a segment "
-        "over the interval it covers, at its average annual rate, log scale.",
-    )
-
-# %% [markdown]
 # ## Sources
 
 # %%
@@ -221,11 +189,3 @@ else:
             f"{len(sources)} publishers and their figures, most figures first",
         )
     )
-
-# %% [markdown]
-# ## What would change this picture
-#
-# An official Douyin annual GMV, a published count of merchants above ¥100M in annual sales,
-# or the author and definition of the "¥9.5 trillion interest e-commerce" estimate would each
-# replace a proxy with a measurement. Until then every Douyin level carries the uncertainty
-# of a media report.

@@ -161,10 +161,15 @@ def _cmd_assess(args: argparse.Namespace) -> int:
 def _cmd_backtest_goals(args: argparse.Namespace) -> int:
     import json
 
-    from targets.assess.pledges import backtest_goals, pledges_file
-    from targets.sources.vintage import open_vintage
+    from targets.assess.pledges import backtest_goals
+    from targets.sources.vintage import PLEDGES_FILE
 
-    pledges = open_vintage(goals=args.pledges or pledges_file(), as_of=args.as_of)
+    data = _vintage(args)
+    pledges = data.with_goals(args.pledges) if args.pledges else data.pledges()
+    if pledges is None:
+        raise TargetsError(
+            f"no {PLEDGES_FILE} in the data folder(s); name a pledge file with --pledges FILE"
+        )
     result = backtest_goals(pledges, n_samples=args.n_samples, seed=args.seed)
     if args.format == "json":
         print(

@@ -187,6 +187,26 @@ def text(value: Any) -> str:
     return str(value)
 
 
+def md(value: Any) -> str:
+    """Text from data (a goal's statement, a publisher) made safe to put into Markdown.
+
+    HTML is escaped and every character Markdown gives a meaning is
+    backslash-escaped, so a statement such as ``<img src=x onerror=...>`` or
+    ``[link](javascript:...)`` shows as the text it is and never becomes markup.
+    Control characters (ANSI escapes) are dropped.
+
+    Examples
+    --------
+    >>> md("<b>1,000</b> merchants_100m")
+    '&lt;b&gt;1,000&lt;/b&gt; merchants\\_100m'
+    """
+    import html
+
+    raw = "".join(ch for ch in text(value) if ch in "\n\t" or ord(ch) >= 32 and ord(ch) != 127)
+    marked = re.sub(r"([\\`*_{}\[\]()#+!|~])", r"\\\1", raw)
+    return html.escape(marked, quote=False)
+
+
 FORMATTERS: dict[str, Callable[[Any], str]] = {
     "probability": probability,
     "percent": percent,

@@ -64,9 +64,10 @@ def _explain(goal: Goal, as_of, probability, proxies, growth, ceiling, hindsight
         what = (
             "It requires growth"
             if goal.kind != "count"
-            else f"It requires Douyin GMV (about {fmt.yuan(growth['required_gmv'])} needed) to grow"
+            else f"It requires {goal.series_id} (about {fmt.yuan(growth['required_gmv'])} "
+            "needed) to grow"
             if np.isfinite(growth.get("required_gmv", np.nan))
-            else "It requires Douyin GMV to grow"
+            else f"It requires {goal.series_id} to grow"
         )
         parts.append(
             f"{what} by {fmt.percent(growth['required'])} a year from the "

@@ -445,6 +445,8 @@ def regime_model_rows(vintage: Vintage, model: SeriesModel) -> pd.DataFrame:
     """
     parts = [vintage.series(SeriesRef(model.series.dataset, model.series.series_id))]
     parts += [vintage.series(ref) for ref in model.also]
+    # Empty parts would turn the date columns into objects.
+    parts = [p for p in parts if len(p)] or parts[:1]
     rows = pd.concat(parts, ignore_index=False).sort_values(
         ["period_start", "period_end", "published", "row"], kind="stable"
     )

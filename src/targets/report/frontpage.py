@@ -294,8 +294,21 @@ def render_index(
         + f", {VERDICTS[-1][1]} below {fmt.percent(cuts[-1][0])}"
     )
     template = env.get_template("index.html.j2")
+    goals = vintage.goals
+    announced = sorted({fmt.date(g.announced) for g in goals})
+    intro = (
+        f"The goal file holds {len(goals)} goal{'s' if len(goals) != 1 else ''}, announced "
+        + (
+            f"on {announced[0]}."
+            if len(announced) == 1
+            else f"from {announced[0]} to {announced[-1]}."
+        )
+        if goals
+        else "The goal file holds no goal."
+    )
     return template.render(
         title=title or vintage.title or DEFAULT_TITLE,
+        intro=intro,
         verdict_legend=legend,
         as_of=as_of,
         cutoff=data_cutoff_text(vintage),

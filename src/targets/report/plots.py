@@ -336,7 +336,11 @@ def interval_rows(
 
 
 def probability_bars(
-    scorecard: pd.DataFrame, *, ax: Axes | None = None, title: str = "Probability each goal is met"
+    scorecard: pd.DataFrame,
+    *,
+    names: dict[str, str] | None = None,
+    ax: Axes | None = None,
+    title: str = "Probability each goal is met",
 ) -> Figure:
     """Horizontal bars of each goal's probability, with the verdict thresholds drawn.
 
@@ -344,6 +348,8 @@ def probability_bars(
     ----------
     scorecard : pandas.DataFrame
         From :func:`targets.assess.scorecard` (``goal``, ``probability``).
+    names : dict, optional
+        Goal id -> the name shown (:func:`targets.formatting.goal_names`).
     """
     from matplotlib.transforms import blended_transform_factory
 
@@ -351,7 +357,7 @@ def probability_bars(
 
     fig, ax = _axes(ax, (9, 4.2))
     data = scorecard.iloc[::-1]
-    names = fmt.goal_names()
+    names = names or {}
     labels = [textwrap.fill(names.get(g, g), 38) for g in data["goal"]]
     ax.barh(labels, data["probability"].fillna(0.0), color="#4C72B0")
     top = blended_transform_factory(ax.transData, ax.transAxes)
@@ -573,6 +579,7 @@ def goal_distributions(assessments: list, *, title: str = "Forecast at the deadl
 def probability_over_time(
     records: pd.DataFrame,
     *,
+    names: dict[str, str] | None = None,
     ax: Axes | None = None,
     title: str = "How each goal's probability moved as data arrived",
 ) -> Figure:
@@ -582,12 +589,14 @@ def probability_over_time(
     ----------
     records : pandas.DataFrame
         ``goal, as_of, probability`` (from :func:`targets.assess.track_record`).
+    names : dict, optional
+        Goal id -> the name shown (:func:`targets.formatting.goal_names`).
     """
     import matplotlib.dates as mdates
     import seaborn as sns
 
     fig, ax = _axes(ax, (10, 5))
-    names = fmt.goal_names()
+    names = names or {}
     data = records.assign(goal=records["goal"].map(lambda g: names.get(g, g)))
     sns.lineplot(data=data, x="as_of", y="probability", hue="goal", marker="o", ax=ax)
     ax.set_ylim(-0.02, 1.02)

@@ -46,7 +46,7 @@ def notebooks_dir() -> Path:
     In a clone they are the repository's ``notebooks/``; in an installed wheel,
     the copies inside the package.
     """
-    from targets.sources.data import bundled_dir
+    from targets.sources.vintage import bundled_dir
 
     env = os.environ.get("TARGETS_NOTEBOOKS_DIR")
     return Path(env) if env else bundled_dir("notebooks")
@@ -399,14 +399,14 @@ def write_reports(
         output that is a file or a folder of other files (without ``force``),
         a folder we may not write to, or another report writing there.
     """
-    from targets.sources.data import _as_timestamp
+    from targets.sources.vintage import as_timestamp
 
     output = Path(output).absolute()
     paths = list(notebooks) if notebooks is not None else discover()
     if not paths:
         raise TargetsError(f"no notebooks (NN-*.ipynb) found in {notebooks_dir()}")
     if as_of is not None:
-        as_of = _as_timestamp(as_of).date().isoformat()  # type: ignore[union-attr]
+        as_of = as_timestamp(as_of).date().isoformat()  # type: ignore[union-attr]
     parameters: dict[str, object] = {"as_of": str(as_of)} if as_of is not None else {}
     workers = max(1, min(jobs or os.cpu_count() or 1, len(paths)))
     failed_output = output.with_name(output.name + ".failed")

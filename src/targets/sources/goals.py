@@ -661,6 +661,8 @@ class Registry:
         The project title ("" when the file gives none).
     reference_class : tuple of SeriesRef
     series_models : tuple of SeriesModel
+    growth_claims : tuple of GrowthClaim
+        Compounding claims about single entities the reports project forward.
     """
 
     path: Path
@@ -668,6 +670,7 @@ class Registry:
     title: str = ""
     reference_class: tuple[SeriesRef, ...] = ()
     series_models: tuple[SeriesModel, ...] = ()
+    growth_claims: tuple[GrowthClaim, ...] = ()
 
     def get(self, goal_id: str) -> Goal:
         """One goal by id.
@@ -710,8 +713,31 @@ class SeriesModel:
     assumptions: str = ""
 
 
+@dataclass(frozen=True)
+class GrowthClaim:
+    """A compounding growth claim about one entity, projected against a whole it is part of.
+
+    Attributes
+    ----------
+    name : str
+        Who the claim is about, in words.
+    rate : SeriesRef
+        The series holding the stated growth multiple per month.
+    level : SeriesRef
+        The series holding the stated level the growth starts from: the total of
+        one month, at the end of the row's period.
+    against : SeriesRef
+        The containing quantity the projection is compared with.
+    """
+
+    name: str
+    rate: SeriesRef
+    level: SeriesRef
+    against: SeriesRef
+
+
 #: Settings a goal file may declare beside its goals (a mapping at the top level).
-REGISTRY_FIELDS = ("title", "goals", "reference_class", "series_models")
+REGISTRY_FIELDS = ("title", "goals", "reference_class", "series_models", "growth_claims")
 SERIES_MODELS = ("regime",)
 
 
@@ -772,7 +798,29 @@ def parse_registry(path: Path, document: Any, known: dict[str, dict[str, str | N
         title=title.strip(),
         reference_class=reference,
         series_models=_series_models(path, settings.get("series_models"), known),
+        growth_claims=_growth_claims(path, settings.get("growth_claims"), known),
     )
+
+
+def _growth_claims(path: Path, value: Any, known) -> tuple[GrowthClaim, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise GoalError(f"{path.name}: growth_claims must be a list")
+    out = []
+    for k, entry in enumerate(value):
+        field = f"growth_claims[{k}]"
+        need = ("name", "rate", "level", "against")
+        if not isinstance(entry, dict) or any(not entry.get(n) for n in need):
+            raise GoalError(f"{path.name}: {field} needs {', '.join(need)}")
+        extra = sorted(str(x) for x in set(entry) - set(need))
+        if extra:
+            raise GoalError(f"{path.name}: {field}: unknown field(s) {', '.join(extra)}")
+        if not isinstance(entry["name"], str) or len(entry["name"]) > 120:
+            raise GoalError(f"{path.name}: {field}.name must be text (at most 120 characters)")
+        refs = {n: _ref(path, -1, "", f"{field}.{n}", entry[n], known) for n in need[1:]}
+        out.append(GrowthClaim(name=entry["name"].strip(), **refs))
+    return tuple(out)
 
 
 def _check_parents(path: Path, goals: list[Goal]) -> None:

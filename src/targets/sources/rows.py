@@ -128,6 +128,8 @@ def parse_observations(path: Path, dataset: Dataset, raw: pd.DataFrame) -> pd.Da
         )
     records = [_parse_row(path, i + 2, rec) for i, rec in enumerate(raw.to_dict("records"))]
     frame = pd.DataFrame.from_records(records, columns=[*expected, *_COMPUTED])
+    for column in _DATE_COLUMNS:  # datetimes even where every cell is empty
+        frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
     _check_duplicates(path, frame)
     frame.insert(0, "dataset", dataset.name)
     return frame

@@ -46,6 +46,8 @@ GOALS_ENV = "TARGETS_GOALS"
 #: those goals alone.
 GOAL_IDS_ENV = "TARGETS_GOAL_IDS"
 GOALS_FILE = "goals.yaml"
+#: The track record of past pledges, in a data folder (same format as a goal file).
+PLEDGES_FILE = "pledges.yaml"
 #: Files in a data folder that are not observation data sets.
 NOT_DATASETS = (ASSUMPTIONS_FILE,)
 #: The columns of :meth:`Vintage.catalog`.
@@ -346,6 +348,11 @@ class Vintage:
         return self._registry.series_models if self._registry is not None else ()
 
     @property
+    def growth_claims(self) -> tuple:
+        """The goal file's compounding growth claims (``()`` without a goal file)."""
+        return self._registry.growth_claims if self._registry is not None else ()
+
+    @property
     def title(self) -> str:
         """The project title from the goal file ("" when it gives none)."""
         return self.registry.title if self._registry is not None else ""
@@ -354,6 +361,14 @@ class Vintage:
         """The same data and date with another goal file (e.g. the pledge track record)."""
         other = open_vintage(self.folders, goals=path)
         return other.at(self.as_of)
+
+    def pledges(self) -> Vintage | None:
+        """The same data and date with the first folder's ``pledges.yaml`` as its goals
+        (``None`` when no folder holds one)."""
+        for folder in self.folders:
+            if (folder / PLEDGES_FILE).is_file():
+                return self.with_goals(folder / PLEDGES_FILE)
+        return None
 
 
 def _folders_text(folders: Iterable[Path]) -> str:
