@@ -24,7 +24,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
 
 from targets import formatting
 from targets.sources import data as data_mod
@@ -63,66 +62,23 @@ def _cut_csv(path: Path, as_of: str) -> str:
     return out.getvalue()
 
 
-def _series_in(folder: Path) -> set[str]:
-    """``dataset/series_id`` of every series with a row in the (cut) data folder."""
-    out = set()
-    for name, ds in data_mod.datasets().items():
-        path = folder / ds.file
-        if path.exists():
-            rows = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"), newline=""))
-            out |= {f"{name}/{r['series_id']}" for r in rows}
-    return out
-
-
-def _prune(value, present: set[str]):
-    """Drop, from lists, references to a series with no row yet (``dataset/series_id``)."""
-    if isinstance(value, dict):
-        return {k: _prune(v, present) for k, v in value.items()}
-    if isinstance(value, list):
-        kept = []
-        for v in value:
-            ref = v if isinstance(v, str) else None
-            if isinstance(v, dict) and {"dataset", "series_id"} <= set(v):
-                ref = f"{v['dataset']}/{v['series_id']}"
-            if ref is not None and ref.count("/") == 1 and ref not in present:
-                if ref.split("/")[0] in data_mod.datasets():
-                    continue  # a series first published after the date: not nameable then
-            kept.append(_prune(v, present))
-        return kept
-    return value
-
-
-def _cut_yaml(path: Path, as_of: str, present: set[str]) -> str:
-    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    if not isinstance(entries, list) or not all("announced" in e for e in entries):
-        raise AssertionError(f"{path.name}: expected a list of entries with 'announced'")
-    keep = [_prune(e, present) for e in entries if str(e["announced"]) <= as_of]
-    return yaml.safe_dump(keep, allow_unicode=True, sort_keys=False) if keep else "[]\n"
-
-
 def cut_data(src: Path, dst: Path, as_of: str) -> Path:
     """Copy the data folder ``src`` to ``dst`` keeping only what was known by ``as_of``.
 
-    Rows by publication date, dated assumptions by ``usable_from``, goals and
-    pledges by announcement date; a goal's list of series loses the series that
-    had no row yet (nobody could name a research house's series before its first
-    figure). A file this function cannot date fails the test: a new kind of data
-    file must say how its rows are dated before it can pass the as-of proof.
+    Rows by publication date and dated assumptions by ``usable_from``; the goal
+    and pledge files are copied whole (the shipped goal file must run on a cut
+    folder: a series with no row yet gives its goal "no forecast", never a
+    refusal). A file this function cannot date fails the test: a new kind of
+    data file must say how its rows are dated before it can pass the as-of proof.
     """
     dst.mkdir(parents=True)
-    later = []
     for path in sorted(src.iterdir()):
         if path.suffix == ".csv":
             (dst / path.name).write_text(_cut_csv(path, as_of), encoding="utf-8")
-        elif path.suffix in (".yaml", ".yml"):
-            later.append(path)
-        elif path.suffix == ".md":
+        elif path.suffix in (".yaml", ".yml", ".md"):
             shutil.copy2(path, dst / path.name)
         else:
             raise AssertionError(f"cut_data does not know how to date {path.name}")
-    present = _series_in(dst)
-    for path in later:
-        (dst / path.name).write_text(_cut_yaml(path, as_of, present), encoding="utf-8")
     return dst
 
 

@@ -79,7 +79,10 @@ def test_wrong_header_is_named(tmp_path):
 
 
 def test_missing_data_set_is_named(tmp_path):
-    with pytest.raises(DataError, match=r"unknown data set 'nbs_retail' in .*; available: $"):
+    with pytest.raises(DataError, match=r"no data set found \(a CSV file whose header"):
+        data.load("nbs_retail", directory=tmp_path)
+    write_csv(tmp_path / "acme.csv", [valid_row()])
+    with pytest.raises(DataError, match=r"unknown data set 'nbs_retail' in .*; available: acme$"):
         data.load("nbs_retail", directory=tmp_path)
 
 

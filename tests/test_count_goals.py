@@ -13,7 +13,9 @@ from targets.counts import goal as count_goal
 from targets.counts import inputs as count_inputs
 from targets.errors import DataError, GoalError
 from targets.sources import goals
+from targets.sources.countspec import parse_count_spec
 from targets.sources.data import data_dir
+from targets.sources.vintage import open_vintage
 
 ANNOUNCED = pd.Timestamp("2021-04-08")
 
@@ -30,14 +32,15 @@ def merchants_announced():
 
 def test_inputs_come_from_dated_rows_and_wide_defaults_before_publication():
     spec = goals.get("merchants_100m").count_spec
-    _, early = count_inputs.size_prior(spec, ANNOUNCED)
-    _, late = count_inputs.size_prior(spec, None)
+    _, early = count_inputs.size_prior(spec, open_vintage(as_of=ANNOUNCED))
+    _, late = count_inputs.size_prior(spec, open_vintage())
     early, late = ({i.name: i for i in x} for x in (early, late))
     # Before any merchant count was published, the documented wide default applies.
     assert early["population"].assumed and early["population"].high >= 5e6
     assert not late["population"].assumed and late["population"].high <= 3e6
-    sub_early, _ = count_inputs.size_prior(goals.get("new_brands_100m").count_spec, ANNOUNCED)
-    sub_late, _ = count_inputs.size_prior(goals.get("new_brands_100m").count_spec, None)
+    brands = goals.get("new_brands_100m").count_spec
+    sub_early, _ = count_inputs.size_prior(brands, open_vintage(as_of=ANNOUNCED))
+    sub_late, _ = count_inputs.size_prior(brands, open_vintage())
     assert sub_early.subset_share[1] > sub_late.subset_share[1]
 
 
@@ -52,7 +55,9 @@ def test_no_row_published_after_the_as_of_date_is_used_or_shown(merchants_announ
 
 
 def test_later_counts_check_the_announcement_day_model():
-    checks = count_goal.hindsight_check(goals.get("merchants_100m"), ANNOUNCED, n=500)
+    checks = count_goal.hindsight_check(
+        goals.get("merchants_100m"), open_vintage(as_of=ANNOUNCED), n=500
+    )
     assert len(checks) >= 5
     assert (checks["published"] > ANNOUNCED).all() and not checks["fitted"].any()
     predicted = checks[checks["median"].notna()]
@@ -97,9 +102,9 @@ def test_probability_rises_with_goal_year_gmv(merchants):
 
 def test_a_count_goal_must_declare_its_inputs():
     with pytest.raises(GoalError, match="a count goal needs population"):
-        count_inputs.parse_count_spec({"platform": "douyin", "gmv_share": 1.0})
+        parse_count_spec({"platform": "douyin", "gmv_share": 1.0})
     with pytest.raises(GoalError, match="role must be one of"):
-        count_inputs.parse_count_spec(
+        parse_count_spec(
             {
                 "platform": "x",
                 "population": [1, 2],
@@ -108,21 +113,21 @@ def test_a_count_goal_must_declare_its_inputs():
             }
         )
     with pytest.raises(GoalError, match=r"must be an assumption id.*\[low, high\]"):
-        count_inputs.parse_count_spec({"platform": "x", "population": [3, 1], "gmv_share": 1})
+        parse_count_spec({"platform": "x", "population": [3, 1], "gmv_share": 1})
 
 
 def test_a_literal_range_is_shown_as_an_assumption():
-    i = count_inputs.resolve("population", [1000, 5000], None)
+    i = count_inputs.resolve("population", [1000, 5000], open_vintage())
     assert i.assumed and (i.low, i.high) == (1000.0, 5000.0)
     assert "without a source" in i.sentence
-    assert np.isclose(count_inputs.resolve("gmv_share", 0.5, None).high, 0.5)
+    assert np.isclose(count_inputs.resolve("gmv_share", 0.5, open_vintage()).high, 0.5)
 
 
 def test_a_size_series_resolves_to_its_published_value():
-    i = count_inputs.resolve("population", "douyin_merchants_total", None)
+    i = count_inputs.resolve("population", "douyin_merchants_total", open_vintage())
     assert not i.assumed and (i.low, i.high) == (3e6, 6e6)  # 'more than 3 million'
     with pytest.raises(DataError, match="neither an assumption id"):
-        count_inputs.resolve("population", "no_such_thing", None)
+        count_inputs.resolve("population", "no_such_thing", open_vintage())
 
 
 KUAISHOU_GOAL = """

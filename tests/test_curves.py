@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from targets.engine.curvefit import NOISE_SCALE, fit_curve
+from targets.engine.curvefit import FitNoise, fit_curve
 from targets.engine.curves import CURVES, exponential, integrate, logistic
 from targets.errors import ForecastError
 from targets.sources import data
@@ -160,22 +160,24 @@ def test_curve_errors_are_clear():
 
 
 def test_noise_scale_is_explicit_and_official_weighs_more():
-    assert NOISE_SCALE["official"] < NOISE_SCALE["reported"]
+    noise = FitNoise.default()
+    assert noise.official < noise.reported
     official = fit_curve(yearly_rows([10.0, 20.0, 40.0], status="official"), "exponential")
     reported = fit_curve(yearly_rows([10.0, 20.0, 40.0], status="reported"), "exponential")
     assert np.all(np.diag(official.cov) < np.diag(reported.cov))
 
 
-def test_noise_scales_are_read_from_dated_assumption_rows(data_copy, monkeypatch):
-    from targets.engine.curvefit import noise_scale
+def test_noise_scales_are_read_from_dated_assumption_rows(data_copy):
+    from targets.sources.vintage import open_vintage
 
-    assert noise_scale("reported") == data.assumption("noise_scale_reported").value
+    assert FitNoise.default().reported == data.assumption("noise_scale_reported").value
     path = data_copy / "assumptions.csv"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("noise_scale_reported,0.20,", "noise_scale_reported,0.40,"))
-    monkeypatch.setenv("TARGETS_DATA_DIR", str(data_copy))
-    assert noise_scale("reported") == pytest.approx(0.40)
-    wide = fit_curve(yearly_rows([10.0, 20.0, 40.0], status="reported"), "exponential")
+    noise = FitNoise.from_assumptions(open_vintage(data_copy))
+    assert noise.scale("reported") == pytest.approx(0.40)
+    rows = yearly_rows([10.0, 20.0, 40.0], status="reported")
+    wide = fit_curve(rows, "exponential", noise=noise)
     assert wide.rows.sigma[0] == pytest.approx(0.40)
     with pytest.raises(ForecastError, match="kind must be one of"):
-        noise_scale("rumour")
+        noise.scale("rumour")

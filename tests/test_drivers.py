@@ -13,6 +13,7 @@ from conftest import valid_row, write_csv
 from targets.errors import ForecastError
 from targets.growth import drivers, reference
 from targets.sources import data
+from targets.sources.vintage import open_vintage
 
 
 def _rows_file(folder: Path, series_id: str, values, unit: str, start_year: int = 2015) -> Path:
@@ -64,7 +65,7 @@ def test_driver_80pct_intervals_hold_about_80pct_on_simulated_growth_series(tmp_
         folder.mkdir()
         _rows_file(folder, "sim_gmv", values[:n_obs], "CNY billion")
         rows = data.load("other_platforms_gmv", directory=folder)
-        driver = drivers.series_driver("sim", rows, None)
+        driver = drivers.series_driver("sim", rows, open_vintage(folder))
         assert driver.method.startswith("ensemble")
         draw = np.random.default_rng(i)
         for k in range(n_future):
@@ -83,10 +84,10 @@ def test_a_us_dollar_series_is_forecast_in_us_dollars_without_douyin_rows(tmp_pa
     (folder / "douyin_gmv.csv").unlink()  # a non-Douyin driver must not need Douyin's rows
     values = [4.0, 6.1, 9.0, 14.2, 20.5, 31.0]
     _rows_file(folder, "shop_gmv", values, "USD billion")
-    monkeypatch.setenv("TARGETS_DATA_DIR", str(folder))
-    rows = data.load("other_platforms_gmv")
+    vintage = open_vintage(folder)
+    rows = vintage.rows("other_platforms_gmv")
     assert rows["value_yuan"].isna().all()
-    driver = drivers.series_driver("Shop GMV", rows, None)
+    driver = drivers.series_driver("Shop GMV", rows, vintage)
     assert driver.currency == "USD"
     s = driver.totals("2021-01-01", "2021-12-31", 2000, np.random.default_rng(0))
     # In dollars (not converted to yuan): around the last level grown a year.
@@ -107,11 +108,11 @@ def test_a_us_dollar_series_without_a_curve_says_why_it_cannot_use_the_reference
     rows = data.load("other_platforms_gmv")
     rows = rows[rows["series_id"] == "tiktok_shop_gmv"]
     with pytest.raises(ForecastError, match="cannot be used for a series in USD"):
-        drivers.series_driver("TikTok Shop GMV", rows, None)
+        drivers.series_driver("TikTok Shop GMV", rows, open_vintage())
 
 
 def test_reference_class_never_crosses_a_gap_nor_uses_unit_suspect_rows():
-    analogs = reference.analog_series()
+    analogs = reference.analog_series(open_vintage())
     # Kuaishou's 2018 row is flagged unit-suspect in its note: not an analog year.
     kuaishou = analogs[analogs["unique_id"] == "kuaishou_gmv"]
     assert 2018 not in set(kuaishou["ds"].dt.year)
@@ -122,12 +123,12 @@ def test_reference_class_never_crosses_a_gap_nor_uses_unit_suspect_rows():
             "y": [1e11, 2e11, 8e11, 9e11],
         }
     )
-    rates = reference.growth_after_scale(gap, 1e11)
+    rates = reference.growth_after_scale(gap, 1e11, 1.5)
     np.testing.assert_allclose(rates["a"], [np.log(2.0)])  # stops at the 2012 gap
     # First reached the scale in 2011 (not the nearest year): growth from there.
-    later = reference.growth_after_scale(gap.iloc[:2], 1.5e11)
+    later = reference.growth_after_scale(gap.iloc[:2], 1.5e11, 1.5)
     assert "a" not in later  # no consecutive year after the first year at that scale
-    multiples = reference.first_multiples(analogs, 1e11)
+    multiples = reference.first_multiples(analogs, 1e11, 1.5)
     assert (multiples["multiple"] < 5).all()
 
 
@@ -135,18 +136,26 @@ def test_reference_class_shrinks_instead_of_repeating_the_last_rate():
     rates = {"a": np.array([1.0, 0.5]), "b": np.array([0.2, 0.2, 0.2])}
     size = reference.class_size(rates, 3)
     assert size["n_analogs"].tolist() == [2, 2, 1]
-    paths = reference.sample_growth_paths(rates, 3, 400, np.random.default_rng(0))
+    paths = reference.sample_growth_paths(rates, 3, 400, np.random.default_rng(0), 0.05)
     third = np.diff(paths, axis=1)[:, 1]
     # Year 3 comes from "b" only (0.2 plus noise), never a repeated 0.5 from "a".
     assert abs(float(np.mean(third)) - 0.2) < 0.05
     with pytest.raises(ForecastError, match="reference class ends 3 years after"):
-        reference.sample_growth_paths(rates, 4, 10, np.random.default_rng(0))
+        reference.sample_growth_paths(rates, 4, 10, np.random.default_rng(0), 0.05)
+
+
+def _douyin(vintage):
+    (model,) = vintage.series_models  # the goal file's regime model of Douyin's GMV
+    return model
 
 
 def test_douyin_model_reproduces_its_rows_on_the_latest_data():
-    check = drivers.predictive_check("douyin_gmv")
+    vintage = open_vintage()
+    model = _douyin(vintage)
+    check = drivers.predictive_check(vintage, model)
     rows = data.load("douyin_gmv")
-    assert len(check) == rows["series_id"].isin(drivers.DOUYIN_SERIES).sum()
+    series = {model.series.series_id, *(r.series_id for r in model.also)}
+    assert len(check) == rows["series_id"].isin(series).sum()
     fitted = check[check["left_out"] == ""]
     assert (check.loc[check["left_out"] != "", "inside_95"].isna()).all()
     official = fitted[fitted["status"] == "official"]
@@ -159,7 +168,7 @@ def test_douyin_model_reproduces_its_rows_on_the_latest_data():
     ratios = fitted[fitted["kind"] == "growth_multiple"]
     assert ratios["median"].between(1.0, 100.0).all()
     # "2021: more than ¥800B" is honoured: the driver puts 2021 mostly above it.
-    d = drivers.douyin_driver(None)
+    d = drivers.regime_driver(vintage, model)
     y2021 = d.totals("2021-01-01", "2021-12-31", 2000, np.random.default_rng(0))
     assert np.mean(y2021 > 800e9) > 0.4
     # Rows in another definition or currency are named, not silently dropped.
@@ -169,12 +178,24 @@ def test_douyin_model_reproduces_its_rows_on_the_latest_data():
 
 
 def test_douyin_model_as_of_the_announcement_uses_only_rows_published_by_then():
-    check = drivers.predictive_check("douyin_gmv", "2021-04-08")
+    vintage = open_vintage(as_of="2021-04-08")
+    model = _douyin(vintage)
+    check = drivers.predictive_check(vintage, model)
     published = data.load("douyin_gmv", "2021-04-08")
-    assert len(check) == published["series_id"].isin(drivers.DOUYIN_SERIES).sum()
-    d = drivers.douyin_driver(pd.Timestamp("2021-04-08"))
+    series = {model.series.series_id, *(r.series_id for r in model.also)}
+    assert len(check) == published["series_id"].isin(series).sum()
+    d = drivers.regime_driver(vintage, model)
     goal_year = d.totals("2022-04-01", "2023-03-31", 2000, np.random.default_rng(0))
     lo, hi = np.quantile(goal_year, [0.1, 0.9])
     assert 0 < lo < hi and hi / lo < 50
-    with pytest.raises(ForecastError, match="no fitted model for series 'nbs_retail'"):
-        drivers.predictive_check("nbs_retail")
+
+
+def test_a_series_model_applies_only_once_its_break_is_known():
+    # Before the break's assumption row may be used, the series gets the generic driver.
+    early = open_vintage(as_of="2019-06-30")
+    model = _douyin(early)
+    if drivers.regime_usable(early, model):
+        pytest.skip("the break's assumption row is usable at any date in this data")
+    ref = model.series
+    with pytest.raises(ForecastError):
+        drivers.driver_for(early, ref)  # no Douyin level was published by then

@@ -6,8 +6,10 @@ import datetime as dt
 
 import pytest
 
+from targets.assess import series_note
 from targets.errors import GoalError
 from targets.sources import goals
+from targets.sources.vintage import open_vintage
 
 
 def test_registry_holds_the_six_seed_claims():
@@ -67,7 +69,7 @@ def test_goal_naming_a_missing_series_is_an_error(data_copy):
     _write(data_copy, GOAL.format(series="kuaishou_gmv_typo"))
     with pytest.raises(
         GoalError,
-        match=r"goal 1 \(kuaishou_1t\): series .kuaishou_gmv_typo. does not exist"
+        match=r"goal 1 \(kuaishou_1t\): series: series .kuaishou_gmv_typo. does not exist"
         r".*did you mean .kuaishou_gmv.\?",
     ):
         goals.load(directory=data_copy)
@@ -75,7 +77,7 @@ def test_goal_naming_a_missing_series_is_an_error(data_copy):
 
 def test_malformed_yaml_is_an_error(data_copy):
     _write(data_copy, "- id: [unclosed\n")
-    with pytest.raises(GoalError, match="goals.yaml: malformed YAML"):
+    with pytest.raises(GoalError, match="goals.yaml, line 2: malformed YAML"):
         goals.load(directory=data_copy)
 
 
@@ -100,7 +102,7 @@ def test_a_series_not_yet_published_is_accepted_and_said_in_the_output(data_copy
     (g,) = goals.load(directory=data_copy)
     assert g.series_published is False
     assert "no row in the data yet" in goals.to_frame([g])["series"].iloc[0]
-    note = goals.series_note(g, "2021-04-08", directory=data_copy)
+    note = series_note(g, open_vintage(data_copy, as_of="2021-04-08"))
     assert note.startswith("No figure of the goal's own series")
     assert "by 2021-04-08" in note
 
@@ -108,8 +110,8 @@ def test_a_series_not_yet_published_is_accepted_and_said_in_the_output(data_copy
 def test_series_note_is_empty_once_the_series_has_a_row():
     interest = goals.get("interest_commerce_2023")
     assert interest.series_published
-    assert "live_commerce_cfis_ciecc" in goals.series_note(interest, "2021-04-08")
-    assert goals.series_note(interest) == ""
+    assert "live_commerce_cfis_ciecc" in series_note(interest, open_vintage(as_of="2021-04-08"))
+    assert series_note(interest, open_vintage()) == ""
 
 
 @pytest.mark.parametrize(
@@ -127,7 +129,10 @@ def test_series_note_is_empty_once_the_series_has_a_row():
         (("kind: aggregate", "kind: growth"), "a growth goal needs base_start"),
         (("metric:", "type: rumour\n  metric:"), "type must be one of"),
         (("metric:", "tags: oops\n  metric:"), "tags must be a list"),
-        (("metric:", "proxies: [{name: x, series: nbs_retail/nope}]\n  metric:"), "proxies[0]"),
+        (
+            ("metric:", "proxies: [{name: x, series: nbs_retail/nbs_online_retai}]\n  metric:"),
+            "proxies[0].pooled: series 'nbs_online_retai' does not exist",
+        ),
     ],
 )
 def test_bad_goal_fields_are_named(data_copy, edit, message):

@@ -109,5 +109,7 @@ def test_real_nbs_series_is_regular_and_in_prophet_convention():
 
 
 def test_annual_panel_respects_as_of():
-    early = annual_panel([("nbs_retail", "nbs_online_retail")], "2021-04-08")
+    from targets.sources.vintage import open_vintage
+
+    early = annual_panel([("nbs_retail", "nbs_online_retail")], open_vintage(as_of="2021-04-08"))
     assert early["ds"].max() == pd.Timestamp("2020-01-01")

@@ -14,6 +14,7 @@ from targets import assess
 from targets.assess.pledges import backtest_goals, reliability, scores
 from targets.errors import ForecastError
 from targets.sources import goals
+from targets.sources.vintage import open_vintage
 
 NEW_GOALS = """
 - id: total_retail_2025_50t
@@ -207,7 +208,7 @@ def test_scores_and_reliability_on_hand_checkable_numbers():
 
 @pytest.mark.slow
 def test_backtest_goals_on_the_shipped_pledges():
-    result = backtest_goals(n_samples=300)
+    result = backtest_goals(open_vintage().pledges(), n_samples=300)
     table = result["pledges"]
     assert len(table) >= 15
     assert table["met"].notna().sum() >= 15  # outcomes from the series' own later rows
@@ -235,20 +236,22 @@ def test_backtest_goals_command_prints_the_scores():
 def test_influence_names_the_rows_a_verdict_hangs_on(use):
     from targets.assess.influence import influence
 
-    table = influence("usd_platform_2024", "2023-03-01", n_samples=300)
+    vintage = open_vintage(as_of="2023-03-01")
+    table = influence(vintage.goal("usd_platform_2024"), vintage, n_samples=300)
     assert 1 <= len(table) <= 3
     assert (table["published"] <= pd.Timestamp("2023-03-01")).all()
     assert table["row"].str.startswith("test_usd_platform").all()
     changes = table["change"].abs().fillna(np.inf).to_numpy()
     assert (changes[:-1] >= changes[1:]).all()  # largest move first
     assert (table["without"].dropna().between(0, 1)).all()
-    assert influence("merchants_100m", "2021-04-08").empty  # count goals: not computed
+    early = open_vintage(as_of="2021-04-08")
+    assert influence(early.goal("merchants_100m"), early).empty  # count goals: not computed
 
 
 def test_scorecard_table_writes_each_goal_in_its_own_units(use):
     from targets.cli import scorecard_table
 
-    table = scorecard_table("2016-06-14").set_index("goal")
+    table = scorecard_table(open_vintage(as_of="2016-06-14")).set_index("goal")
     assert table.loc["merchants_100m", "verdict"] == "no forecast"
     assert table.loc["interest_commerce_2023", "goal threshold"] == "> ¥9.5T"
     assert table.loc["tiktok_shop_2026_usd", "goal threshold"] == "$50.0B"
@@ -262,7 +265,8 @@ def test_influence_starts_from_the_scorecards_own_probability(as_of):
     from targets.assess.influence import influence
 
     goal = "interest_commerce_2023"
-    table = influence(goal, as_of, n_samples=600, max_rows=2)
+    vintage = open_vintage(as_of=as_of)
+    table = influence(vintage.goal(goal), vintage, n_samples=600, max_rows=2)
     assert len(table) >= 1
     expected = assess.assess(goal, as_of, n_samples=600).probability
     assert table["probability"].tolist() == [expected] * len(table)

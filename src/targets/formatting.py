@@ -197,8 +197,8 @@ def md(value: Any) -> str:
 
     Examples
     --------
-    >>> md("<b>1,000</b> merchants_100m")
-    '&lt;b&gt;1,000&lt;/b&gt; merchants\\_100m'
+    >>> print(md("<b>1,000</b> merchants_100m"))
+    &lt;b&gt;1,000&lt;/b&gt; merchants\\_100m
     """
     import html
 

@@ -52,6 +52,7 @@ __all__ = [
     "progress_category",
     "required_growth",
     "scorecard",
+    "series_note",
     "track_record",
     "verdict",
 ]
@@ -140,11 +141,8 @@ def _compute(goal: Goal, vintage: Vintage, n_samples: int, seed: int) -> Assessm
         hindsight,
         result.get("notes", ()),
     )
-    if not vintage.has_rows(goal.series):
-        explanation += (
-            f" No figure of the goal's own series ({goal.dataset}/{goal.series_id}) was "
-            f"published {vintage.when}; it is judged on the related series named above."
-        )
+    pending = series_note(goal, vintage)  # the goal's own series not yet published
+    explanation = f"{explanation} {pending}" if pending else explanation
     return Assessment(
         goal=goal,
         as_of=vintage.as_of,
@@ -158,6 +156,21 @@ def _compute(goal: Goal, vintage: Vintage, n_samples: int, seed: int) -> Assessm
         samples=samples,
         explanation=explanation,
         count=result.get("count"),
+    )
+
+
+def series_note(goal: Goal, vintage: Vintage) -> str:
+    """A sentence for reports when no figure of the goal's own series is published in the vintage.
+
+    The goal is then judged on related series only (e.g. a market size first
+    published years after the goal). Returns ``""`` when the series has a row. The
+    sentence names only the series and the date, never a later figure.
+    """
+    if vintage.has_rows(goal.series):
+        return ""
+    return (
+        f"No figure of the goal's own series ({goal.dataset}/{goal.series_id}) was published "
+        f"{vintage.when}; it is judged on the related series named above."
     )
 
 

@@ -53,7 +53,7 @@ PRESENTATION = frozenset(
     }
 )
 T = TypeVar("T")
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parents[1]  # the targets package
 
 
 def cache_dir() -> Path | None:

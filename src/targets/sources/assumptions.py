@@ -200,6 +200,18 @@ def _check_range(path: Path, row: int, unit: str, value: float, high: float) -> 
             )
 
 
+def usable_by(table: pd.DataFrame, cutoff: pd.Timestamp | None) -> pd.DataFrame:
+    """The rows usable at ``cutoff``: ``usable_from`` empty or on or before it (all if ``None``).
+
+    With :meth:`targets.sources.vintage.Vintage.at`, the one place an as-of date
+    meets the date an assumption may be used from.
+    """
+    if cutoff is None:
+        return table.reset_index(drop=True)
+    usable = table["usable_from"]
+    return table[usable.isna() | (usable <= cutoff)].reset_index(drop=True)
+
+
 def in_force(table: pd.DataFrame, assumption_id: str, where: str = "") -> Assumption:
     """The row of ``assumption_id`` in force in ``table`` (the latest usable one).
 

@@ -20,6 +20,8 @@ from targets.sources.assumptions import (
     ASSUMPTION_COLUMNS,
     ASSUMPTIONS_FILE,
     Assumption,
+    in_force,
+    usable_by,
 )
 from targets.sources.rows import (
     CORE_COLUMNS,
@@ -34,10 +36,12 @@ from targets.sources.vintage import (
     DATA_DIR_ENV,
     GOALS_ENV,
     Vintage,
+    as_timestamp,
     bundled_dir,
     default_folders,
     discover,
     open_vintage,
+    read_assumptions,
 )
 
 __all__ = [
@@ -150,8 +154,18 @@ def first_published(*, directory: str | Path | None = None) -> pd.Timestamp | No
 def load_assumptions(
     as_of: DateLike = None, *, directory: str | Path | None = None
 ) -> pd.DataFrame:
-    """The assumption rows usable by ``as_of`` (every row when ``None``)."""
-    return _vintage(directory, as_of).assumptions.copy()
+    """The assumption rows usable by ``as_of`` (every row when ``None``).
+
+    With ``directory``, that folder's ``assumptions.csv`` alone (no data set
+    needed); else the vintage's rows (its folders' files over the shipped one).
+    """
+    if directory is None:
+        return _vintage(None, as_of).assumptions.copy()
+    table = read_assumptions(Path(directory) / ASSUMPTIONS_FILE)
+    table = table.sort_values(
+        ["assumption_id", "usable_from", "row"], na_position="first", kind="stable"
+    )
+    return usable_by(table, as_timestamp(as_of))
 
 
 def assumption(
@@ -164,4 +178,7 @@ def assumption(
     >>> assumption("noise_scale_official").unit
     'log_sd'
     """
-    return _vintage(directory, as_of).assumption(assumption_id)
+    if directory is None:
+        return _vintage(None, as_of).assumption(assumption_id)
+    when = "" if as_of is None else f" usable by {as_timestamp(as_of).date()}"
+    return in_force(load_assumptions(as_of, directory=directory), assumption_id, when)

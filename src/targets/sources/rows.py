@@ -128,14 +128,19 @@ def parse_observations(path: Path, dataset: Dataset, raw: pd.DataFrame) -> pd.Da
         )
     records = [_parse_row(path, i + 2, rec) for i, rec in enumerate(raw.to_dict("records"))]
     frame = pd.DataFrame.from_records(records, columns=[*expected, *_COMPUTED])
-    for column in _DATE_COLUMNS:  # datetimes even where every cell is empty
+    # One dtype per column whatever the rows (an empty file too): dates, floats, line numbers.
+    for column in _DATE_COLUMNS:
         frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
+    for column in _FLOAT_COLUMNS:
+        frame[column] = frame[column].astype(float)
+    frame["row"] = frame["row"].astype("int64")
     _check_duplicates(path, frame)
     frame.insert(0, "dataset", dataset.name)
     return frame
 
 
 _COMPUTED = ["value_yuan", "value_high_yuan", "value_usd", "ratio", "currency", "row"]
+_FLOAT_COLUMNS = ["value", "value_high", "value_yuan", "value_high_yuan", "value_usd", "ratio"]
 
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -34,7 +34,13 @@ import pandas as pd
 
 from targets.errors import DataError, GoalError
 from targets.sources import files
-from targets.sources.assumptions import ASSUMPTIONS_FILE, Assumption, in_force, parse_assumptions
+from targets.sources.assumptions import (
+    ASSUMPTIONS_FILE,
+    Assumption,
+    in_force,
+    parse_assumptions,
+    usable_by,
+)
 from targets.sources.goals import Goal, Registry, SeriesRef, parse_registry
 from targets.sources.rows import SIZE_COLUMNS, Dataset, iso_date, parse_observations
 
@@ -104,7 +110,7 @@ def as_timestamp(as_of: str | date | pd.Timestamp | None) -> pd.Timestamp | None
     day = iso_date(str(as_of).strip())
     if day is None:
         raise DataError(
-            f"as_of must be a date like '2021-04-08' (YYYY-MM-DD); got {str(as_of)[:40]!r}"
+            f"as_of must be a date like '2021-04-08'; got {str(as_of)[:40]!r} (write YYYY-MM-DD)"
         )
     return pd.Timestamp(day)
 
@@ -194,8 +200,7 @@ class Vintage:
             if len(full._cuts) > 256:
                 full._cuts.clear()
             obs = full.observations[full.observations["published"] <= cutoff]
-            usable = full.assumptions["usable_from"]
-            ass = full.assumptions[usable.isna() | (usable <= cutoff)]
+            ass = usable_by(full.assumptions, cutoff)
             full._cuts[cutoff] = Vintage(
                 as_of=cutoff,
                 folders=full.folders,
@@ -410,6 +415,13 @@ def _observations(dataset: Dataset) -> pd.DataFrame:
         f"observations:{dataset.name}:{len(dataset.extra_columns)}",
         lambda: parse_observations(path, dataset, files.read_csv_text(path)),
     )
+
+
+def read_assumptions(path: Path) -> pd.DataFrame:
+    """One assumptions file, parsed and checked (every row, with the file named)."""
+    if not path.is_file():
+        raise DataError(f"{path}: assumptions file not found")
+    return _assumptions(path)
 
 
 def _assumptions(path: Path) -> pd.DataFrame:

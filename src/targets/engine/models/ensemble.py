@@ -56,28 +56,20 @@ class EnsembleSettings:
 
     @classmethod
     def load(cls, models: Sequence[str]) -> EnsembleSettings:
-        """Read the settings for ``models`` (a missing weight row is an error).
+        """Read the settings for ``models`` from the assumptions in force (a missing weight
+        row is an error naming the file and the known ids).
 
-        The file is read once per data folder and modification time.
+        The rows are those of the default data folders, over the shipped ones.
         """
-        from targets.sources.data import ASSUMPTIONS_FILE, data_dir
+        from targets.sources.vintage import open_vintage
 
-        path = data_dir() / ASSUMPTIONS_FILE
-        stamp = path.stat().st_mtime_ns if path.exists() else -1
-        return _load_settings(tuple(models), str(data_dir()), stamp)
+        return _load_settings(tuple(models), open_vintage())
 
 
 @functools.lru_cache(maxsize=32)
-def _load_settings(models: tuple[str, ...], folder: str, stamp: int) -> EnsembleSettings:
-    from targets.sources.data import assumption, load_assumptions
-
-    frame = load_assumptions(directory=folder)
-
+def _load_settings(models: tuple[str, ...], vintage) -> EnsembleSettings:
     def value(assumption_id: str) -> float:
-        if assumption_id not in set(frame["assumption_id"]):
-            # Raises the library's own error, naming the file and the known ids.
-            return assumption(assumption_id, directory=folder).value
-        return float(frame.loc[frame["assumption_id"] == assumption_id, "value"].iloc[-1])
+        return float(vintage.assumption(assumption_id).value)
 
     return EnsembleSettings(
         prior={m: value(f"engine_weight_{m}") for m in models},
