@@ -56,6 +56,7 @@ def test_every_notebook_executes_and_renders_clean_html(rendered):
 def test_index_and_scorecard_report_show_the_scorecard_numbers(rendered):
     from targets.assess import scorecard
     from targets.formatting import goal_names, probability
+    from targets.sources import goals
 
     as_of, run = rendered
     card = scorecard(as_of)
@@ -65,7 +66,7 @@ def test_index_and_scorecard_report_show_the_scorecard_numbers(rendered):
     for row in card.itertuples():
         cell = f'<td class="num">{probability(row.probability)}</td>'
         assert cell in index.replace("&lt;", "<").replace("&gt;", ">"), (row.goal, cell)
-        assert f"<strong>{goal_names()[row.goal]}</strong>:" in page
+        assert f"<strong>{goal_names(goals.load())[row.goal]}</strong>:" in page
         assert f"is met is {probability(row.probability)} ({row.verdict})" in page, row.goal
 
 

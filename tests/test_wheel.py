@@ -27,6 +27,8 @@ from pathlib import Path
 
 import pytest
 
+import targets
+
 REPO = Path(__file__).resolve().parents[1]
 
 pytestmark = pytest.mark.slow
@@ -58,7 +60,7 @@ def test_the_wheel_holds_data_goals_notebooks_templates_and_licence(wheel):
         assert f"targets/_bundled/data/{f.name}" in names, f.name
     for f in (REPO / "notebooks").glob("[0-9][0-9]-*.ipynb"):
         assert f"targets/_bundled/notebooks/{f.name}" in names, f.name
-    assert "targets/templates/report.html.j2" in names
+    assert "targets/report/templates/report.html.j2" in names
     assert "targets/py.typed" in names and "targets/__main__.py" in names
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
 
@@ -119,7 +121,7 @@ def test_the_installed_package_reads_its_own_files_not_the_repository(installed)
     out = _run([str(venv / "bin" / "python"), "-c", code], work, env).stdout.split()
     assert all(str(venv) in line and str(REPO) not in line for line in out), out
     version = _run([str(venv / "bin" / "targets"), "--version"], work, env).stdout
-    assert version.strip() == "targets 0.1.0"
+    assert version.strip() == f"targets {targets.__version__}"
     assert (
         "usage: targets"
         in _run([str(venv / "bin" / "python"), "-m", "targets", "-h"], work, env).stdout
