@@ -44,12 +44,12 @@ NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 def _cut_csv(path: Path, as_of: str) -> str:
     records = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
     header, body = records[0], records[1:]
-    if "published" in header:  # observation rows: what was published by then
-        j = header.index("published")
-        keep = [r for r in body if r[j] <= as_of]
-    elif "usable_from" in header:  # dated assumptions: empty = usable at any date
+    if "usable_from" in header:  # dated assumptions (they also have a published column)
         j = header.index("usable_from")
         keep = [r for r in body if r[j] == "" or r[j] <= as_of]
+    elif "published" in header:  # observation rows: what was published by then
+        j = header.index("published")
+        keep = [r for r in body if r[j] <= as_of]
     elif "announced" in header:
         j = header.index("announced")
         keep = [r for r in body if r[j] <= as_of]
