@@ -25,7 +25,8 @@ import time
 import numpy as np
 import pandas as pd
 
-from targets import countmodel, sizes
+from targets.counts import model as countmodel
+from targets.counts import sizes
 
 GMV_FORECAST_SD = 0.15  # log-sd of the year-2 GMV forecast
 REPORT_SD = 0.10  # log-sd of reporting noise on published counts

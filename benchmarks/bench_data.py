@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 
-from targets import data
+from targets.sources import data
 
 
 def main(repeats: int = 5) -> None:

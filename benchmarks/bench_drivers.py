@@ -1,7 +1,7 @@
 """Calibration of the Douyin regime model on simulated platforms (prints a table; not a test).
 
 Each simulated platform draws its parameters from the same priors the model
-uses (:func:`targets.drivers.douyin_fit` reads them from the dated assumption
+uses (:func:`targets.growth.drivers.douyin_fit` reads them from the dated assumption
 rows; here the growth prior is centred as on 2021-04-08), generates rows like
 Douyin's (a 2020 closed-loop level, a 2020 level and multiple including
 third-party links, later media-reported levels and multiples of unstated
@@ -22,8 +22,8 @@ import time
 import numpy as np
 import pandas as pd
 
-from targets import drivers, regimefit
-from targets.curvefit import noise_scale
+from targets.engine.curvefit import noise_scale
+from targets.growth import drivers, regimefit
 
 AS_OF = pd.Timestamp("2021-04-08")
 

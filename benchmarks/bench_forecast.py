@@ -32,8 +32,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from bench_speed import speed
 from simulate import panel
 
-from targets.forecasting import DEFAULT_MODELS, forecast
-from targets.metrics import crps_samples
+from targets.engine.forecast import DEFAULT_MODELS, forecast
+from targets.engine.metrics import crps_samples
 
 TRAIN, H = 6, 3
 
@@ -143,9 +143,9 @@ def simulated(per_family: int, models: list[str], jobs: int, n_samples: int) -> 
 
 
 def own_series(jobs: int, models: list[str]) -> None:
-    from targets import backtest
-    from targets.data import load
-    from targets.observations import contiguous_tail, to_regular
+    from targets.engine import backtest
+    from targets.sources.data import load
+    from targets.sources.observations import contiguous_tail, to_regular
 
     specs = [
         ("nbs_retail", "nbs_online_retail"),

@@ -3,7 +3,7 @@
 Run: .venv/bin/python benchmarks/bench_report.py [--as-of 2021-04-08] [--empty-store]
 
 A warm-up run loads the fonts, the Stan models and the assessment store
-(:mod:`targets.store`, in a temporary folder here). The timed run then reads
+(:mod:`targets.report.store`, in a temporary folder here). The timed run then reads
 the stored assessments, as a second ``make report`` on unchanged data and code
 does. With ``--empty-store`` the timed run starts from an empty store instead:
 every assessment is computed once, as after a change to the data or the model
@@ -18,9 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from targets import store
-from targets.frontpage import goal_rows
-from targets.report import write_reports
+from targets.report import store
+from targets.report.frontpage import goal_rows
+from targets.report.render import write_reports
 
 
 def main() -> None:

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from simulate import FAMILIES, panel
 
-from targets.forecasting import DEFAULT_MODELS, forecast
+from targets.engine.forecast import DEFAULT_MODELS, forecast
 
 TRAIN, H = 6, 3
 

@@ -8,7 +8,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python (targets)
 #     language: python
@@ -31,9 +31,11 @@ as_of = None  # a date "YYYY-MM-DD" to see only what was published by then; None
 import pandas as pd
 from IPython.display import Markdown, display
 
-from targets import assess, frontpage, goals, plots, plots_counts, store, tables
+from targets import assess
 from targets import formatting as fmt
 from targets.errors import ForecastError
+from targets.report import frontpage, plots, plots_counts, store, tables
+from targets.sources import goals
 
 as_of_text = f"as of {as_of}" if as_of else "on the latest data"
 assess_as_of = pd.Timestamp(as_of) if as_of else None

@@ -8,7 +8,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python (targets)
 #     language: python
@@ -33,11 +33,13 @@ import numpy as np
 import pandas as pd
 from IPython.display import Markdown, display
 
-from targets import data, drivers, plots, reference, tables
 from targets import formatting as fmt
 from targets.errors import ForecastError
-from targets.observations import to_regular
-from targets.units import format_yuan
+from targets.growth import drivers, reference
+from targets.report import plots, tables
+from targets.sources import data
+from targets.sources.observations import to_regular
+from targets.sources.units import format_yuan
 
 as_of_ts = pd.Timestamp(as_of) if as_of else None
 as_of_text = f"as of {as_of}" if as_of else "on the latest data"

@@ -8,7 +8,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python (targets)
 #     language: python
@@ -30,10 +30,12 @@ as_of = None  # a date "YYYY-MM-DD" to see only what was published by then; None
 import pandas as pd
 from IPython.display import Markdown, display
 
-from targets import assess, drivers, plots, tables
+from targets import assess
 from targets.errors import ForecastError
-from targets.observations import level_rows
-from targets.units import format_yuan
+from targets.growth import drivers
+from targets.report import plots, tables
+from targets.sources.observations import level_rows
+from targets.sources.units import format_yuan
 
 as_of_ts = pd.Timestamp(as_of) if as_of else None
 as_of_text = f"as of {as_of}" if as_of else "on the latest data"

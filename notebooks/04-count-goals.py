@@ -8,7 +8,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python (targets)
 #     language: python
@@ -33,8 +33,10 @@ as_of = None  # a date "YYYY-MM-DD" to see only what was published by then; None
 import pandas as pd
 from IPython.display import Markdown, display
 
-from targets import assess, formatting, goals, plots, plots_counts, tables
+from targets import assess, formatting
 from targets.errors import ForecastError
+from targets.report import plots, plots_counts, tables
+from targets.sources import goals
 
 as_of_text = f"as of {as_of}" if as_of else "on the latest data"
 count_goals = [g for g in goals.load() if g.kind == "count"]
@@ -187,7 +189,7 @@ for gid in results:
 
 # %%
 if as_of is None and "merchants_100m" in results:
-    from targets.count_goal import hindsight_check
+    from targets.counts.goal import hindsight_check
 
     announced = pd.Timestamp(results["merchants_100m"].goal.announced)
     checks = hindsight_check(results["merchants_100m"].goal, announced)

@@ -8,7 +8,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python (targets)
 #     language: python
@@ -32,9 +32,11 @@ import pandas as pd
 from IPython.display import Markdown, display
 from scipy.stats import binom
 
-from targets import backtest, data, frontpage, plots, store, tables
 from targets import formatting as fmt
-from targets.observations import contiguous_tail, to_regular
+from targets.engine import backtest
+from targets.report import frontpage, plots, store, tables
+from targets.sources import data
+from targets.sources.observations import contiguous_tail, to_regular
 
 end = pd.Timestamp(as_of) if as_of else data.load_all()["published"].max()
 # Every six months while the goals were live (to the end of 2023), then yearly; the same

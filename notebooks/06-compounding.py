@@ -8,7 +8,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python (targets)
 #     language: python
@@ -33,9 +33,11 @@ import numpy as np
 import pandas as pd
 from IPython.display import Markdown, display
 
-from targets import data, drivers, plots, tables
 from targets import formatting as fmt
 from targets.errors import ForecastError
+from targets.growth import drivers
+from targets.report import plots, tables
+from targets.sources import data
 
 as_of_ts = pd.Timestamp(as_of) if as_of else None
 # The article's claims follow `as_of` like every other figure: before the article is

@@ -8,7 +8,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python (targets)
 #     language: python
@@ -29,8 +29,9 @@ as_of = None  # a date "YYYY-MM-DD" to see only what was published by then; None
 # %%
 from IPython.display import Markdown, display
 
-from targets import data, observations, plots, tables
 from targets import formatting as fmt
+from targets.report import plots, tables
+from targets.sources import data, observations
 
 catalog = data.catalog(as_of)
 rows = data.load_all(as_of)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from targets.data import CORE_COLUMNS, data_dir
-from targets.data import datasets as discover_datasets
+from targets.sources.data import CORE_COLUMNS, data_dir
+from targets.sources.data import datasets as discover_datasets
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -69,7 +69,7 @@ def report_store(tmp_path_factory) -> Path:
     """The assessment store of the test session's report runs (``$TARGETS_CACHE_DIR``).
 
     Fresh for each session, so a run never reads results left by an earlier one; entries
-    are keyed by the data's and the code's content (:mod:`targets.store`), so an installed
+    are keyed by the data's and the code's content (:mod:`targets.report.store`), so an installed
     copy of the same package and data (the wheel test) reads what the repository's run stored.
     """
     return tmp_path_factory.mktemp("store")
@@ -81,8 +81,8 @@ def rendered_reports(request, tmp_path_factory, report_store):
 
     Returns ``(as_of, ReportRun)``.
     """
-    from targets import report
-    from targets.frontpage import goal_rows
+    from targets.report import render as report
+    from targets.report.frontpage import goal_rows
 
     out = tmp_path_factory.mktemp("reports") / "out"
     with pytest.MonkeyPatch.context() as mp:

@@ -26,9 +26,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from targets import data as data_mod
-from targets import formatting, goals
-from targets.units import format_yuan
+from targets import formatting
+from targets.sources import data as data_mod
+from targets.sources import goals
+from targets.sources.units import format_yuan
 
 DATA = data_mod.data_dir()
 # The announcement, two dates in between, one after the deadline (April 2022).
@@ -368,8 +369,8 @@ def test_no_notebook_types_a_figure_published_after_the_announcement(
 
 @pytest.fixture(scope="module")
 def reports_on_cut_data(tmp_path_factory):
-    from targets import report
-    from targets.frontpage import goal_rows
+    from targets.report import render as report
+    from targets.report.frontpage import goal_rows
 
     root = tmp_path_factory.mktemp("asof-report")
     cut = cut_data(DATA, root / "data", REPORT_DATE)

@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from targets import assess, formatting, goals
+from targets import assess, formatting
 from targets.errors import ForecastError, GoalError
+from targets.sources import goals
 
 
 def test_required_growth_on_hand_checkable_numbers():

@@ -9,9 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from targets import backtest, data, metrics
+from targets.engine import backtest, metrics
 from targets.errors import ForecastError
-from targets.observations import contiguous_tail, to_regular
+from targets.sources import data
+from targets.sources.observations import contiguous_tail, to_regular
 
 
 def test_metrics_known_answers():

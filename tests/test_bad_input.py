@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from conftest import valid_row, write_csv
-from targets import data
 from targets.errors import DataError
+from targets.sources import data
 
 
 def load_rows(tmp_path: Path, rows: list[dict[str, str]], **kw) -> object:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from targets import report
+from targets.report import render as report
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import targets
+
 TARGETS = Path(sys.executable).with_name("targets")
 
 
@@ -70,7 +72,7 @@ def test_assess_csv_has_one_row_per_goal():
 
 def test_version_and_python_dash_m():
     out = run("--version")
-    assert out.returncode == 0 and out.stdout.strip() == "targets 0.1.0"
+    assert out.returncode == 0 and out.stdout.strip() == f"targets {targets.__version__}"
     mod = subprocess.run(
         [sys.executable, "-m", "targets", "--help"], capture_output=True, text=True, timeout=60
     )

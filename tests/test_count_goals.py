@@ -8,9 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from targets import assess, count_goal, count_inputs, goals
-from targets.data import data_dir
+from targets import assess
+from targets.counts import goal as count_goal
+from targets.counts import inputs as count_inputs
 from targets.errors import DataError, GoalError
+from targets.sources import goals
+from targets.sources.data import data_dir
 
 ANNOUNCED = pd.Timestamp("2021-04-08")
 

@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from targets import data
-from targets.curvefit import NOISE_SCALE, fit_curve
-from targets.curves import CURVES, exponential, integrate, logistic
+from targets.engine.curvefit import NOISE_SCALE, fit_curve
+from targets.engine.curves import CURVES, exponential, integrate, logistic
 from targets.errors import ForecastError
+from targets.sources import data
 
 
 def yearly_rows(values, start_year=2015, status="official", kind="actual"):
@@ -167,7 +167,7 @@ def test_noise_scale_is_explicit_and_official_weighs_more():
 
 
 def test_noise_scales_are_read_from_dated_assumption_rows(data_copy, monkeypatch):
-    from targets.curvefit import noise_scale
+    from targets.engine.curvefit import noise_scale
 
     assert noise_scale("reported") == data.assumption("noise_scale_reported").value
     path = data_copy / "assumptions.csv"

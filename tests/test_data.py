@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from targets import data
-from targets.units import parse_unit
+from targets.sources import data
+from targets.sources.units import parse_unit
 
 
 def test_every_data_set_loads_and_has_provenance():
@@ -132,7 +132,7 @@ def test_a_sourced_assumption_cannot_be_used_before_it_was_published(tmp_path):
 
 def test_an_edited_file_is_read_again_and_a_caller_cannot_change_the_next_read(data_copy):
     # Parsed files are kept in memory per file version (path, modification time, size).
-    from targets import goals
+    from targets.sources import goals
 
     first = data.load("nbs_retail", directory=data_copy)
     first.loc[:, "value_yuan"] = -1.0  # the caller's copy only

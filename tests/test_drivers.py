@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 
 from conftest import valid_row, write_csv
-from targets import data, drivers, reference
 from targets.errors import ForecastError
+from targets.growth import drivers, reference
+from targets.sources import data
 
 
 def _rows_file(folder: Path, series_id: str, values, unit: str, start_year: int = 2015) -> Path:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from targets.data import data_dir
+from targets.sources.data import data_dir
 
 TARGETS = Path(sys.executable).with_name("targets")
 
@@ -97,10 +97,10 @@ CSV_FAULTS = [
         ),
     ),
     Fault(
-        "missing-file",
+        "no-data-set",
         ("data",),
-        "kuaishou_gmv.csv: data file not found",
-        lambda d: (d / "kuaishou_gmv.csv").unlink(),
+        "no data set found (a CSV file whose header starts with series_id)",
+        lambda d: [p.unlink() for p in d.glob("*.csv") if p.name != "assumptions.csv"],
     ),
 ]
 
@@ -186,7 +186,7 @@ def test_missing_data_names_the_environment_variable_and_the_option(tmp_path):
         [str(TARGETS), "data"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
     )
     assert out.returncode == 2
-    assert f"{tmp_path}/douyin_gmv.csv: data file not found" in out.stderr
+    assert f"{tmp_path}: no data set found" in out.stderr
     assert "$TARGETS_DATA_DIR" in out.stderr and "--data-dir" in out.stderr
     help_text = subprocess.run(
         [str(TARGETS), "report", "--help"], capture_output=True, text=True, timeout=60

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from targets.engine.forecast import DEFAULT_MODELS, forecast
+from targets.engine.models import MODEL_NAMES, MODELS
 from targets.errors import ForecastError
-from targets.forecasting import DEFAULT_MODELS, forecast
-from targets.models import MODEL_NAMES, MODELS
 
 ALL_MODELS = list(MODEL_NAMES)
 
@@ -455,7 +455,7 @@ def test_parallel_results_equal_serial_results():
 
 
 def test_series_are_chunked_in_order_for_the_workers():
-    from targets.forecasting import _chunks
+    from targets.engine.forecast import _chunks
 
     items = list(range(21))
     assert _chunks(items, 1) == [items]
@@ -467,14 +467,14 @@ def test_series_are_chunked_in_order_for_the_workers():
 
 
 def test_fits_run_with_one_blas_thread_even_in_a_fresh_process():
-    # SciPy's own OpenBLAS (L-BFGS-B's) loads after targets.forecasting; a limit set
+    # SciPy's own OpenBLAS (L-BFGS-B's) loads after targets.engine.forecast; a limit set
     # before it loads would not reach it, and ETS fits then cost several times more.
     import subprocess
     import sys
 
     code = (
         "from threadpoolctl import threadpool_info\n"
-        "from targets.forecasting import _one_blas_thread\n"
+        "from targets.engine.forecast import _one_blas_thread\n"
         "with _one_blas_thread():\n"
         "    import scipy.optimize\n"
         "    print(sorted({i['num_threads'] for i in threadpool_info() "
@@ -504,9 +504,9 @@ def test_forecast_runs_on_a_local_dask_cluster():
 
 
 def test_skill_weights_favour_the_member_that_forecast_the_own_history_better():
-    from targets.forecasting import _stable_seed
-    from targets.models import MODELS, Series
-    from targets.models.ensemble import EnsembleSettings, skill_weights
+    from targets.engine.forecast import _stable_seed
+    from targets.engine.models import MODELS, Series
+    from targets.engine.models.ensemble import EnsembleSettings, skill_weights
 
     settings = EnsembleSettings.load(["naive", "drift"])
     t = np.arange(14)

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from targets import formatting as fmt
-from targets import goals
+from targets.sources import goals
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from targets import goals
 from targets.errors import GoalError
+from targets.sources import goals
 
 
 def test_registry_holds_the_six_seed_claims():

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 from conftest import valid_row, write_csv
-from targets import data
 from targets.errors import DataError
-from targets.observations import annual_panel, to_regular
+from targets.sources import data
+from targets.sources.observations import annual_panel, to_regular
 
 
 def frame(tmp_path, rows):

@@ -20,8 +20,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from targets import report
-from targets._output import MARKER, OutputError, Staging
+from targets.report import render as report
+from targets.report.output import MARKER, OutputError, Staging
 
 TARGETS = Path(sys.executable).with_name("targets")
 

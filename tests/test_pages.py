@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from targets import formatting as fmt
-from targets import goals
+from targets.sources import goals
 
 pytestmark = pytest.mark.slow
 
@@ -95,7 +95,7 @@ def test_no_page_shows_raw_numbers_or_blanks(rendered_reports):
 
 def _scorecard(as_of) -> pd.DataFrame:
     from targets.assess import scorecard
-    from targets.frontpage import N_SAMPLES
+    from targets.report.frontpage import N_SAMPLES
 
     return scorecard(as_of, n_samples=N_SAMPLES)
 
@@ -147,8 +147,8 @@ EARLY = "2015-01-01"
 
 
 def test_every_page_renders_before_the_data_with_sentences_in_place_of_charts(tmp_path):
-    from targets import report
-    from targets.frontpage import goal_rows
+    from targets.report import render as report
+    from targets.report.frontpage import goal_rows
 
     run = report.write_reports(tmp_path / "out", as_of=EARLY, progress=False, summary=goal_rows)
     assert run.ok, [(r.notebook, r.failed_cell, r.error) for r in run.results if not r.ok]
@@ -173,7 +173,7 @@ def test_the_track_record_has_one_point_per_goal_and_date_and_ends_on_the_scorec
 ):
     # Reads the run's stored assessments. A second point at the last date (the
     # announcement's probability relabelled with the run's date) was once drawn here.
-    from targets.frontpage import history
+    from targets.report.frontpage import history
 
     as_of, _ = rendered_reports
     monkeypatch.setenv("TARGETS_CACHE_DIR", str(report_store))

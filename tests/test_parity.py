@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from targets.forecasting import forecast
+from targets.engine.forecast import forecast
 
 
 def series(n: int = 8) -> pd.DataFrame:

@@ -10,9 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from targets import assess, goals
+from targets import assess
 from targets.assess.pledges import backtest_goals, reliability, scores
 from targets.errors import ForecastError
+from targets.sources import goals
 
 NEW_GOALS = """
 - id: total_retail_2025_50t
@@ -119,7 +120,7 @@ def extended(tmp_path_factory):
     """A copy of the data with the five goals above added to goals.yaml."""
     import shutil
 
-    from targets.data import data_dir
+    from targets.sources.data import data_dir
 
     folder = tmp_path_factory.mktemp("extended") / "data"
     shutil.copytree(data_dir(), folder)

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from targets import plots
+from targets.report import plots
 
 
 def _tick_labels(axis) -> list[str]:
@@ -84,7 +84,7 @@ def _tornado(base: float, swing: float) -> pd.DataFrame:
 
 
 def test_tornado_panels_one_per_goal_and_a_pinned_probability_is_said_not_left_blank():
-    from targets import plots_counts
+    from targets.report import plots_counts
 
     fig = plots_counts.tornado_panels(
         [("moved", _tornado(0.4, 0.3), 0.4), ("pinned", _tornado(0.9995, 0.0004), 0.9995)]
@@ -98,7 +98,7 @@ def test_tornado_panels_one_per_goal_and_a_pinned_probability_is_said_not_left_b
 
 
 def test_lorenz_curves_draw_one_labelled_median_per_population():
-    from targets import plots_counts
+    from targets.report import plots_counts
 
     x = np.linspace(0, 1, 11)
     lz = pd.DataFrame({"entities_share": x, "sales_share": x**3, "lo_80": x**4, "hi_80": x**2})

@@ -10,8 +10,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from targets import report
-from targets._output import MARKER
+from targets.report import render as report
+from targets.report.output import MARKER
 
 pytestmark = pytest.mark.slow
 
@@ -24,7 +24,7 @@ def assert_clean_report(html_text: str, name: str) -> None:
     assert "Traceback" not in html_text, name
     assert "cmdstanpy - INFO" not in html_text and "Importing plotly failed" not in html_text
     # A chart, or the plain sentence that stands in for one when nothing was published yet
-    # (targets.plots.no_data; e.g. the article's claims before the article is dated).
+    # (targets.report.plots.no_data; e.g. the article's claims before the article is dated).
     assert report.count_images(html_text) >= 1 or "nothing to show here yet" in html_text, (
         f"{name}: no image"
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from targets import backtest
+from targets.engine import backtest
 
 
 def _scores(crps_naive, crps_model):

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from targets import countmodel, sizes
+from targets.counts import model as countmodel
+from targets.counts import sizes
 from targets.errors import TargetsError
 
 

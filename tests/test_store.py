@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from targets import store
 from targets.errors import ForecastError
+from targets.report import store
 
 
 def _compute_and_count(counter: Path, value: int) -> int:

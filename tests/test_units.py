@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from targets.units import format_yuan, known_units, parse_unit, to_yuan
+from targets.sources.units import format_yuan, known_units, parse_unit, to_yuan
 
 
 @pytest.mark.parametrize(

@@ -113,7 +113,7 @@ def test_the_installed_package_reads_its_own_files_not_the_repository(installed)
     venv, env = installed
     work = Path(env["WORK"])
     code = (
-        "import targets, targets.data as d, targets.report as r; "
+        "import targets, targets.sources.data as d, targets.report.render as r; "
         "print(targets.__file__); print(d.data_dir()); print(r.notebooks_dir())"
     )
     out = _run([str(venv / "bin" / "python"), "-c", code], work, env).stdout.split()

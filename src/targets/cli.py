@@ -23,7 +23,7 @@ def _print_table(df: pd.DataFrame, fmt: str) -> None:
 
 def catalog_table(as_of: str | None = None) -> pd.DataFrame:
     """The data catalog formatted for people: dates without times, shares in percent."""
-    from targets.data import catalog
+    from targets.sources.data import catalog
 
     cat = catalog(as_of)
     return cat.assign(
@@ -35,7 +35,7 @@ def catalog_table(as_of: str | None = None) -> pd.DataFrame:
 
 
 def _cmd_data(args: argparse.Namespace) -> int:
-    from targets.data import catalog
+    from targets.sources.data import catalog
 
     cat = catalog_table(args.as_of) if args.format == "table" else catalog(args.as_of)
     _print_table(cat, args.format)
@@ -45,7 +45,7 @@ def _cmd_data(args: argparse.Namespace) -> int:
 
 
 def _cmd_goals(args: argparse.Namespace) -> int:
-    from targets import goals
+    from targets.sources import goals
 
     frame = goals.to_frame(goals.load())
     _print_table(frame, args.format)
@@ -62,7 +62,7 @@ def scorecard_table(as_of: str | None) -> pd.DataFrame:
     from targets.assess import scorecard
     from targets.assess.explain import value_format
     from targets.formatting import probability
-    from targets.goals import load as load_goals
+    from targets.sources.goals import load as load_goals
 
     columns = ["goal", "probability", "verdict", "median", "lo_80", "hi_80", "progress"]
     sc = scorecard(as_of)
@@ -202,8 +202,8 @@ def _cmd_backtest_goals(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from targets.frontpage import goal_rows
-    from targets.report import write_reports
+    from targets.report.frontpage import goal_rows
+    from targets.report.render import write_reports
 
     run = write_reports(
         args.output,
@@ -347,7 +347,7 @@ def _apply_locations(args: argparse.Namespace) -> None:
 
 def _check_as_of(args: argparse.Namespace) -> None:
     """Refuse a malformed ``--as-of``, or one before any data, before any work starts."""
-    from targets.data import _as_timestamp, first_published
+    from targets.sources.data import _as_timestamp, first_published
 
     as_of = getattr(args, "as_of", None)
     if as_of is None:

@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from targets.units import format_yuan
+from targets.sources.units import format_yuan
 
 #: Printed for a value that does not exist (no forecast, not computable, not published).
 MISSING = "—"
@@ -299,7 +299,7 @@ def goal_name(goal) -> str:
 
     Parameters
     ----------
-    goal : targets.goals.Goal
+    goal : targets.sources.goals.Goal
     """
     explicit = getattr(goal, "name", None)
     if explicit:
@@ -314,7 +314,7 @@ def goal_name(goal) -> str:
 
 def goal_names() -> dict[str, str]:
     """Goal id -> plain-language name, for every goal in the registry."""
-    from targets import goals
+    from targets.sources import goals
 
     return {g.id: goal_name(g) for g in goals.load()}
 

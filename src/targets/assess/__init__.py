@@ -1,7 +1,7 @@
 """Goal plausibility: a probability, a verdict and the reasons, as of any date.
 
 ``assess(goal_id, as_of)`` combines the forecast of the series a goal is
-measured on (:mod:`targets.drivers`) with the goal's threshold:
+measured on (:mod:`targets.growth.drivers`) with the goal's threshold:
 
 * **aggregate goals** (a total above a threshold): the probability that the
   total over the deadline interval passes it, for several proxies side by side
@@ -9,7 +9,7 @@ measured on (:mod:`targets.drivers`) with the goal's threshold:
   check against NBS physical-goods online and total retail sales;
 * **count goals** ("N merchants above ¥X a year"): a size distribution of
   sales per entity with an estimated heavy tail, fitted to the size evidence the
-  goal names in ``goals.yaml`` (:mod:`targets.countmodel`), whose total over the
+  goal names in ``goals.yaml`` (:mod:`targets.counts.model`), whose total over the
   deadline interval is the platform GMV forecast times the entities' share;
   Monte Carlo over its posterior gives the probability that the count reaches
   the goal (:mod:`targets.assess.count`).
@@ -30,15 +30,16 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from targets import goals, store
 from targets.assess.aggregate import _aggregate
 from targets.assess.base import VERDICTS, Assessment, _as_of, verdict
 from targets.assess.count import CountDetail, _count
 from targets.assess.explain import _explain
 from targets.assess.hindsight import _hindsight
 from targets.assess.progress import PROGRESS, progress_category, required_growth
-from targets.data import data_version, load_all
 from targets.errors import ForecastError
+from targets.report import store
+from targets.sources import goals
+from targets.sources.data import data_version, load_all
 
 __all__ = [
     "PROGRESS",
@@ -367,7 +368,7 @@ def _assumptions_in_force(as_of, kind: str) -> frozenset:
 
     Count-model assumptions (``count_``) only move count goals.
     """
-    from targets.data import load_assumptions
+    from targets.sources.data import load_assumptions
 
     table = load_assumptions(as_of)
     if kind != "count":

@@ -1,7 +1,7 @@
 """Aggregate and growth goals: a total (or a growth multiple or rate) against a threshold.
 
 The goal is forecast on the series it names, in that series' own currency
-(:mod:`targets.assess.series`, :func:`targets.drivers.series_driver`), or on
+(:mod:`targets.assess.series`, :func:`targets.growth.drivers.series_driver`), or on
 the ``proxies`` it declares in ``goals.yaml`` (the first is the headline), each
 side by side. A declared ``ceiling`` bounds a proxy marked ``saturation`` and
 gives the threshold as a share of the containing quantity. A proxy that cannot
@@ -19,10 +19,10 @@ import pandas as pd
 from targets.assess.base import _deadline, _summary
 from targets.assess.progress import _annual_levels, _growth, _growth_interval
 from targets.assess.series import Forecast, own_proxy, realized, rows_for, when
-from targets.data import assumption, data_version
 from targets.errors import ForecastError
-from targets.goals import Goal, Proxy, SeriesRef
-from targets.observations import level_rows
+from targets.sources.data import assumption, data_version
+from targets.sources.goals import Goal, Proxy, SeriesRef
+from targets.sources.observations import level_rows
 
 
 def calendar_years(goal: Goal) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
@@ -110,7 +110,7 @@ def _saturation(goal: Goal, proxy: Proxy, as_of, n: int, seed: int):
         raise ForecastError(f"no forecast: no published level of {proxy.name} {when(as_of)}")
     low = float(levels["value_yuan"].max())
     # The saturation prior reaches a high quantile of the ceiling (a dated assumption,
-    # shared with targets.drivers.live_commerce_driver).
+    # shared with targets.growth.drivers.live_commerce_driver).
     q = assumption("live_commerce_ceiling_quantile", as_of).value
     # The upper end must lie above the lower one for the range to be a range.
     high = max(float(np.quantile(ceiling, q)), np.nextafter(low, np.inf) * (1 + 1e-6))

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from targets.count_goal import CountDetail
+from targets.counts.goal import CountDetail
 from targets.errors import TargetsError
-from targets.goals import Goal
+from targets.sources.goals import Goal
 
 VERDICTS: tuple[tuple[float, str], ...] = (
     (0.8, "likely"),
@@ -53,7 +53,7 @@ class Assessment:
         Samples of the measured quantity (headline proxy).
     explanation : str
         Generated from the numbers above.
-    count : targets.count_goal.CountDetail or None
+    count : targets.counts.goal.CountDetail or None
         Count goals: the size model's inputs, posterior predictive table,
         concentration statement, top shares, Lorenz curve, tornado and scenarios.
     """

@@ -2,11 +2,11 @@
 
 Sales per entity follow a two-segment double Pareto-log-normal whose tail is
 estimated from every size-evidence row the goal names in ``goals.yaml``
-(:mod:`targets.countmodel`, :mod:`targets.count_inputs`); its total over the
+(:mod:`targets.counts.model`, :mod:`targets.counts.inputs`); its total over the
 goal year is the platform GMV drawn from the goal's driver
-(:mod:`targets.drivers`) times the entities' share of it. The count above the
+(:mod:`targets.growth.drivers`) times the entities' share of it. The count above the
 goal's threshold, its predictive checks, the concentration it implies and the
-inputs that decide it come from :mod:`targets.count_goal`.
+inputs that decide it come from :mod:`targets.counts.goal`.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ import pandas as pd
 
 from targets.assess.base import _deadline, _summary
 from targets.assess.progress import _annual_levels, _growth, _growth_interval
-from targets.count_goal import CountDetail, count_result, explanation, required_gmv
-from targets.goals import Goal
-from targets.units import format_yuan
+from targets.counts.goal import CountDetail, count_result, explanation, required_gmv
+from targets.sources.goals import Goal
+from targets.sources.units import format_yuan
 
 __all__ = ["CountDetail", "_count"]
 

@@ -6,7 +6,7 @@ import numpy as np
 
 from targets import formatting as fmt
 from targets.assess.base import verdict
-from targets.goals import Goal
+from targets.sources.goals import Goal
 
 
 def value_format(goal: Goal):

@@ -17,7 +17,7 @@ import pandas as pd
 from targets.assess.aggregate import _aggregate, calendar_years
 from targets.assess.series import lower_bound, own_proxy, realized
 from targets.errors import ForecastError
-from targets.goals import Goal, Proxy
+from targets.sources.goals import Goal, Proxy
 
 
 def _realized(goal: Goal, proxy: Proxy, as_of) -> tuple[float | None, bool | None]:

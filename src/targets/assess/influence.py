@@ -16,13 +16,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from targets import goals
 from targets.assess.aggregate import _saturation, measure
 from targets.assess.base import _as_of
 from targets.assess.series import Forecast, own_proxy
 from targets.errors import ForecastError
-from targets.goals import Goal
-from targets.units import parse_unit
+from targets.sources import goals
+from targets.sources.goals import Goal
+from targets.sources.units import parse_unit
 
 COLUMNS = ["row", "dataset", "line", "published", "probability", "without", "change"]
 

@@ -16,12 +16,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from targets import goals
 from targets.assess.aggregate import _aggregate
 from targets.assess.hindsight import _realized
 from targets.assess.series import own_proxy
-from targets.data import data_dir
 from targets.errors import ForecastError, GoalError
+from targets.sources import goals
+from targets.sources.data import data_dir
 
 #: Reliability bins (probability edges); mathematics of the table, not a model constant.
 BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from targets.errors import TargetsError
-from targets.observations import level_rows
+from targets.sources.observations import level_rows
 
 #: Open SDG / Statistics Canada progress categories for achieved / required growth.
 PROGRESS: tuple[tuple[float, str], ...] = (
@@ -87,7 +87,7 @@ def _growth_interval(
     one drawn at random per sample); required and achieved growth, and their
     ratio, are computed per draw.
     """
-    from targets.curvefit import NOISE_SCALE
+    from targets.engine.curvefit import NOISE_SCALE
 
     year = growth["current_year"]
     if not (np.isfinite(growth.get("ratio", np.nan)) and np.isfinite(year)):

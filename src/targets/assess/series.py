@@ -1,6 +1,6 @@
 """The rows and forecasts of the series a goal names, and what they later showed.
 
-Everything here is keyed by a :class:`targets.goals.SeriesRef` (a data set, a
+Everything here is keyed by a :class:`targets.sources.goals.SeriesRef` (a data set, a
 series and optional row filters), never by a goal id: the goal file says what a
 goal is judged on, this module only knows how to read and forecast a series.
 """
@@ -10,13 +10,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from targets import drivers
-from targets.data import load
 from targets.errors import ForecastError
-from targets.goals import Goal, Proxy, SeriesRef
-from targets.observations import level_rows
+from targets.growth import drivers
+from targets.sources.data import load
+from targets.sources.goals import Goal, Proxy, SeriesRef
+from targets.sources.observations import level_rows
 
-#: Series with a model of their own in :mod:`targets.drivers` (used when the
+#: Series with a model of their own in :mod:`targets.growth.drivers` (used when the
 #: goal adds no row filter): the key is ``(dataset, series_id)``.
 OWN_MODELS = {("douyin_gmv", "douyin_gmv"): drivers.douyin_driver}
 

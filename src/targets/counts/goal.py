@@ -1,0 +1,417 @@
+"""Count goals ("1,000 merchants above ¥100M a year") judged with the fitted size model.
+
+For a count goal, :func:`count_result` fits the size model
+(:mod:`targets.counts.model`) to the goal's size evidence published by the as-of
+date, draws the platform's GMV over the goal year from its driver
+(:mod:`targets.growth.drivers`), and returns the count's distribution with the checks
+a reader needs: the posterior predictive table of every evidence row, the
+concentration the goal implies against the one the evidence implies, the
+Lorenz curve, and which input decides the answer (tornado and scenarios).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+from scipy import optimize
+
+from targets.counts import model as countmodel
+from targets.counts import sizes
+from targets.counts.inputs import Input, evidence_frame, size_prior
+from targets.errors import ForecastError, GoalError, TargetsError
+from targets.growth import drivers
+from targets.sources.data import data_version, load
+from targets.sources.goals import Goal
+from targets.sources.units import format_yuan
+
+#: Prior draws weighed by the evidence (importance sampling).
+N_PRIOR = 20000
+#: Top-k groups whose share of goal-year sales is reported.
+TOP_GROUPS = (100, 1000, 10000)
+
+
+@dataclass(frozen=True)
+class CountDetail:
+    """What a count goal's assessment shows beyond its probability.
+
+    Attributes
+    ----------
+    inputs : pandas.DataFrame
+        ``input, low, high, basis, assumed, reasoning``: each prior range as set
+        at the as-of date.
+    predictive : pandas.DataFrame
+        Per evidence row: ``label, role, value, median, lo_80, hi_80, inside,
+        hindsight, fitted, note`` (the posterior predictive check).
+    concentration : dict
+        ``needed_share`` (the least share of goal-year sales the counted
+        entities hold if the goal is met), ``top_k`` (the goal's count),
+        ``share_median, share_lo_80, share_hi_80`` (the model's share of the top
+        ``top_k``), ``kth_sales_median, kth_sales_lo_80, kth_sales_hi_80`` (sales of
+        the ``top_k``-th largest entity in the goal year, yuan: the goal is met
+        exactly when it reaches the threshold) and ``statement``.
+    top_shares : pandas.DataFrame
+        ``top, median, lo_80, hi_80``: implied shares of goal-year sales held by
+        the top 100 / 1,000 / 10,000 entities.
+    lorenz : pandas.DataFrame
+        ``entities_share, sales_share, lo_80, hi_80``.
+    tornado : pandas.DataFrame
+        ``input, low_label, high_label, p_low, p_high, swing``: the probability
+        with one input held at its 10th and 90th posterior percentile.
+    scenarios : pandas.DataFrame
+        ``scenario, gmv, population, gmv_share, alpha, median_count, probability``.
+    analogs : pandas.DataFrame
+        ``population, entities, total_yuan, top, median, lo_80, hi_80``: the same
+        top shares for each fitted population whose size and total are
+        published (e.g. another platform's brands), where the data allow.
+    ess : float
+        Effective sample size of the fit.
+    fitted_rows : int
+        Evidence rows in the likelihood.
+    """
+
+    inputs: pd.DataFrame
+    predictive: pd.DataFrame
+    concentration: dict
+    top_shares: pd.DataFrame
+    lorenz: pd.DataFrame
+    tornado: pd.DataFrame
+    scenarios: pd.DataFrame
+    analogs: pd.DataFrame
+    ess: float
+    fitted_rows: int
+    draws: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+
+
+def goal_driver(goal: Goal, as_of: pd.Timestamp | None) -> drivers.Driver:
+    """The driver of a count goal's GMV (its ``dataset`` / ``series_id``), once per data version."""
+    return _goal_driver(goal, as_of, data_version())
+
+
+@lru_cache(maxsize=16)
+def _goal_driver(goal: Goal, as_of: pd.Timestamp | None, version: str) -> drivers.Driver:
+    if goal.series_id == "douyin_gmv":
+        return drivers.douyin_driver(as_of)
+    rows = load(goal.dataset, as_of)
+    return drivers.series_driver(goal.series_id, rows[rows["series_id"] == goal.series_id], as_of)
+
+
+def _sampler(driver: drivers.Driver) -> countmodel.Sampler:
+    def draw(start, end, n, rng):
+        try:
+            return driver.totals(start, end, n, rng)
+        except ForecastError as exc:
+            raise TargetsError(f"GMV over {start.date()} to {end.date()}: {exc}") from None
+
+    return draw
+
+
+def _ordinal(k: float) -> str:
+    """``1,000th``, ``1,124th``, ``21st``, ``102nd``."""
+    n = int(round(k))
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n:,}{suffix}"
+
+
+def _quantiles(x: np.ndarray) -> tuple[float, float, float]:
+    lo, med, hi = np.quantile(x, [0.1, 0.5, 0.9])
+    return float(med), float(lo), float(hi)
+
+
+def _met(goal: Goal, counts: np.ndarray) -> np.ndarray:
+    return counts >= goal.threshold if goal.comparator == ">=" else counts > goal.threshold
+
+
+def fit_goal(goal: Goal, as_of: pd.Timestamp | None, n: int, seed: int):
+    """Fit the size model for ``goal`` at ``as_of``: ``(fit, inputs, goal_gmv, driver)``."""
+    if goal.kind != "count" or goal.count_spec is None:
+        raise GoalError(
+            f"{goal.id}: a count goal needs platform, population, gmv_share and size_evidence "
+            "in goals.yaml"
+        )
+    driver = goal_driver(goal, as_of)
+    prior, inputs = size_prior(goal.count_spec, as_of)
+    evidence = evidence_frame(goal.count_spec, goal.entity or "", as_of)
+    fit = countmodel.fit(evidence, prior, _sampler(driver), n_prior=N_PRIOR, n_draws=n, seed=seed)
+    rng = np.random.default_rng(seed + 1)
+    start, end = pd.Timestamp(goal.deadline_start), pd.Timestamp(goal.deadline_end)
+    gmv = driver.totals(start, end, n, rng)
+    return fit, inputs, gmv, driver
+
+
+def hindsight_check(goal: Goal, as_of: pd.Timestamp, n: int = 2000, seed: int = 0) -> pd.DataFrame:
+    """Rows published after ``as_of`` against the model fitted at ``as_of`` (for latest reports).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The predictive table (``label, value, median, lo_80, hi_80, inside,
+        note, published``) of the rows published after ``as_of``.
+    """
+    driver = goal_driver(goal, as_of)
+    prior, _ = size_prior(goal.count_spec, as_of)
+    evidence = evidence_frame(goal.count_spec, goal.entity or "", as_of, hindsight=True)
+    fit = countmodel.fit(evidence, prior, _sampler(driver), n_prior=N_PRIOR, n_draws=n, seed=seed)
+    pred = fit.predictive
+    return pred[pred["hindsight"].astype(bool)].reset_index(drop=True)
+
+
+def count_result(goal: Goal, as_of: pd.Timestamp | None, n: int, seed: int) -> dict:
+    """Counts above the goal's threshold and the checks behind them.
+
+    Returns
+    -------
+    dict
+        ``samples`` (counts), ``gmv`` (goal-year GMV samples, yuan), ``method``,
+        ``driver`` and ``detail`` (:class:`CountDetail`).
+    """
+    fit, inputs, gmv, driver = fit_goal(goal, as_of, n, seed)
+    rng = np.random.default_rng(seed + 2)
+    counts = countmodel.predict_counts(fit, goal.entity_threshold, gmv, rng)
+    detail = _detail(goal, fit, inputs, gmv, rng)
+    method = (
+        f"size model (two-segment double Pareto-log-normal) fitted to {detail.fitted_rows} "
+        f"evidence rows, over {driver.method}"
+    )
+    return {"samples": counts, "gmv": gmv, "method": method, "driver": driver, "detail": detail}
+
+
+def required_gmv(goal: Goal, detail_draws: pd.DataFrame) -> float:
+    """Goal-year GMV (yuan) at which the median expected count equals the goal (NaN if none)."""
+
+    def gap(log_g: float) -> float:
+        c = countmodel.expected_counts(
+            detail_draws, goal.entity_threshold, np.full(len(detail_draws), np.exp(log_g))
+        )
+        return float(np.log(np.median(c) + 1e-300) - np.log(goal.threshold))
+
+    lo, hi = np.log(1e8), np.log(1e15)
+    if gap(lo) > 0 or gap(hi) < 0:
+        return float("nan")
+    return float(np.exp(optimize.brentq(gap, lo, hi)))
+
+
+def _inputs_table(inputs: list[Input]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "input": i.name,
+                "low": i.low,
+                "high": i.high,
+                "basis": i.basis,
+                "assumed": i.assumed,
+                "reasoning": i.sentence,
+            }
+            for i in inputs
+        ]
+    )
+
+
+def _shape(d: pd.DataFrame) -> tuple:
+    return tuple(d[c].to_numpy() for c in ("alpha", "beta", "tau", "head_entities", "head_sales"))
+
+
+def _detail(goal: Goal, fit, inputs, gmv: np.ndarray, rng) -> CountDetail:
+    d = fit.draws
+    total = np.resize(gmv, len(d)) * d["gmv_share"].to_numpy()
+    pop = d["population"].to_numpy()
+    shape = _shape(d)
+    k = goal.threshold / float(np.mean(d["subset_share"]))
+    needed = k * goal.entity_threshold / total
+    top_k = min(k, 0.5 * float(np.min(pop)))
+    top_goal = sizes.mixture_top_total(top_k, total, pop, *shape)
+    share = top_goal / total
+    med, lo, hi = _quantiles(share)
+    # The goal holds exactly when the k-th largest entity sells at least the threshold.
+    kth = sizes.mixture_level_for_count(top_k, total, pop, *shape)
+    kth_med, kth_lo, kth_hi = _quantiles(kth)
+    need_med = float(np.median(needed))
+    entity = goal.entity or "entities"
+    source = "the evidence puts" if int(fit.evidence["fitted"].sum()) else "the prior alone puts"
+    statement = (
+        f"Met if the {_ordinal(k)}-largest of the {entity} sells at least "
+        f"{format_yuan(goal.entity_threshold)} in the goal year; {source} its sales at "
+        f"{format_yuan(kth_med)} (80%: {format_yuan(kth_lo)} to {format_yuan(kth_hi)}). "
+        f"The top {k:,.0f} would then hold at least {need_med:.1%} of goal-year sales (that "
+        f"many times the threshold, over the median goal-year sales of "
+        f"{format_yuan(float(np.median(total)))}); {source} their share at {med:.1%} "
+        f"(80%: {lo:.1%} to {hi:.1%}): a share above that is needed, not enough, since "
+        "a few of the largest can hold it."
+    )
+    concentration = {
+        "top_k": k,
+        "needed_share": need_med,
+        "share_median": med,
+        "share_lo_80": lo,
+        "share_hi_80": hi,
+        "kth_sales_median": kth_med,
+        "kth_sales_lo_80": kth_lo,
+        "kth_sales_hi_80": kth_hi,
+        "statement": statement,
+    }
+    tops = []
+    for top in TOP_GROUPS:
+        s = sizes.mixture_top_total(np.minimum(top, 0.5 * pop), total, pop, *shape) / total
+        m, a, b = _quantiles(s)
+        tops.append({"top": top, "median": m, "lo_80": a, "hi_80": b})
+    sub = d.iloc[: min(len(d), 300)]
+    curves = sizes.mixture_lorenz(*_shape(sub), points=41)[1]
+    lorenz = pd.DataFrame(
+        {
+            "entities_share": np.linspace(0, 1, 41),
+            "sales_share": np.median(curves, axis=0),
+            "lo_80": np.quantile(curves, 0.1, axis=0),
+            "hi_80": np.quantile(curves, 0.9, axis=0),
+        }
+    )
+    tornado, scenarios = _sensitivity(goal, d, np.resize(gmv, len(d)), rng)
+    return CountDetail(
+        inputs=_inputs_table(inputs),
+        predictive=fit.predictive,
+        concentration=concentration,
+        top_shares=pd.DataFrame(tops),
+        lorenz=lorenz,
+        tornado=tornado,
+        scenarios=scenarios,
+        analogs=_analogs(fit, shape),
+        ess=fit.ess,
+        fitted_rows=int(fit.evidence["fitted"].sum()),
+        draws=d.assign(goal_gmv=np.resize(gmv, len(d))),
+    )
+
+
+def _analogs(fit, shape: tuple) -> pd.DataFrame:
+    """Top shares of the fitted populations whose size and total are published."""
+    ev = fit.evidence
+    known = ev[ev["fitted"] & ev["known_n"].notna() & ev["known_total"].notna()]
+    rows = []
+    for context, part in known.groupby("context", sort=True):
+        n, total = float(part["known_n"].iloc[0]), float(part["known_total"].iloc[0])
+        for top in (t for t in (10, *TOP_GROUPS) if t <= n / 5):
+            s = sizes.mixture_top_total(top, total, n, *shape) / total
+            m, a, b = _quantiles(s)
+            rows.append(
+                {
+                    "population": str(part["label"].iloc[0]).split(" above ")[0].split(" ", 1)[1]
+                    + f" ({context.split(' ')[-1]})",
+                    "entities": n,
+                    "total_yuan": total,
+                    "top": top,
+                    "median": m,
+                    "lo_80": a,
+                    "hi_80": b,
+                }
+            )
+    columns = ["population", "entities", "total_yuan", "top", "median", "lo_80", "hi_80"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+#: The goal-level inputs, as the explanation names them.
+INPUT_LABELS = {
+    "population": "number of active entities",
+    "gmv_share": "their share of GMV",
+    "subset_share": "the counted subset's share",
+}
+
+
+def _range(low: float, high: float) -> str:
+    if high <= 1.0:
+        return f"{low:.0%} to {high:.0%}"
+    return f"{low:,.0f} to {high:,.0f}"
+
+
+#: Inputs of the tornado chart: column of the draws and its label.
+TORNADO_INPUTS = (
+    ("goal_gmv", "goal-year GMV"),
+    ("population", "number of active entities"),
+    ("gmv_share", "share of GMV"),
+    ("alpha", "tail index (lower = heavier tail)"),
+    ("head_sales", "share of sales in the head"),
+)
+
+
+def _sensitivity(goal: Goal, d: pd.DataFrame, gmv: np.ndarray, rng) -> tuple:
+    frame = d.assign(goal_gmv=gmv)
+
+    def probability(f: pd.DataFrame) -> tuple[float, float]:
+        expected = countmodel.expected_counts(f, goal.entity_threshold, f["goal_gmv"].to_numpy())
+        counts = rng.poisson(np.minimum(expected, 1e12)).astype(float)
+        return float(np.mean(_met(goal, counts))), float(np.median(counts))
+
+    rows, scen = [], []
+    base_p, base_c = probability(frame)
+    scen.append(_scenario("evidence as fitted (all inputs drawn)", frame, base_c, base_p))
+    for col, label in TORNADO_INPUTS:
+        values = frame[col].to_numpy()
+        if np.ptp(values) == 0:
+            continue
+        lo, hi = np.quantile(values, [0.1, 0.9])
+        p_lo, c_lo = probability(frame.assign(**{col: lo}))
+        p_hi, c_hi = probability(frame.assign(**{col: hi}))
+        rows.append(
+            {
+                "input": label,
+                "low_value": float(lo),
+                "high_value": float(hi),
+                "p_low": p_lo,
+                "p_high": p_hi,
+                "swing": abs(p_hi - p_lo),
+            }
+        )
+        scen.append(
+            _scenario(f"{label} at its 10th percentile", frame.assign(**{col: lo}), c_lo, p_lo)
+        )
+        scen.append(
+            _scenario(f"{label} at its 90th percentile", frame.assign(**{col: hi}), c_hi, p_hi)
+        )
+    tornado = pd.DataFrame(
+        rows, columns=["input", "low_value", "high_value", "p_low", "p_high", "swing"]
+    ).sort_values("swing", ascending=False, kind="stable")
+    return tornado.reset_index(drop=True), pd.DataFrame(scen)
+
+
+def _scenario(name: str, f: pd.DataFrame, count: float, p: float) -> dict:
+    return {
+        "scenario": name,
+        "goal-year GMV (median)": float(f["goal_gmv"].median()),
+        "active entities (median)": float(f["population"].median()),
+        "share of GMV (median)": float(f["gmv_share"].median()),
+        "tail index (median)": float(f["alpha"].median()),
+        "median count": count,
+        "probability": p,
+    }
+
+
+def explanation(goal: Goal, as_of, detail: CountDetail, gmv: np.ndarray) -> list[str]:
+    """Sentences a count goal adds to its explanation, built from data rows."""
+    parts = []
+    med, lo, hi = _quantiles(gmv)
+    parts.append(
+        f"It rests on the GMV over the goal year of {format_yuan(med)} "
+        f"(80%: {format_yuan(lo)} to {format_yuan(hi)})."
+    )
+    parts.append(detail.concentration["statement"])
+    fitted = detail.fitted_rows
+    if fitted == 0:
+        parts.append(
+            "No size evidence usable for this goal had been published by then: the tail and "
+            "the concentration are the wide prior ranges, assumptions."
+        )
+    else:
+        pred = detail.predictive
+        used = pred[pred["fitted"].astype(bool)]
+        inside = int(used["inside"].fillna(False).astype(bool).sum())
+        parts.append(
+            f"The size model is fitted to {fitted} published rows; {inside} of them lie inside "
+            "the model's 80% predictive interval."
+        )
+    goal_inputs = detail.inputs[detail.inputs["input"].isin(INPUT_LABELS)]
+    assumed = goal_inputs[goal_inputs["assumed"] & (goal_inputs["high"] != 1.0)]
+    if len(assumed):
+        names = ", ".join(
+            f"{INPUT_LABELS[r.input]} ({_range(r.low, r.high)})" for r in assumed.itertuples()
+        )
+        parts.append(f"Set without published evidence at this date: {names}.")
+    return parts

@@ -1,0 +1,775 @@
+"""Forecast distributions of the series goals are measured on, from published rows.
+
+A *driver* turns the rows of one series published by an as-of date into sample
+totals over any date interval, in the series' own currency. Which method it
+uses depends on what the rows support, in this order:
+
+1. **The calibrated ensemble** of :func:`targets.forecast` (random walk with
+   drift, ETS with damped trend and Theta on logs, mixed), when the rows give a
+   regular annual series (or, failing that, a quarterly one) of at least the
+   number of periods in the assumptions ``driver_min_regular_years`` /
+   ``driver_min_regular_quarters``. These members do not saturate, so a
+   growing series is not pulled down by a ceiling it has not shown; the
+   ensemble's calibration on short simulated series is checked in
+   ``tests/test_drivers.py`` and ``benchmarks/bench_forecast.py``.
+2. **Growth curves** (Gompertz and logistic, equal weights) fitted to every
+   interval total, bound and growth multiple, when the rows identify them
+   (at least as many distinct informative intervals as parameters, plus one
+   without a saturation prior), for irregular rows: partial years, fiscal
+   years, bounds.
+3. **The reference class** (:mod:`targets.growth.reference`): the latest calendar-year
+   level grown along the analog platforms' paths from the same scale (yuan
+   series only: the analogs are in yuan and nothing is converted).
+
+Currency: a series' money rows are in yuan (``value_yuan``) or in US dollars
+(``value_usd``); the driver works in the currency most of its rows use, never
+converts, and says which (:attr:`Driver.currency`). Rows in the other currency
+are left out.
+
+Douyin's GMV has its own model (:func:`douyin_driver`, :mod:`targets.growth.regimefit`):
+a regime break in October 2020 and linked definitions; see
+:func:`predictive_check` for how well it reproduces its rows. No other series'
+driver reads Douyin's rows.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from targets.engine.curvefit import fit_curve, noise_scale, prepare_rows
+from targets.errors import ForecastError
+from targets.growth import reference
+from targets.sources.data import assumption, data_version, load
+from targets.sources.observations import contiguous_tail, level_rows, to_regular
+
+#: Definitions of Douyin GMV that describe the same closed-loop business (rows
+#: that include sales routed to third-party links, or product cards, or that
+#: count live streams only, measure something else).
+DOUYIN_DEFINITIONS = ("", "closed_loop")
+#: Curves mixed (equal weights) when the rows identify them.
+CURVES = ("gompertz", "logistic")
+#: Members of the ensemble a driver asks :func:`targets.forecast` for: the
+#: non-saturating models (the saturating curves are method 2 above).
+ENSEMBLE_MODELS: tuple[str, ...] = ("naive", "ets", "theta", "ensemble")
+#: Currencies a driver can work in, and the column holding each.
+CURRENCY_COLUMNS: dict[str, str] = {"CNY": "value_yuan", "USD": "value_usd"}
+#: Sample paths drawn once per driver and horizon; totals resample from them.
+N_PATHS = 4000
+#: The ensemble is run for horizons in whole blocks of this many periods.
+HORIZON_BLOCK: dict[str, int] = {"YS": 5, "QS": 12}
+
+
+@dataclass(frozen=True)
+class Driver:
+    """Sample totals of one measured series, with how they were made.
+
+    Attributes
+    ----------
+    name : str
+    method : str
+        One sentence: which method, on how many rows.
+    rows : pandas.DataFrame
+        The rows the driver was built from.
+    currency : str
+        ``"CNY"`` or ``"USD"``: the unit of :meth:`totals`.
+    fitted : pandas.DataFrame or None
+        Every row the model was fitted to, where that is more than :attr:`rows`
+        (Douyin's regime model also fits third-party-link and bound rows);
+        ``None`` when it is :attr:`rows`.
+    """
+
+    name: str
+    method: str
+    rows: pd.DataFrame = field(repr=False)
+    _sampler: object = field(repr=False)
+    currency: str = "CNY"
+    fitted: pd.DataFrame | None = field(default=None, repr=False)
+
+    def totals(
+        self, start: str | pd.Timestamp, end: str | pd.Timestamp, n: int, rng: np.random.Generator
+    ) -> np.ndarray:
+        """Sample totals over the inclusive interval ``[start, end]``, in :attr:`currency`."""
+        return self._sampler(pd.Timestamp(start), pd.Timestamp(end), n, rng)  # type: ignore[operator]
+
+
+def _when(as_of: pd.Timestamp | None) -> str:
+    return f"as of {as_of.date()}" if as_of is not None else "on the latest data"
+
+
+def in_own_currency(rows: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """Rows of one series in the currency most of its money rows use, never converted.
+
+    Returns
+    -------
+    (pandas.DataFrame, str)
+        A copy of the rows whose ``value_yuan``/``value_high_yuan`` columns hold
+        the amounts in that currency (the fitting code reads those columns;
+        for a US-dollar series they hold dollars), without the money rows in
+        the other currency; and the currency, ``"CNY"`` or ``"USD"``.
+    """
+    n_cny = int(rows["value_yuan"].notna().sum())
+    usd = rows["value_usd"].notna() if "value_usd" in rows else pd.Series(False, index=rows.index)
+    if int(usd.sum()) <= n_cny:
+        return rows[~usd], "CNY"
+    money = rows["value_yuan"].notna() | usd
+    keep = rows[usd | ~money]
+    factor = keep["value_usd"] / keep["value"]
+    return keep.assign(
+        value_yuan=keep["value_usd"], value_high_yuan=keep["value_high"] * factor
+    ), "USD"
+
+
+def _informative(rows: pd.DataFrame) -> int:
+    """Distinct intervals with a level or a growth multiple (bounds do not count)."""
+    try:
+        r = prepare_rows(rows)
+    except ForecastError:
+        return 0
+    keys = {
+        (s, e, bs, be)
+        for s, e, bs, be, k in zip(
+            np.round(r.start, 4),
+            np.round(r.end, 4),
+            np.nan_to_num(np.round(r.base_start, 4)),
+            np.nan_to_num(np.round(r.base_end, 4)),
+            r.kind,
+            strict=True,
+        )
+        if k in ("level", "ratio")
+    }
+    return len(keys)
+
+
+def _curve_driver(
+    name: str,
+    rows: pd.DataFrame,
+    saturation: tuple[float, float] | None,
+    as_of: pd.Timestamp | None,
+    currency: str,
+) -> Driver | None:
+    n_rows = _informative(rows)
+    fits = []
+    for curve in CURVES:
+        n_params = 3
+        if n_rows < n_params + (0 if saturation else 1):
+            continue
+        try:
+            fits.append(fit_curve(rows, curve, saturation=saturation, as_of=as_of))
+        except ForecastError:
+            continue
+    if not fits:
+        return None
+
+    def sampler(start: pd.Timestamp, end: pd.Timestamp, n: int, rng: np.random.Generator):
+        parts = []
+        counts = np.full(len(fits), n // len(fits))
+        counts[: n % len(fits)] += 1
+        for fit, c in zip(fits, counts, strict=True):
+            parts.append(fit.sample_totals(pd.Series([start]), pd.Series([end]), int(c), rng)[:, 0])
+        return rng.permutation(np.concatenate(parts))
+
+    label = " + ".join(f.curve.name for f in fits)
+    ceiling = "" if saturation is None else " with a saturation ceiling"
+    return Driver(
+        name,
+        f"growth curves ({label}){ceiling} fitted to {len(rows)} rows",
+        rows,
+        sampler,
+        currency,
+    )
+
+
+def _regular(rows: pd.DataFrame, as_of: pd.Timestamp | None) -> tuple[pd.DataFrame, str] | None:
+    """The latest unbroken regular run of the rows' series: annual if long enough, else quarters."""
+    ids = rows["series_id"].unique()
+    if len(ids) != 1:
+        return None  # several series pooled (e.g. research houses): not one regular series
+    for freq, key in (("YS", "driver_min_regular_years"), ("QS", "driver_min_regular_quarters")):
+        series = contiguous_tail(to_regular(rows, str(ids[0]), freq), freq)
+        if len(series) >= assumption(key, as_of).value:
+            return series, freq
+    return None
+
+
+def _interval_totals(
+    paths, uid: str, freq: str, start: pd.Timestamp, end: pd.Timestamp
+) -> np.ndarray:
+    """Totals over ``[start, end]`` per ensemble path; a cut period counts pro rata by days."""
+    history = paths.history[uid]
+    starts = history.index.append(paths.future[uid])
+    ends = pd.date_range(starts[0], periods=len(starts) + 1, freq=freq)[1:] - pd.Timedelta(days=1)
+    if start < starts[0] or end > ends[-1] or end < start:
+        raise ForecastError(
+            f"series {uid!r}: interval {start.date()}..{end.date()} is outside the observed "
+            f"totals and forecast horizon {starts[0].date()}..{ends[-1].date()}"
+        )
+    s = starts.to_numpy(dtype="datetime64[D]")
+    e = ends.to_numpy(dtype="datetime64[D]")
+    lo = np.maximum(s, np.datetime64(start.date()))
+    hi = np.minimum(e, np.datetime64(end.date()))
+    overlap = np.clip((hi - lo).astype(int) + 1, 0, None)
+    weight = overlap / ((e - s).astype(int) + 1)
+    n_hist = len(history)
+    samples = paths.samples[(uid, "ensemble")]
+    return float(weight[:n_hist] @ history.to_numpy(float)) + samples @ weight[n_hist:]
+
+
+def _ensemble_driver(
+    name: str, rows: pd.DataFrame, as_of: pd.Timestamp | None, currency: str, seed: int = 0
+) -> Driver | None:
+    from targets.engine.forecast import forecast
+
+    found = _regular(rows, as_of)
+    if found is None:
+        return None
+    series, freq = found
+    uid = str(series["unique_id"].iloc[0])
+    last = series["ds"].max()
+    step = pd.tseries.frequencies.to_offset(freq)
+    cache: dict[int, object] = {}
+
+    def paths_for(h: int):
+        if h not in cache:
+            with warnings.catch_warnings():
+                # A member that cannot be fitted is left out of the mixture and
+                # listed in the frame's attrs; the warning saying so is not news here.
+                warnings.filterwarnings("ignore", message=".*left out.*", category=UserWarning)
+                _, cache[h] = forecast(
+                    series[["unique_id", "ds", "y"]],
+                    h,
+                    freq=freq,
+                    models=ENSEMBLE_MODELS,
+                    n_samples=N_PATHS,
+                    seed=seed,
+                    return_paths=True,
+                )
+        return cache[h]
+
+    def sampler(start: pd.Timestamp, end: pd.Timestamp, n: int, rng: np.random.Generator):
+        h = 1  # periods after the last observed one, up to the one holding ``end``
+        while last + step * (h + 1) <= end:
+            h += 1
+        # Forecast whole blocks of periods, so that nearby intervals share one
+        # fit and the result does not depend on which interval was asked first.
+        block = HORIZON_BLOCK[freq]
+        paths = paths_for(-(-h // block) * block)
+        totals = _interval_totals(paths, uid, freq, start, end)
+        return totals[rng.integers(0, len(totals), size=n)]
+
+    kind = "annual" if freq == "YS" else "quarterly"
+    return Driver(
+        name,
+        f"ensemble of {', '.join(m for m in ENSEMBLE_MODELS if m != 'ensemble')} on "
+        f"{len(series)} {kind} totals ({series['ds'].min().year}-{last.year})",
+        rows,
+        sampler,
+        currency,
+    )
+
+
+def _reference_driver(
+    name: str, rows: pd.DataFrame, as_of: pd.Timestamp | None, currency: str
+) -> Driver:
+    if currency != "CNY":
+        raise ForecastError(
+            f"{name}: too few rows to fit a curve {_when(as_of)}, and the reference class "
+            f"(analog platforms in yuan) cannot be used for a series in {currency} without "
+            "converting it"
+        )
+    levels = level_rows(rows)
+    years = levels[
+        (levels["period_start"].dt.month == 1)
+        & (levels["period_start"].dt.day == 1)
+        & (levels["period_end"] == levels["period_start"] + pd.offsets.YearEnd(0))
+    ]
+    ranges = rows[(rows["qualifier"] == "range") & rows["value_yuan"].notna()]
+    ranges = ranges[ranges["period_end"] == ranges["period_start"] + pd.offsets.YearEnd(0)]
+    years = pd.concat([years, ranges])
+    if years.empty:
+        raise ForecastError(
+            f"{name}: too little data to forecast: no published calendar-year level {_when(as_of)}"
+        )
+    base_year = int(years["period_start"].dt.year.max())
+    base = years[years["period_start"].dt.year == base_year]
+    mid = np.sqrt(base["value_yuan"] * base["value_high_yuan"].fillna(base["value_yuan"]))
+    sigma = np.where(
+        base["status"] == "official",
+        noise_scale("official", as_of),
+        noise_scale("reported", as_of),
+    )
+    rates = reference.growth_after_scale(
+        reference.analog_series(as_of), float(np.median(mid)), as_of
+    )
+    if not rates:
+        raise ForecastError(f"{name}: no analog platform was ever at this scale")
+
+    def sampler(start: pd.Timestamp, end: pd.Timestamp, n: int, rng: np.random.Generator):
+        if start.year < base_year:
+            raise ForecastError(f"{name}: interval starts before the base year {base_year}")
+        last_year = max(end.year, base_year + 1)
+        horizon = last_year - base_year
+        pick = rng.integers(0, len(base), size=n)
+        level0 = np.log(mid.to_numpy()[pick]) + rng.normal(0, 1, n) * sigma[pick]
+        growth = reference.sample_growth_paths(rates, horizon, n, rng, as_of)
+        annual = np.exp(level0[:, None] + np.concatenate([np.zeros((n, 1)), growth], axis=1))
+        total = np.zeros(n)
+        for k, year in enumerate(range(base_year, last_year + 1)):
+            y0, y1 = (
+                pd.Timestamp(year=year, month=1, day=1),
+                pd.Timestamp(year=year, month=12, day=31),
+            )
+            overlap = (min(y1, end) - max(y0, start)).days + 1
+            if overlap > 0:
+                total += annual[:, k] * overlap / ((y1 - y0).days + 1)
+        return total
+
+    size = reference.class_size(rates, max(len(r) for r in rates.values()))
+    counts = ", ".join(str(v) for v in size["n_analogs"])
+    return Driver(
+        name,
+        f"reference class: the {base_year} level grown along analog platforms "
+        f"({', '.join(sorted(rates))}) from the same scale; analogs with a record "
+        f"1, 2, ... years on: {counts}",
+        rows,
+        sampler,
+        currency,
+    )
+
+
+def series_driver(
+    name: str,
+    rows: pd.DataFrame,
+    as_of: pd.Timestamp | None,
+    saturation: tuple[float, float] | None = None,
+) -> Driver:
+    """A driver from one series' rows (any series in ``data/``, yuan or US dollars).
+
+    Parameters
+    ----------
+    name : str
+        Label used in messages and methods.
+    rows : pandas.DataFrame
+        Rows from :func:`targets.sources.data.load`, filtered to the series (and the
+        definitions) the driver forecasts.
+    as_of : Timestamp or None
+        The date the rows were published by (assumption rows in force then).
+    saturation : (float, float), optional
+        Prior range of a saturation level (per year, in the series' currency);
+        given, the growth curves are used whenever they are identified.
+
+    Rows whose note flags the unit as suspect are left out.
+
+    Returns
+    -------
+    Driver
+        The ensemble on a regular run, else growth curves, else the reference
+        class (see the module docstring); ``Driver.currency`` says the unit.
+
+    Raises
+    ------
+    ForecastError
+        If the rows support none of them (no rows, no calendar-year level).
+    """
+    if rows.empty:
+        raise ForecastError(
+            f"{name}: too little data to forecast: no rows published {_when(as_of)}"
+        )
+    if "note" in rows:
+        # A figure whose unit the source gets wrong (flagged in its note) is not evidence.
+        rows = rows[~rows["note"].fillna("").str.contains(reference.UNIT_SUSPECT, case=False)]
+    own, currency = in_own_currency(rows)
+    driver = None if saturation is not None else _ensemble_driver(name, own, as_of, currency)
+    if driver is None:
+        driver = _curve_driver(name, own, saturation, as_of, currency)
+    return driver if driver is not None else _reference_driver(name, own, as_of, currency)
+
+
+def douyin_rows(as_of: pd.Timestamp | None) -> pd.DataFrame:
+    """Douyin closed-loop GMV rows published by ``as_of`` (levels, bounds, multiples).
+
+    Rows from the year of the regime break (assumption ``douyin_regime_break``)
+    on; growth multiples against a base inside that year compare the closed-loop
+    store with months in which most sales still went out through third-party
+    links, a change of definition rather than growth, and are left out here
+    (the regime model of :func:`douyin_driver` fits them with the break).
+    """
+    from targets.growth import regimefit
+
+    rows = load("douyin_gmv", as_of)
+    cut = regimefit.break_date(assumption("douyin_regime_break", as_of).value)
+    year_start = pd.Timestamp(year=cut.year, month=1, day=1)
+    keep = (
+        rows["series_id"].eq("douyin_gmv")
+        & rows["definition"].isin(DOUYIN_DEFINITIONS)
+        & (rows["period_start"] >= year_start)
+        & ~(
+            rows["kind"].eq("growth_multiple")
+            & (rows["base_end"] < year_start + pd.offsets.YearEnd(0))
+        )
+    )
+    return rows[keep]
+
+
+#: Series of the Douyin GMV model: the e-commerce total and Douyin's own store.
+DOUYIN_SERIES = ("douyin_gmv", "douyin_store_gmv")
+#: Measure of the regime model each stated definition measures (see targets.growth.regimefit).
+DOUYIN_MEASURES: dict[str, str] = {
+    "closed_loop": "closed",
+    "incl_third_party_links": "broad",
+    "incl_product_cards": "cards",
+}
+
+
+def douyin_model_rows(as_of: pd.Timestamp | None) -> pd.DataFrame:
+    """Every Douyin GMV row published by ``as_of``, with its measure or why it is left out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of :data:`DOUYIN_SERIES` plus ``measure`` (``closed``,
+        ``broad``, ``cards`` or ``unstated``; empty when left out) and
+        ``left_out`` (the reason, empty when fitted). Douyin's own (official)
+        statements of undefined scope are about its store, the closed loop; a
+        media figure of undefined scope may be either measure.
+    """
+    rows = load("douyin_gmv", as_of)
+    rows = rows[rows["series_id"].isin(DOUYIN_SERIES)].copy()
+    definition = rows["definition"].fillna("")
+    measure = definition.map(DOUYIN_MEASURES).fillna("")
+    undefined = definition.eq("")
+    measure[undefined] = np.where(
+        rows.loc[undefined, "status"].eq("official"), "closed", "unstated"
+    )
+    measure[rows["series_id"].eq("douyin_store_gmv")] = "closed"
+    reason = pd.Series("", index=rows.index, dtype=object)
+    reason[measure.eq("")] = (
+        "definition " + definition[measure.eq("")] + " has no link to the model"
+    )
+    reason[rows["kind"].isin(["target", "forecast"])] = "a target or forecast, not a measurement"
+    reason[rows["value_usd"].notna()] = "stated in US dollars (never converted)"
+    rows["measure"] = measure.where(reason.eq(""), "")
+    rows["left_out"] = reason
+    return rows
+
+
+def _douyin_prior(rows: pd.DataFrame, as_of: pd.Timestamp | None, origin: pd.Timestamp):
+    from targets.growth import regimefit
+
+    def rng_of(key: str) -> tuple[float, float]:
+        return assumption(key, as_of).bounds
+
+    fitted = rows[rows["measure"].ne("")]
+    levels = level_rows(fitted)
+    years = (levels["period_end"] - levels["period_start"]).dt.days.add(1) / 365.25
+    rate = levels["value_yuan"] / years
+    before = levels["period_start"] < origin
+    closed = rate[before & levels["measure"].isin(["closed", "unstated"])]
+    broad = rate[before & levels["measure"].eq("broad")]
+    closed_all = rate[levels["measure"].isin(["closed", "unstated"])]
+    if closed.empty and closed_all.empty:
+        raise ForecastError(
+            f"Douyin GMV: too little data to forecast: no closed-loop level {_when(as_of)}"
+        )
+    scale_c = float(np.median(closed)) if not closed.empty else float(closed_all.min())
+    scale_l = float(np.median(broad)) if not broad.empty else scale_c
+    factor = np.log(assumption("douyin_level_prior_factor", as_of).value)
+    rates = reference.growth_after_scale(reference.analog_series(as_of), scale_c, as_of)
+    if not rates:
+        raise ForecastError("Douyin GMV: no analog platform was ever at its 2020 scale")
+    first = np.array([r[0] for r in rates.values()])
+    g0_sd = float(np.hypot(np.std(first), assumption("douyin_post_break_growth_sd", as_of).value))
+    b_mean, b_sd = regimefit.range_prior(*rng_of("douyin_pre_break_growth"))
+    lo, hi = rng_of("douyin_link_capture")
+    phi_mean, phi_sd = regimefit.range_prior(np.log(lo / (1 - lo)), np.log(hi / (1 - hi)))
+    hl_lo, hl_hi = rng_of("douyin_growth_half_life")
+    lam_mean, lam_sd = regimefit.range_prior(np.log(np.log(2) / hl_hi), np.log(np.log(2) / hl_lo))
+    ginf_mean, ginf_sd = regimefit.range_prior(*rng_of("douyin_long_run_growth"))
+    kappa_mean, kappa_sd = regimefit.range_prior(*rng_of("douyin_product_card_uplift"))
+    m_lo, m_hi = rng_of("douyin_migration_time")
+    m_mean, m_sd = regimefit.range_prior(np.log(m_lo), np.log(m_hi))
+    mean = np.array(
+        [
+            np.log(scale_c),
+            b_mean,
+            np.log(scale_l),
+            b_mean,
+            phi_mean,
+            float(np.mean(first)),
+            lam_mean,
+            ginf_mean,
+            kappa_mean,
+            m_mean,
+        ]
+    )
+    level_sd = regimefit.range_prior(-factor, factor)[1]
+    sd = np.array([level_sd, b_sd, level_sd, b_sd, phi_sd, g0_sd, lam_sd, ginf_sd, kappa_sd, m_sd])
+    return regimefit.Prior(mean, sd), sorted(rates)
+
+
+def douyin_fit(as_of: pd.Timestamp | None, without: tuple[int, ...] = ()):
+    """The regime model of Douyin GMV fitted to the rows published by ``as_of``.
+
+    Fitted once per as-of date and version of the data (:func:`targets.sources.data.data_version`).
+    ``without`` names lines of ``douyin_gmv.csv`` left out of the fit (leave-one-row-out
+    influence, :mod:`targets.assess.influence`).
+
+    Returns
+    -------
+    (targets.growth.regimefit.RegimeFit, pandas.DataFrame, list of str)
+        The fit, the rows with their measures (:func:`douyin_model_rows`) and
+        the analog platforms behind the prior on growth after the break.
+    """
+    return _douyin_fit(as_of, data_version(), tuple(sorted(without)))
+
+
+@lru_cache(maxsize=16)
+def _douyin_fit(as_of: pd.Timestamp | None, version: str, without: tuple[int, ...]):
+    from targets.growth import regimefit
+
+    rows = douyin_model_rows(as_of)
+    rows = rows[~rows["row"].isin(without)]
+    if rows["measure"].eq("").all():
+        raise ForecastError(
+            f"Douyin GMV: too little data to forecast: no rows published {_when(as_of)} "
+            "that measure its GMV"
+        )
+    origin = regimefit.break_date(assumption("douyin_regime_break", as_of).value)
+    prior, analogs = _douyin_prior(rows, as_of, origin)
+    fitted = rows[rows["measure"].ne("")]
+    fit = regimefit.fit(
+        fitted,
+        fitted["measure"],
+        origin,
+        prior,
+        process_sd=reference.analog_noise(as_of),
+        month_sd=assumption("douyin_month_noise", as_of).value,
+        as_of=as_of,
+    )
+    return fit, rows, analogs
+
+
+def douyin_driver(as_of: pd.Timestamp | None, without: tuple[int, ...] = ()) -> Driver:
+    """Douyin e-commerce GMV, closed loop: the regime model (:mod:`targets.growth.regimefit`).
+
+    ``without`` names lines of ``douyin_gmv.csv`` left out (see :func:`douyin_fit`).
+
+    Raises
+    ------
+    ForecastError
+        If no closed-loop level is published by ``as_of``.
+    """
+    fit, rows, analogs = douyin_fit(as_of, without)
+    n_fitted = fit.rows.n
+
+    def sampler(start: pd.Timestamp, end: pd.Timestamp, n: int, rng: np.random.Generator):
+        return fit.sample_closed_totals(start, end, n, rng)
+
+    return Driver(
+        "Douyin GMV",
+        f"a growth model with the {fit.origin:%B %Y} break (closed loop and third-party links "
+        f"as linked measures, a damped trend on logs after the break) fitted to {n_fitted} "
+        f"rows, growth after the break a priori like {', '.join(analogs)} from the same scale",
+        douyin_rows(as_of).pipe(lambda r: r[~r["row"].isin(without)]),
+        sampler,
+        "CNY",
+        fitted=rows[rows["measure"].ne("")],
+    )
+
+
+def predictive_check(
+    series_id: str, as_of: str | pd.Timestamp | None = None, n: int = 4000, seed: int = 0
+) -> pd.DataFrame:
+    """How well the driver of a series reproduces every row it was fitted to.
+
+    Parameters
+    ----------
+    series_id : str
+        ``"douyin_gmv"`` (the regime model of :func:`douyin_driver`).
+    as_of : date-like, optional
+        Fit to the rows published by then.
+    n : int
+        Posterior predictive draws.
+    seed : int
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per data row of the series: ``row`` (data set and line),
+        ``series_id``, ``period`` and ``base`` (for growth multiples),
+        ``status``, ``qualifier``, ``measure``, ``published`` (the figure:
+        yuan, or a multiple for growth rows), ``median, lo-80, hi-80, lo-95,
+        hi-95`` of the model's predictive for that figure over that interval,
+        ``inside_80`` and ``inside_95`` (for a "more than" bound: the model
+        gives the bound at least that chance of being exceeded; for "less
+        than", the reverse), and ``left_out``, the reason a row was not fitted
+        (its interval columns are then empty). Sorted by period.
+
+    Raises
+    ------
+    ForecastError
+        For a series without a check.
+    """
+    if series_id != "douyin_gmv":
+        raise ForecastError(
+            f"predictive_check: no fitted model for series {series_id!r}; available: douyin_gmv"
+        )
+    stamp = pd.Timestamp(as_of) if as_of is not None else None
+    fit, rows, _ = douyin_fit(stamp)
+    pred = fit.check(n, np.random.default_rng(seed))
+    src = fit.rows.fit.source
+    dropped = rows.index.difference(src.index)
+    rows = rows.copy()
+    still = rows.loc[dropped, "left_out"].eq("")
+    rows.loc[dropped[still.to_numpy()], "left_out"] = "the same statement as another fitted row"
+    rows.loc[dropped[still.to_numpy()], "measure"] = ""
+    out = rows.join(pred)
+    is_ratio = out["kind"].eq("growth_multiple")
+    out["published"] = np.where(
+        is_ratio,
+        out["ratio"],
+        np.where(out["value_yuan"].notna(), out["value_yuan"], out["value_usd"]),
+    )
+    rng_mid = np.sqrt(out["value_yuan"] * out["value_high_yuan"])
+    out.loc[out["qualifier"].eq("range"), "published"] = rng_mid
+    pub = out["published"]
+    lower, upper = out["qualifier"].eq("more_than"), out["qualifier"].eq("less_than")
+    for lv in (80, 95):
+        lo, hi = out[f"lo-{lv}"], out[f"hi-{lv}"]
+        inside = np.where(lower, hi >= pub, np.where(upper, lo <= pub, (lo <= pub) & (pub <= hi)))
+        out[f"inside_{lv}"] = pd.array(np.where(out["left_out"].eq(""), inside, pd.NA), "boolean")
+
+    def span(s: pd.Series, e: pd.Series) -> pd.Series:
+        return s.dt.strftime("%Y-%m-%d") + " to " + e.dt.strftime("%Y-%m-%d")
+
+    out["period"] = span(out["period_start"], out["period_end"])
+    out["base"] = span(out["base_start"], out["base_end"]).where(is_ratio, "")
+    out["row"] = out["dataset"] + ":" + out["row"].astype(str)
+    cols = [
+        "row",
+        "series_id",
+        "period",
+        "base",
+        "status",
+        "qualifier",
+        "kind",
+        "measure",
+        "published",
+        "median",
+        "lo-80",
+        "hi-80",
+        "lo-95",
+        "hi-95",
+        "inside_80",
+        "inside_95",
+        "left_out",
+    ]
+    return out.sort_values(["period_start", "period_end", "row"], kind="stable")[cols].reset_index(
+        drop=True
+    )
+
+
+def kuaishou_driver(as_of: pd.Timestamp | None, saturation=None) -> Driver:
+    """Kuaishou e-commerce GMV (total, incl. orders directed to partners)."""
+    rows = load("kuaishou_gmv", as_of)
+    return series_driver(
+        "Kuaishou GMV", rows[rows["series_id"].eq("kuaishou_gmv")], as_of, saturation
+    )
+
+
+def live_commerce_rows(as_of: pd.Timestamp | None) -> pd.DataFrame:
+    """Live-streaming e-commerce market size, all research houses pooled (not MOFCOM's
+    monitored key platforms, a narrower scope)."""
+    rows = load("live_commerce_market", as_of)
+    return rows[~rows["series_id"].eq("live_commerce_mofcom_key_platforms")]
+
+
+def physical_online_retail_samples(
+    as_of: pd.Timestamp | None, year: int, n: int, seed: int
+) -> np.ndarray:
+    """Samples of NBS physical-goods online retail sales in ``year`` (yuan).
+
+    The observed value if published by ``as_of``; else the ensemble forecast of
+    the latest unbroken run of annual figures.
+    """
+    return _physical_online_retail_samples(as_of, year, n, seed, data_version()).copy()
+
+
+@lru_cache(maxsize=32)
+def _physical_online_retail_samples(
+    as_of: pd.Timestamp | None, year: int, n: int, seed: int, version: str
+) -> np.ndarray:
+    from targets.engine.forecast import forecast
+
+    series = contiguous_tail(to_regular(load("nbs_retail", as_of), "nbs_physical_online_retail"))
+    known = series[series["ds"].dt.year == year]
+    if not known.empty:
+        return np.full(n, float(known["y"].iloc[0]))
+    last = int(series["ds"].dt.year.max())
+    if year < last:
+        raise ForecastError(f"no physical-goods online retail figure for {year}")
+    with warnings.catch_warnings():
+        # A member left out of the mixture is listed in the result; not news here.
+        warnings.filterwarnings("ignore", message=".*left out.*", category=UserWarning)
+        _, paths = forecast(
+            series[["unique_id", "ds", "y"]],
+            year - last,
+            models=("naive", "ets", "theta", "ensemble"),
+            n_samples=n,
+            seed=seed,
+            return_paths=True,
+        )
+    return paths.samples[("nbs_physical_online_retail", "ensemble")][:, -1]
+
+
+def annual_samples(
+    driver: Driver, years: list[int], n: int = 2000, seed: int = 0
+) -> tuple[pd.DatetimeIndex, np.ndarray]:
+    """Sample calendar-year totals from a driver, for fan charts.
+
+    Returns
+    -------
+    (DatetimeIndex, numpy.ndarray)
+        Year starts and an array ``(n, len(years))`` of totals (yuan). Each year
+        is sampled separately (the fan shows marginal bands).
+    """
+    rng = np.random.default_rng(seed)
+    starts = pd.DatetimeIndex([pd.Timestamp(year=y, month=1, day=1) for y in years])
+    columns = [driver.totals(s, s + pd.offsets.YearEnd(0), n, rng) for s in starts]
+    return starts, np.column_stack(columns)
+
+
+def live_commerce_driver(
+    as_of: pd.Timestamp | None, ceiling_year: int, n: int = 4000, seed: int = 0
+) -> Driver:
+    """Live-streaming e-commerce market size, with a saturation ceiling.
+
+    The saturation level lies between the largest published market size and a
+    high quantile (assumption ``live_commerce_ceiling_quantile``) of NBS
+    physical-goods online retail sales in ``ceiling_year`` (live commerce is a
+    part of online retail of goods).
+
+    Raises
+    ------
+    ForecastError
+        If no market size is published by ``as_of``.
+    """
+    rows = live_commerce_rows(as_of)
+    levels = level_rows(rows)
+    if levels.empty:
+        raise ForecastError(
+            "Live-streaming e-commerce market: too little data to forecast: no market size "
+            f"published {_when(as_of)}"
+        )
+    ceiling = physical_online_retail_samples(as_of, ceiling_year, n, seed)
+    low = float(levels["value_yuan"].max())
+    q = assumption("live_commerce_ceiling_quantile", as_of).value
+    # The upper end must lie above the lower one for the range to be a range.
+    high = max(float(np.quantile(ceiling, q)), np.nextafter(low, np.inf) * (1 + 1e-6))
+    return series_driver(
+        "Live-streaming e-commerce market (research houses)", rows, as_of, saturation=(low, high)
+    )

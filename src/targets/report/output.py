@@ -1,0 +1,295 @@
+"""Put a finished report folder in place without touching anything that is not ours.
+
+The rules (issue 14), in one place:
+
+* a report goes into a new folder, an empty folder, or a folder holding only
+  a previous ``targets`` report (recognised by the :data:`MARKER` file it wrote,
+  which lists the report's files);
+* any other non-empty folder is refused unless ``force`` is given, and then
+  only files with the report's names are replaced; other files are left alone;
+* an existing *file* is never replaced;
+* folders get normal permissions (``0777 & ~umask``, 0755 by default); an
+  existing folder is never chmod-ed;
+* the report is built in a staging folder beside the output, removed on every
+  exit: by ``finally`` blocks on errors, SIGINT and SIGTERM, and by a small
+  watchdog process (:mod:`targets.report.reaper`) when the parent is killed outright;
+* a lock file beside the output lets one report at a time write there: a second
+  one is refused with the first one's process id.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from targets.errors import TargetsError
+
+#: The file every report folder carries: which tool wrote it and which files are the report.
+MARKER = ".targets-report.json"
+_STAGING_TAG = ".targets-staging-"
+_LOCK_SUFFIX = ".targets-lock"
+
+
+class OutputError(TargetsError):
+    """The output folder cannot be written without touching a user's files."""
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def folder_mode() -> int:
+    """Mode for a folder we create: ``0777`` minus the umask (0755 by default)."""
+    return 0o777 & ~_umask()
+
+
+def read_marker(folder: Path) -> list[str] | None:
+    """The file names a previous report in ``folder`` lists, or ``None`` if it is not one."""
+    try:
+        info = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(info, dict) or info.get("tool") != "targets":
+        return None
+    files = info.get("files")
+    if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+        return None
+    return files
+
+
+def _legacy_report(folder: Path) -> list[str] | None:
+    """The files of a report written before the marker existed (targets 0.1 before issue 14).
+
+    Recognised only when the folder holds nothing but HTML files and its
+    ``index.html`` carries that version's title.
+    """
+    try:
+        names = [p.name for p in folder.iterdir()]
+        index = (folder / "index.html").read_text(encoding="utf-8", errors="replace")[:2000]
+    except OSError:
+        return None
+    if "<title>targets: goal plausibility reports" not in index:
+        return None
+    if not all(n.endswith(".html") and (folder / n).is_file() for n in names):
+        return None
+    return names
+
+
+def foreign_entries(folder: Path) -> list[str]:
+    """Entries of ``folder`` that are not part of a previous ``targets`` report."""
+    ours = set(read_marker(folder) or _legacy_report(folder) or []) | {MARKER}
+    return sorted(
+        p.name
+        for p in folder.iterdir()
+        if p.name not in ours and _STAGING_TAG not in p.name and not p.name.endswith(_LOCK_SUFFIX)
+    )
+
+
+def _describe(names: list[str]) -> str:
+    shown = ", ".join(names[:5])
+    return shown + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+
+
+def check(output: Path, *, force: bool = False) -> None:
+    """Refuse, before any work, an output that would touch a user's files or cannot be written.
+
+    Raises
+    ------
+    OutputError
+        If ``output`` is an existing file, a folder holding other files
+        (without ``force``), or a place we may not write to.
+    """
+    if output.exists() or output.is_symlink():
+        if not output.is_dir():
+            raise OutputError(
+                f"--output {output}: an existing file is in the way; a report is a folder and "
+                "a file is never replaced. Choose another --output or remove the file yourself."
+            )
+        foreign = foreign_entries(output)
+        if foreign and not force:
+            raise OutputError(
+                f"--output {output}: the folder holds files that are not a targets report "
+                f"({_describe(foreign)}); nothing was written. Choose a new or empty folder, or "
+                "pass --force to write the report into it (files with the report's names are "
+                "replaced, other files are left alone)."
+            )
+        if not os.access(output, os.W_OK | os.X_OK):
+            raise OutputError(f"--output {output}: no permission to write into this folder")
+        return
+    ancestor = output.parent
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise OutputError(f"--output {output}: {ancestor} is a file, not a folder")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise OutputError(
+            f"--output {output}: no permission to create it in {ancestor}; choose a folder you "
+            "can write to"
+        )
+
+
+@dataclass
+class _Lock:
+    path: Path
+    fd: int
+
+    def release(self) -> None:
+        # Unlink while still holding the lock, so a waiter never locks a deleted file.
+        try:
+            self.path.unlink()
+        except OSError:
+            pass
+        os.close(self.fd)
+
+
+def _lock(path: Path, output: Path) -> _Lock:
+    """Take the exclusive lock for ``output`` (refused, not waited for, when held)."""
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+            os.close(fd)
+            if exc.errno in (errno.EAGAIN, errno.EACCES):
+                raise OutputError(
+                    f"--output {output}: another targets report (process {holder}) is writing "
+                    "to this folder; wait for it to finish or choose another --output"
+                ) from None
+            raise
+        try:
+            same = os.stat(path).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, str(os.getpid()).encode(), 0)
+            return _Lock(path, fd)
+        os.close(fd)  # the holder removed it between our open and flock: try again
+
+
+@dataclass
+class Staging:
+    """A staging folder beside ``output``, its lock and its watchdog. Use as a context manager."""
+
+    output: Path
+    force: bool = False
+    folder: Path = field(init=False)
+    _lock: _Lock | None = field(init=False, default=None)
+    _reaper: subprocess.Popen | None = field(init=False, default=None)
+    _created: list[Path] = field(init=False, default_factory=list)
+
+    def __enter__(self) -> Staging:
+        check(self.output, force=self.force)
+        parent = self.output.parent
+        missing = []
+        p = parent
+        while not p.exists():
+            missing.append(p)
+            p = p.parent
+        try:
+            for d in reversed(missing):
+                d.mkdir(mode=folder_mode())
+                self._created.append(d)
+            home = parent if os.access(parent, os.W_OK | os.X_OK) else self.output
+            self._lock = _lock(home / f".{self.output.name}{_LOCK_SUFFIX}", self.output)
+            self.folder = Path(
+                tempfile.mkdtemp(prefix=f".{self.output.name}{_STAGING_TAG}", dir=home)
+            )
+        except PermissionError as exc:
+            self._cleanup()
+            raise OutputError(f"--output {self.output}: no permission to write ({exc})") from None
+        except BaseException:
+            self._cleanup()
+            raise
+        self._reaper = _start_reaper(self.folder, self._lock.path)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._cleanup()
+
+    def _cleanup(self) -> None:
+        folder = getattr(self, "folder", None)
+        if folder is not None and folder.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+        if self._reaper is not None:
+            _stop_reaper(self._reaper)
+            self._reaper = None
+        for d in reversed(self._created):
+            if not self.output.exists():
+                try:
+                    d.rmdir()
+                except OSError:
+                    pass
+
+    def install(self, destination: Path, files: Iterable[str], *, force: bool = False) -> Path:
+        """Move the staged report (``files`` plus the marker) to ``destination``.
+
+        A new destination receives the staging folder itself (one rename); an
+        existing one receives the files one by one, after the previous report's
+        files that the new one does not replace are removed.
+        """
+        files = sorted(files)
+        (self.folder / MARKER).write_text(
+            json.dumps({"tool": "targets", "files": files}, indent=1) + "\n", encoding="utf-8"
+        )
+        check(destination, force=force)
+        if not destination.exists():
+            os.chmod(self.folder, folder_mode())
+            try:
+                os.replace(self.folder, destination)
+                return destination
+            except OSError as exc:  # created meanwhile: fall through to the careful path
+                if exc.errno not in (errno.EEXIST, errno.ENOTEMPTY, errno.EISDIR):
+                    raise
+                check(destination, force=force)
+        previous = read_marker(destination) or _legacy_report(destination) or []
+        for name in sorted(set(previous) - set(files)):
+            old = destination / name
+            if old.is_file() and not old.is_symlink():
+                old.unlink()
+        for name in [*files, MARKER]:
+            os.replace(self.folder / name, destination / name)
+        return destination
+
+
+def _start_reaper(staging: Path, lock: Path) -> subprocess.Popen | None:
+    """Start the watchdog that removes ``staging`` (and the lock) if this process dies."""
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-m", "targets.report.reaper", str(staging), str(lock)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # a Ctrl-C or a kill of our process group spares it
+        )
+    except OSError:
+        return None
+
+
+def _stop_reaper(proc: subprocess.Popen) -> None:
+    try:
+        assert proc.stdin is not None
+        proc.stdin.write(b"done\n")
+        proc.stdin.close()
+    except OSError:
+        pass
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()

@@ -1,0 +1,196 @@
+"""Charts of count goals: predictive check, Lorenz curve, tornado (ax=None, return the Figure)."""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from targets import formatting as fmt
+from targets.report import plots
+from targets.report.plots import _axes
+
+
+def predictive_check(
+    table: pd.DataFrame, *, ax: Axes | None = None, title: str = "Published against fitted"
+) -> Figure:
+    """Each evidence row: the published figure against the model's 80% predictive interval.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``CountDetail.predictive`` (``label, value, median, lo_80, hi_80, role,
+        hindsight``); rows without a prediction are left out.
+    """
+    rows = table[table["median"].notna()].reset_index(drop=True)
+    fig, ax = _axes(ax, figsize=(9, 0.6 * max(len(rows), 2) + 1.5))
+    y = np.arange(len(rows))
+    ratio = rows["value"] / rows["median"]
+    ax.hlines(
+        y,
+        rows["lo_80"] / rows["median"],
+        rows["hi_80"] / rows["median"],
+        color="tab:blue",
+        linewidth=4,
+        alpha=0.5,
+        label="model 80% interval",
+    )
+    colour = np.where(rows["hindsight"].astype(bool), "tab:orange", "black")
+    marker = np.where(rows["role"] == "lower_bound", ">", "o")
+    for yi, r, c, m in zip(y, ratio, colour, marker, strict=True):
+        ax.scatter([r], [yi], color=c, marker=m, zorder=3)
+    ax.axvline(1.0, color="grey", linewidth=0.8)
+    ax.set_xscale("log")
+    plots.ratio_axis(ax, "x")
+    # Wrapped, never cut: a label's end (the period) is part of what it says.
+    ax.set_yticks(y, [textwrap.fill(str(s), 48) for s in rows["label"]], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel(
+        "published figure / model median (log scale; ● fitted, ● orange: published later, "
+        "> a lower bound)"
+    )
+    ax.set_title(title)
+    ax.legend(fontsize="small", loc="lower right")
+    ax.grid(True, axis="x", alpha=0.3)
+    return fig
+
+
+def _lorenz_frame(ax: Axes, title: str) -> None:
+    """The equal-sales diagonal, labels, legend and grid of a Lorenz chart."""
+    ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=0.8, label="equal sales")
+    ax.set_xlabel("share of entities, smallest first")
+    ax.set_ylabel("share of sales they hold")
+    ax.set_title(title)
+    ax.legend(fontsize="small", loc="upper left")
+    ax.grid(True, alpha=0.3)
+
+
+def lorenz_curve(
+    lorenz: pd.DataFrame, *, ax: Axes | None = None, title: str = "Lorenz curve of sales"
+) -> Figure:
+    """Share of sales held by the smallest entities (median and 80% band of the fit)."""
+    fig, ax = _axes(ax, figsize=(6, 5))
+    x = lorenz["entities_share"]
+    ax.fill_between(x, lorenz["lo_80"], lorenz["hi_80"], alpha=0.25, label="80% band")
+    ax.plot(x, lorenz["sales_share"], label="median")
+    _lorenz_frame(ax, title)
+    return fig
+
+
+def tornado(
+    table: pd.DataFrame,
+    base: float,
+    *,
+    ax: Axes | None = None,
+    title: str = "Which input decides it",
+) -> Figure:
+    """Probability with one input at its 10th and at its 90th percentile, the others drawn.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``CountDetail.tornado`` (``input, p_low, p_high``), largest swing first.
+    base : float
+        The probability with every input drawn (a vertical line).
+    """
+    fig, ax = _axes(ax, figsize=(8, 0.6 * max(len(table), 2) + 1.5))
+    y = np.arange(len(table))
+    lo, hi = table["p_low"].to_numpy(), table["p_high"].to_numpy()
+    ax.barh(y, hi - base, left=base, color="tab:green", alpha=0.6, label="input at its 90th pct")
+    ax.barh(y, lo - base, left=base, color="tab:red", alpha=0.6, label="input at its 10th pct")
+    ax.axvline(base, color="black", linewidth=1)
+    if len(table) and np.nanmax(np.abs(np.r_[lo, hi] - base)) < 0.01:
+        # Bars too short to see (a probability pinned near 0 or 1): say so, not a blank panel.
+        ax.text(
+            0.5,
+            0.5,
+            "no single input at its 10th or 90th percentile moves the probability "
+            f"from {fmt.probability(base)}",
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            fontsize="small",
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.9},
+        )
+    ax.set_yticks(y, list(table["input"]))
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("probability that the goal is met")
+    ax.set_title(title)
+    ax.legend(fontsize="small", loc="lower right")
+    ax.grid(True, axis="x", alpha=0.3)
+    return fig
+
+
+def lorenz_curves(
+    curves: dict[str, pd.DataFrame],
+    *,
+    ax: Axes | None = None,
+    title: str = "Lorenz curves of sales",
+) -> Figure:
+    """Several Lorenz curves on one chart (median and 80% band of each fit).
+
+    Parameters
+    ----------
+    curves : dict of str to pandas.DataFrame
+        Legend label (the population, e.g. ``"merchants"``) to a
+        ``CountDetail.lorenz`` frame (``entities_share, sales_share, lo_80, hi_80``).
+    """
+    fig, ax = _axes(ax, figsize=(6.5, 5))
+    styles = ["-", "--", "-.", ":"]
+    for i, (label, lorenz) in enumerate(curves.items()):
+        colour = f"C{i}"
+        x = lorenz["entities_share"]
+        # Bands drawn as outlines: filled bands of similar fits hide one another.
+        for edge in ("lo_80", "hi_80"):
+            ax.plot(x, lorenz[edge], color=colour, linewidth=0.8, alpha=0.5, linestyle=":")
+        ax.plot(
+            x,
+            lorenz["sales_share"],
+            color=colour,
+            linewidth=2,
+            linestyle=styles[i % len(styles)],
+            label=f"{label}: median (dotted: 80% band)",
+        )
+    _lorenz_frame(ax, title)
+    return fig
+
+
+def tornado_panels(
+    panels: list[tuple[str, pd.DataFrame, float]], *, title: str = "Which input decides it"
+) -> Figure:
+    """One :func:`tornado` per goal, stacked with a shared probability axis.
+
+    Parameters
+    ----------
+    panels : list of (str, pandas.DataFrame, float)
+        ``(panel title, CountDetail.tornado, probability with every input drawn)``.
+    """
+    import matplotlib.pyplot as plt
+
+    from targets.report.plots import cjk_font
+
+    cjk_font()
+    heights = [max(len(t), 2) * 0.32 + 0.6 for _, t, _ in panels]
+    fig, axes = plt.subplots(
+        len(panels),
+        1,
+        figsize=(8, sum(heights) + 1.0),
+        sharex=True,
+        layout="constrained",
+        gridspec_kw={"height_ratios": heights},
+        squeeze=False,
+    )
+    for ax, (name, table, base) in zip(axes[:, 0], panels, strict=True):
+        tornado(table, base, ax=ax, title=name)
+        ax.set_xlabel("")
+        ax.set_title(name, fontsize="medium")
+        ax.get_legend().remove()  # one legend for all panels, under the last
+    axes[-1, 0].set_xlabel("probability that the goal is met (black line: every input drawn)")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=2, fontsize="small")
+    fig.suptitle(title)
+    return fig
