@@ -196,7 +196,8 @@ def _parts_larger_than_their_year(rows: pd.DataFrame) -> list[str]:
         top = same.loc[~floors, "value_yuan"]
         if not top.empty and r.value_yuan > top.max() * slack:
             bad.append(
-                f"{r.dataset} row {r.row} {r.series_id} {r.period_start.date()}..{r.period_end.date()}"
+                f"{r.dataset} row {r.row} {r.series_id} "
+                f"{r.period_start.date()}..{r.period_end.date()}"
                 f" = {r.value_yuan:.4g} > full year {top.max():.4g}"
             )
     return bad

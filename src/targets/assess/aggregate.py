@@ -16,6 +16,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from targets.assess import currency
 from targets.assess.base import _deadline, _summary
 from targets.assess.progress import _annual_levels, _growth, _growth_interval
 from targets.assess.series import Forecast, own_proxy, realized, rows_for
@@ -57,6 +58,11 @@ def measure(
         a goal judged on each year, the weakest year. ``met``: booleans.
     """
     columns = [fc.totals(a, b, n, seed) for a, b in calendar_years(goal)]
+    if goal.kind == "aggregate" and fc.currency != goal.currency:
+        columns = [
+            currency.convert(c, fc.currency, goal.currency, vintage, a, b, seed)[0]
+            for c, (a, b) in zip(columns, calendar_years(goal), strict=True)
+        ]
     if goal.kind == "growth":
         base = realized(fc.proxy.parts, fc.proxy.how, goal.base_start, goal.base_end, vintage, None)
         base = base if base is not None else fc.totals(goal.base_start, goal.base_end, n, seed)
@@ -98,7 +104,7 @@ def _ceiling_samples(ref: SeriesRef, vintage: Vintage, year: int, n: int, seed: 
 
 def _saturation(goal: Goal, proxy: Proxy, vintage: Vintage, n: int, seed: int):
     """Prior range of the saturation level: the largest published level to a high quantile
-    of the ceiling (assumption ``live_commerce_ceiling_quantile``)."""
+    of the ceiling (assumption ``ceiling_saturation_quantile``)."""
     if not proxy.saturation or goal.ceiling is None:
         return None
     _, end, _ = _deadline(goal)
@@ -109,7 +115,7 @@ def _saturation(goal: Goal, proxy: Proxy, vintage: Vintage, n: int, seed: int):
         raise ForecastError(f"no forecast: no published level of {proxy.name} {vintage.when}")
     low = float(levels["value_yuan"].max())
     # The saturation prior reaches a high quantile of the ceiling (a dated assumption).
-    q = vintage.assumption("live_commerce_ceiling_quantile").value
+    q = vintage.assumption("ceiling_saturation_quantile").value
     # The upper end must lie above the lower one for the range to be a range.
     high = max(float(np.quantile(ceiling, q)), np.nextafter(low, np.inf) * (1 + 1e-6))
     return (low, high)
@@ -181,17 +187,19 @@ def _aggregate(goal: Goal, vintage: Vintage, n: int, seed: int) -> dict:
     for proxy in proxies:
         try:
             fc = Forecast(proxy, vintage, _saturation(goal, proxy, vintage, n, seed))
-            if goal.kind == "aggregate" and fc.currency != goal.currency:
-                raise ForecastError(
-                    f"{proxy.name} is forecast in {fc.currency}, the goal is in {goal.currency}; "
-                    "amounts are never converted"
-                )
             values, met = measure(goal, fc, vintage, n, seed)
+            method = fc.method
+            if goal.kind == "aggregate" and fc.currency != goal.currency:
+                start, end, _ = _deadline(goal)
+                _, how = currency.convert(
+                    np.ones(1), fc.currency, goal.currency, vintage, start, end, seed
+                )
+                method = f"{method}; {how}"
         except ForecastError as exc:
             first_error = first_error or exc
             table.append(_not_forecast(proxy.name, exc))
             continue
-        table.append(_summary(proxy.name, fc.method, values, goal, met))
+        table.append(_summary(proxy.name, method, values, goal, met))
         samples[proxy.name], mets[proxy.name] = values, met
         rows_used.append(fc.rows)
         forecasts[proxy.name] = fc

@@ -12,6 +12,8 @@ from targets.sources.goals import Goal
 def value_format(goal: Goal):
     """How the goal's measured values are written: money, a multiple, a rate or a count."""
     if goal.kind == "aggregate":
+        if goal.currency == "count":
+            return fmt.approx_count
         if goal.currency == "USD":
             return lambda v: f"${v / 1e9:,.1f}B" if abs(v) >= 1e9 else f"${v:,.0f}"
         return fmt.yuan

@@ -26,6 +26,8 @@ def _realized(goal: Goal, proxy: Proxy, vintage: Vintage) -> tuple[float | None,
     values = []
     for start, end in calendar_years(goal):
         v = realized(proxy.parts, proxy.how, start, end, vintage, None)
+        if v is not None and goal.kind == "aggregate":
+            v = _in_goal_currency(goal, proxy, v, vintage, start, end)
         if v is None and goal.kind == "aggregate" and goal.comparator in (">=", ">"):
             bound = lower_bound(proxy.parts, start, end, vintage) if proxy.how == "pooled" else None
             if bound is not None and goal.met(bound):
@@ -45,6 +47,29 @@ def _realized(goal: Goal, proxy: Proxy, vintage: Vintage) -> tuple[float | None,
     met = bool(goal.met(np.array(values)).all())
     weakest = max(values) if goal.comparator in ("<", "<=") else min(values)
     return float(weakest), met
+
+
+def _in_goal_currency(goal: Goal, proxy: Proxy, value: float, vintage, start, end):
+    """A realized amount in the goal's currency (at the published rate of its year), or None."""
+    from targets.assess.currency import convert
+    from targets.assess.series import rows_for
+    from targets.growth.drivers import in_own_currency
+
+    rows = pd.concat([rows_for(r, vintage) for r in proxy.parts], ignore_index=True)
+    if rows.empty:
+        return value
+    _, source = in_own_currency(rows)
+    if source == goal.currency:
+        return value
+    try:
+        converted, _ = convert(value, source, goal.currency, vintage, start, end, 0)
+    except ForecastError:
+        return None
+    year = (pd.Timestamp(start) + (pd.Timestamp(end) - pd.Timestamp(start)) / 2).year
+    from targets.assess.currency import _annual_rates
+
+    # An outcome is read at the published rate of its year, never at a forecast rate.
+    return float(converted) if year in _annual_rates(vintage).index else None
 
 
 def _hindsight(

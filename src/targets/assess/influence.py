@@ -36,8 +36,6 @@ def _label(r: pd.Series) -> str:
 
 
 def _probability(goal: Goal, fc: Forecast, vintage: Vintage, n: int, seed: int) -> float:
-    if goal.kind == "aggregate" and fc.currency != goal.currency:
-        raise ForecastError("currency mismatch")
     _, met = measure(goal, fc, vintage, n, seed)
     return float(np.mean(met))
 

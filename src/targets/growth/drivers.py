@@ -113,11 +113,20 @@ def in_own_currency(rows: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     (pandas.DataFrame, str)
         A copy of the rows whose ``value_yuan``/``value_high_yuan`` columns hold
         the amounts in that currency (the fitting code reads those columns;
-        for a US-dollar series they hold dollars), without the money rows in
-        the other currency; and the currency, ``"CNY"`` or ``"USD"``.
+        for a US-dollar series they hold dollars, for a series of counts the
+        counts), without the money rows in the other currency; and the
+        currency, ``"CNY"``, ``"USD"`` or ``"count"``.
     """
     n_cny = int(rows["value_yuan"].notna().sum())
     usd = rows["value_usd"].notna() if "value_usd" in rows else pd.Series(False, index=rows.index)
+    counts = rows["unit"].eq("count") if "unit" in rows else pd.Series(False, index=rows.index)
+    if n_cny == 0 and not usd.any() and counts.any():
+        # A series of counts (parcels, users, brands) is forecast like an amount.
+        keep = rows[counts | rows["kind"].eq("growth_multiple")]
+        return keep.assign(
+            value_yuan=keep["value"].where(counts[keep.index]),
+            value_high_yuan=keep["value_high"].where(counts[keep.index]),
+        ), "count"
     if int(usd.sum()) <= n_cny:
         return rows[~usd], "CNY"
     money = rows["value_yuan"].notna() | usd

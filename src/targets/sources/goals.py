@@ -549,19 +549,21 @@ def _parse_goal(path: Path, i: int, entry: Any, known_series: dict[str, dict[str
         scale = 0.01 if unit.name == "percent_growth" else 1.0
         threshold = threshold_as_stated * scale
     elif kind == "aggregate":
-        if unit.dimension != "money":
+        if unit.dimension not in ("money", "count"):
             raise _fail(
-                path, i, gid, f"unit: an aggregate goal needs a money unit; got {entry['unit']!r}"
+                path,
+                i,
+                gid,
+                f"unit: an aggregate goal needs a money unit or 'count'; got {entry['unit']!r}",
             )
-        currency = unit.currency
-        if series_currency is not None and series_currency != currency:
+        currency = unit.currency if unit.dimension == "money" else "count"
+        if series_currency is not None and (series_currency == "count") != (currency == "count"):
             raise _fail(
                 path,
                 i,
                 gid,
                 f"unit: the goal is in {currency} but series {entry['series_id']!r} is in "
-                f"{series_currency}; amounts are never converted, so state the goal in the "
-                "series' own currency or name a series in the goal's",
+                f"{series_currency}: a count and an amount cannot be compared",
             )
         scale = unit.factor
         threshold = threshold_as_stated * scale
@@ -663,6 +665,9 @@ class Registry:
     series_models : tuple of SeriesModel
     growth_claims : tuple of GrowthClaim
         Compounding claims about single entities the reports project forward.
+    exchange_rate : SeriesRef or None
+        Yuan per US dollar by calendar year: converts a goal stated in one
+        currency judged on a series in the other.
     """
 
     path: Path
@@ -671,6 +676,7 @@ class Registry:
     reference_class: tuple[SeriesRef, ...] = ()
     series_models: tuple[SeriesModel, ...] = ()
     growth_claims: tuple[GrowthClaim, ...] = ()
+    exchange_rate: SeriesRef | None = None
 
     def get(self, goal_id: str) -> Goal:
         """One goal by id.
@@ -737,7 +743,14 @@ class GrowthClaim:
 
 
 #: Settings a goal file may declare beside its goals (a mapping at the top level).
-REGISTRY_FIELDS = ("title", "goals", "reference_class", "series_models", "growth_claims")
+REGISTRY_FIELDS = (
+    "title",
+    "goals",
+    "reference_class",
+    "series_models",
+    "growth_claims",
+    "exchange_rate",
+)
 SERIES_MODELS = ("regime",)
 
 
@@ -799,6 +812,9 @@ def parse_registry(path: Path, document: Any, known: dict[str, dict[str, str | N
         reference_class=reference,
         series_models=_series_models(path, settings.get("series_models"), known),
         growth_claims=_growth_claims(path, settings.get("growth_claims"), known),
+        exchange_rate=_ref(path, -1, "", "exchange_rate", settings["exchange_rate"], known)
+        if settings.get("exchange_rate")
+        else None,
     )
 
 
@@ -893,7 +909,7 @@ def get(goal_id: str, *, directory: str | Path | None = None) -> Goal:
 
 def _display_unit(g: Goal) -> str:
     if g.kind == "aggregate":
-        return "yuan" if g.currency == "CNY" else str(g.currency)
+        return {"CNY": "yuan", "count": "count"}.get(str(g.currency), str(g.currency))
     if g.kind == "growth":
         return "rate a year" if g.unit == "percent_growth" else "multiple"
     return str(g.entity)

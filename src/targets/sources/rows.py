@@ -247,6 +247,8 @@ def _parse_row(path: Path, row: int, rec: dict[str, str]) -> dict[str, object]:
     elif has_base:
         raise _fail(path, row, "base_start/base_end are only for kind growth_multiple")
 
+    if unit.dimension == "rate" and not value > 0:
+        raise _fail(path, row, f"exchange rate {value} {rec['unit']} must be positive")
     if unit.dimension in ("money", "count", "share") and (
         value < 0 or (not np.isnan(value_high) and value_high < 0)
     ):

@@ -2,8 +2,9 @@
 
 Unit handling lives here and nowhere else. Money in Chinese yuan is converted to
 yuan; US dollars keep their currency (they are never silently converted, because
-the exchange rate is itself a modelling choice); ratios and counts are
-dimensionless.
+the exchange rate is itself a dated figure: a goal in one currency on a series
+in the other is converted in the assessment, with a published rate, and says
+so); ratios and counts are dimensionless; exchange rates are yuan per dollar.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Dimension = Literal["money", "ratio", "share", "count"]
+Dimension = Literal["money", "ratio", "share", "count", "rate"]
 
 
 @dataclass(frozen=True)
@@ -22,8 +23,9 @@ class Unit:
     ----------
     name : str
         Canonical spelling used in ``data/*.csv``.
-    dimension : {"money", "ratio", "share", "count"}
-        What kind of quantity the unit measures.
+    dimension : {"money", "ratio", "share", "count", "rate"}
+        What kind of quantity the unit measures (``rate``: an exchange rate,
+        yuan per US dollar).
     currency : str or None
         ``"CNY"`` or ``"USD"`` for money, else ``None``.
     factor : float
@@ -54,6 +56,8 @@ _UNITS: dict[str, Unit] = {
         Unit("percent_growth", "ratio", None, 0.01),
         Unit("percent_share", "share", None, 0.01),
         Unit("count", "count", None, 1.0),
+        Unit("CNY per USD", "rate", None, 1.0),
+        Unit("CNY per 100 USD", "rate", None, 0.01),
     ]
 }
 

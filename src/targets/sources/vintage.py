@@ -358,6 +358,11 @@ class Vintage:
         return self._registry.growth_claims if self._registry is not None else ()
 
     @property
+    def exchange_rate(self) -> SeriesRef | None:
+        """The goal file's exchange-rate series (yuan per dollar), if it names one."""
+        return self._registry.exchange_rate if self._registry is not None else None
+
+    @property
     def title(self) -> str:
         """The project title from the goal file ("" when it gives none)."""
         return self.registry.title if self._registry is not None else ""
@@ -381,11 +386,15 @@ def _folders_text(folders: Iterable[Path]) -> str:
 
 
 def _known_series(observations: pd.DataFrame) -> dict[str, dict[str, str | None]]:
-    """Data set -> series id -> the currency most of its money rows use (``None``: no money)."""
+    """Data set -> series id -> the currency most of its money rows use (``"count"`` for a
+    series of counts, ``None`` for neither)."""
     out: dict[str, dict[str, str | None]] = {}
     for (dataset, sid), rows in observations.groupby(["dataset", "series_id"], sort=True):
         n_cny, n_usd = int(rows["value_yuan"].notna().sum()), int(rows["value_usd"].notna().sum())
+        counts = int(rows["unit"].eq("count").sum())
         currency = None if n_cny == n_usd == 0 else ("USD" if n_usd > n_cny else "CNY")
+        if currency is None and counts:
+            currency = "count"
         out.setdefault(str(dataset), {})[str(sid)] = currency
     return out
 
