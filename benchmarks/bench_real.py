@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -86,7 +87,7 @@ def engine(
 
 def peers(data: dict[str, tuple[np.ndarray, np.ndarray]], h: int, jobs: int) -> pd.DataFrame:
     from statsforecast import StatsForecast
-    from statsforecast.models import AutoETS, AutoTheta, RandomWalkWithDrift
+    from statsforecast.models import AutoETS, AutoTheta, Naive, RandomWalkWithDrift
 
     frame = pd.concat(
         [
@@ -95,16 +96,20 @@ def peers(data: dict[str, tuple[np.ndarray, np.ndarray]], h: int, jobs: int) -> 
         ],
         ignore_index=True,
     )
+    models = [AutoETS(season_length=1), AutoTheta(season_length=1), RandomWalkWithDrift()]
     sf = StatsForecast(
-        models=[AutoETS(season_length=1), AutoTheta(season_length=1), RandomWalkWithDrift()],
+        models=models,
         freq=1,
         n_jobs=jobs,
+        # statsforecast 2.1's AutoETS refuses six points ("tiny datasets": n <= parameters
+        # + 4 even for A,N,N); it then falls back to the naive forecast, its usual fallback.
+        fallback_model=Naive(),
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fc = sf.forecast(df=frame, h=h, level=[80, 95])
     fc = fc.reset_index() if "unique_id" not in fc.columns else fc
-    names = {"AutoETS": "AutoETS", "AutoTheta": "AutoTheta", "RandomWalkWithDrift": "RWD"}
+    names = dict(zip((m.alias for m in models), PEERS, strict=True))
     rows = []
     for u, g in fc.groupby("unique_id", sort=False):
         fit, test = data[str(u)]
@@ -144,6 +149,9 @@ def main() -> None:
         data = load_set(name)
         h = SETS[name][2]
         ours, seconds = engine(data, h, args.jobs)
+        ours.to_pickle(
+            Path(tempfile.gettempdir()) / f"bench_real_engine_{name.replace(' ', '_')}.pkl"
+        )
         theirs = peers(data, h, args.jobs)
         scores = pd.concat([ours, theirs], ignore_index=True)
         table = scores.groupby("model")[METRICS].mean()

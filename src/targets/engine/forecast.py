@@ -42,10 +42,9 @@ from targets.errors import ForecastError
 
 T = TypeVar("T")
 
-#: Models fitted when none are named: the fast members that, mixed, beat a linear
-#: random walk with drift on short yearly series with calibrated intervals
-#: (benchmarks/bench_forecast.py). ARIMA, Prophet and the growth curves are
-#: slower and add no accuracy there; name them to include them.
+#: Models fitted when none are named: the fast members and their ensemble
+#: (benchmarks/bench_forecast.py, benchmarks/bench_real.py). ARIMA, Prophet and
+#: the growth curves are slower; name them to include them.
 DEFAULT_MODELS: tuple[str, ...] = ("naive", "drift", "ets", "theta", ENSEMBLE)
 FREQS: tuple[str, ...] = tuple(SEASON)
 #: pandas' other names for the supported calendars, normalised to period starts
@@ -390,8 +389,8 @@ def _forecast_series(
     """Fit every member on one series; the requested models' paths and the refusals.
 
     Every model's paths are capped by :func:`targets.engine.models.ensemble.bound_paths`;
-    the ensemble mixes the members that could be fitted, weighted by
-    :func:`targets.engine.models.ensemble.skill_weights`.
+    the ensemble averages the quantiles of the members that could be fitted
+    (:func:`targets.engine.models.ensemble.ensemble_paths`).
 
     Raises
     ------
@@ -531,12 +530,14 @@ def forecast(
         and normalised, and ``ds`` may stamp periods by their last day.
         Results are stamped by period start.
     models : sequence of str
-        Model names (see :mod:`targets.engine.models`), plus ``"ensemble"``: a mixture
-        of the sample paths of the other requested models that could be fitted
-        (of the default members when it is asked for alone), weighted by skill
-        (:mod:`targets.engine.models.ensemble`). Default: ``naive, drift, ets, theta``
-        and their ensemble. Every model's paths are capped at the growth the
-        evidence allows (``engine_max_growth_per_year`` in data/assumptions.csv).
+        Model names (see :mod:`targets.engine.models`), plus ``"ensemble"``: a
+        weighted average of the quantiles of the other requested models that
+        could be fitted (of the default members when it is asked for alone), on
+        the scale (logs or levels) the series' own past says it grows on
+        (:mod:`targets.engine.models.ensemble`). Default: ``naive, drift, ets,
+        theta`` and their ensemble. Every model's paths are capped at the growth
+        the evidence allows (``engine_max_growth_per_year`` and
+        ``engine_max_multiple`` in data/assumptions.csv).
     level : sequence of float
         Central interval levels in percent, strictly between 0 and 100. Columns
         are named by the level as given: ``lo-80`` for 80, ``lo-80.5`` for 80.5.
