@@ -1,19 +1,27 @@
-"""Accuracy, calibration and speed of the forecasting engine (prints tables; not a test).
+"""Accuracy and calibration of the engine on simulated series (prints tables; not a test).
 
-1. Simulated six-point yearly histories from several growth families
-   (benchmarks/simulate.py: linear, exponential, damped, saturating, steady,
-   noisy, declining), forecast 3 years ahead: MASE, 80% and 95% interval
-   coverage, CRPS on logs, and the largest 95% upper bound over the last value,
-   per model, against a linear random walk with drift (statsforecast's
-   ``RandomWalkWithDrift`` formula: normal intervals, FPP3 section 5.5).
-2. The same per family, for the ensemble and the baseline.
-3. Speed: series per second for ``forecast()`` with the default models on a
-   panel of 645 six-point yearly series (the size of the real-series study in
-   issue 9), in this process and in parallel (benchmarks/bench_speed.py).
-4. The project's own regular series (rolling origin, one step ahead).
+Two sets that never mix (benchmarks/simulate.py):
 
-Run: .venv/bin/python benchmarks/bench_forecast.py [--per-family 50] [--jobs 2]
-     [--models naive,drift,ets,theta,ensemble] [--speed-series 645]
+* ``--set calibration``: the calibration families on the calibration seed. The
+  engine's constants (data/assumptions.csv, ``engine_*`` rows) were chosen here.
+* ``--set test`` (default): the test families, built to break what the members
+  assume (multiplying from small values, level shifts, trend breaks, linear
+  declines, Gompertz saturation with additive noise, additive and proportional
+  noise, stalling growth), on the test seeds. Nothing is tuned on them.
+
+Each series has ``--train`` observed years (default 6) and is forecast
+``--h`` years ahead (default 3). Every member of the engine, its ensemble, and
+the references (benchmarks/scoring.py: random walk with drift on levels and on
+logs, statsmodels' Theta and ETS on levels) are scored: MASE, sMAPE, 80%/95%
+coverage, Winkler-95 (scaled like the MASE) and the largest 95% upper bound over
+the last value. Printed per family: the ensemble against the best member, the
+random walks and statsmodels, and the ratio of the ensemble's MASE and Winkler-95
+to the best of the best member and the two random walks (at most 1 passes).
+Finally the tail rule: series whose 95% upper bound exceeds 100 times the last
+value without their own history having grown that much over as many periods.
+
+Run: .venv/bin/python benchmarks/bench_forecast.py [--set test] [--per-family 40]
+     [--jobs 2] [--train 6] [--h 3]
 """
 
 from __future__ import annotations
@@ -29,165 +37,150 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from bench_speed import speed
-from simulate import panel
+from scoring import REFERENCES, from_paths, score_series
+from simulate import CALIBRATION_SEED, FAMILIES, TEST_FAMILIES, TEST_SEEDS, panel
 
 from targets.engine.forecast import DEFAULT_MODELS, forecast
-from targets.engine.metrics import crps_samples
 
-TRAIN, H = 6, 3
-
-
-def rw_drift_levels(train: pd.DataFrame, n_samples: int, seed: int) -> dict[str, np.ndarray]:
-    """Sample paths of the linear random walk with drift with normal intervals.
-
-    Point forecast ``y_T + k c`` with ``c`` the mean increment; standard deviation
-    ``sigma sqrt(k (1 + k / m))`` with ``sigma`` the increments' standard deviation
-    and ``m`` their number (FPP3 table 5.2; statsforecast's RandomWalkWithDrift).
-    """
-    rng = np.random.default_rng(seed)
-    out = {}
-    z = rng.standard_normal((n_samples, 1))
-    for uid, g in train.groupby("unique_id", sort=True):
-        y = g["y"].to_numpy(float)
-        d = np.diff(y)
-        m, c = len(d), d.mean()
-        sigma = np.std(d, ddof=1)
-        k = np.arange(1, H + 1)
-        out[str(uid)] = y[-1] + k * c + z * sigma * np.sqrt(k * (1 + k / m))
-    return out
+ENSEMBLE = "ensemble"
+METRICS = ["ase", "smape", "cov80", "cov95", "winkler95"]
 
 
-def score_paths(
-    name: str,
-    paths: dict[str, np.ndarray],
-    train: pd.DataFrame,
-    test: pd.DataFrame,
-    families: dict[str, str],
-) -> pd.DataFrame:
-    """One row per series: absolute scaled error, coverage, log CRPS, upper/last."""
-    rows = []
-    hist = {u: g["y"].to_numpy(float) for u, g in train.groupby("unique_id")}
-    fut = {u: g["y"].to_numpy(float) for u, g in test.groupby("unique_id")}
-    for uid, p in paths.items():
-        y, a = hist[uid], fut[uid]
-        scale = np.mean(np.abs(np.diff(y)))
-        med = np.median(p, axis=0)
-        q = np.quantile(p, [0.025, 0.1, 0.9, 0.975], axis=0)
-        logp = np.log(np.maximum(p, 1e-12))
-        rows.append(
-            {
-                "model": name,
-                "family": families[uid],
-                "ase": np.mean(np.abs(a - med)) / scale,
-                "cov80": np.mean((a >= q[1]) & (a <= q[2])),
-                "cov95": np.mean((a >= q[0]) & (a <= q[3])),
-                "crps_log": np.mean([crps_samples(np.log(a[k]), logp[:, k]) for k in range(H)]),
-                "up_last": float(q[3].max() / y[-1]),
-            }
-        )
-    return pd.DataFrame(rows)
+def simulated_panel(which: str, per_family: int, n_points: int) -> pd.DataFrame:
+    """The calibration or test panel (``unique_id, ds, y, family``)."""
+    if which == "calibration":
+        return panel(per_family, n_points, seed=CALIBRATION_SEED, families=FAMILIES)
+    per_seed = -(-per_family // len(TEST_SEEDS))
+    return pd.concat(
+        [panel(per_seed, n_points, seed=s, families=TEST_FAMILIES) for s in TEST_SEEDS],
+        ignore_index=True,
+    )
 
 
-def simulated(per_family: int, models: list[str], jobs: int, n_samples: int) -> None:
-    sims = panel(per_family, TRAIN + H, seed=2026)
-    families = dict(zip(sims["unique_id"], sims["family"], strict=True))
-    train = sims.groupby("unique_id").head(TRAIN)[["unique_id", "ds", "y"]]
-    test = sims.groupby("unique_id").tail(H)[["unique_id", "ds", "y"]]
-    kwargs = {} if jobs == 1 else {"n_jobs": jobs}
+def score_all(
+    sims: pd.DataFrame, train: int, h: int, models: list[str], jobs: int, n_samples: int
+) -> tuple[pd.DataFrame, float]:
+    """One row per series and method; and the engine's wall time (s)."""
+    families = sims.groupby("unique_id")["family"].first()
+    ys = {u: g["y"].to_numpy(float) for u, g in sims.groupby("unique_id", sort=True)}
+    fit = sims.groupby("unique_id").head(train)[["unique_id", "ds", "y"]]
     t0 = time.perf_counter()
-    _, paths = forecast(train, H, models=models, n_samples=n_samples, return_paths=True, **kwargs)
+    _, paths = forecast(
+        fit, h, models=models, n_samples=n_samples, return_paths=True, n_jobs=jobs, seed=0
+    )
     seconds = time.perf_counter() - t0
-    frames = [
-        score_paths(
-            m, {u: p for (u, mm), p in paths.samples.items() if mm == m}, train, test, families
-        )
-        for m in models
+    rows = []
+    for (uid, model), p in paths.samples.items():
+        y = ys[uid]
+        s = score_series(from_paths(p), y[:train], y[train : train + h])
+        rows.append({"unique_id": uid, "family": families[uid], "model": model, **s})
+    refs = reference_scores(ys, train, h, jobs)
+    refs["family"] = refs["unique_id"].map(families)
+    return pd.concat([pd.DataFrame(rows), refs], ignore_index=True), seconds
+
+
+def _references_one(uid: str, y: np.ndarray, train: int, h: int) -> list[dict[str, object]]:
+    return [
+        {"unique_id": uid, "model": name, **score_series(fn(y[:train], h), y[:train], y[train:])}
+        for name, fn in REFERENCES.items()
     ]
-    frames.append(
-        score_paths(
-            "RW drift on levels (baseline)",
-            rw_drift_levels(train, n_samples, 1),
-            train,
-            test,
-            families,
-        )
-    )
-    scores = pd.concat(frames, ignore_index=True)
-    n = sims["unique_id"].nunique()
-    print(
-        f"\n## Simulated six-point yearly series, 3 years ahead: {n} series "
-        f"({per_family} per family), {len(models)} models in {seconds:.0f} s"
-    )
-    table = (
-        scores.groupby("model", sort=False)
-        .agg(
-            series=("ase", "size"),
-            mase=("ase", "mean"),
-            coverage_80=("cov80", "mean"),
-            coverage_95=("cov95", "mean"),
-            crps_log=("crps_log", "mean"),
-            max_upper95_over_last=("up_last", "max"),
-        )
-        .reset_index()
-    )
-    print(table.round(3).to_string(index=False))
-    focus = scores[scores["model"].isin(["ensemble", "RW drift on levels (baseline)"])]
-    by_family = (
-        focus.groupby(["family", "model"])
-        .agg(mase=("ase", "mean"), coverage_80=("cov80", "mean"), coverage_95=("cov95", "mean"))
-        .unstack("model")
-    )
-    print("\nBy family (ensemble vs baseline)")
-    print(by_family.round(2).to_string())
 
 
-def own_series(jobs: int, models: list[str]) -> None:
-    from targets.engine import backtest
-    from targets.sources.data import load
-    from targets.sources.observations import contiguous_tail, to_regular
+def reference_scores(ys: dict[str, np.ndarray], train: int, h: int, jobs: int) -> pd.DataFrame:
+    """Scores of the reference forecasters, cached on disk (statsmodels' Theta
+    intervals refit an ARIMA by maximum likelihood: about a second a series)."""
+    import hashlib
 
-    specs = [
-        ("nbs_retail", "nbs_online_retail"),
-        ("nbs_retail", "nbs_total_retail"),
-        ("nbs_retail", "nbs_physical_online_retail"),
-        ("pinduoduo_gmv", "pinduoduo_gmv"),
-        ("kuaishou_gmv", "kuaishou_gmv"),
-        ("jd_gmv", "jd_gmv"),
-    ]
-    frames = [contiguous_tail(to_regular(load(d), s, "YS")) for d, s in specs]
-    own = pd.concat([f for f in frames if len(f) >= 5], ignore_index=True)
-    scores = backtest.rolling_origin(
-        own[["unique_id", "ds", "y"]],
-        h=1,
-        models=models,
-        min_train=4,
-        n_samples=400,
-        n_jobs=jobs,
-        progress=False,
+    import joblib
+
+    key = hashlib.sha1(
+        repr(sorted((u, y[: train + h].round(9).tobytes()) for u, y in ys.items())).encode()
+        + repr((train, h, sorted(REFERENCES))).encode()
+    ).hexdigest()[:16]
+    cache = Path.home() / ".cache" / "targets-bench" / f"references-{key}.pkl"
+    if cache.exists():
+        return pd.read_pickle(cache)
+    parts = joblib.Parallel(n_jobs=jobs)(
+        joblib.delayed(_references_one)(u, y[: train + h], train, h) for u, y in ys.items()
     )
-    print(f"\n## Project series (rolling origin, 1 step): {own['unique_id'].nunique()} series")
-    print(backtest.summarize(scores).round(3).to_string(index=False))
+    frame = pd.DataFrame([r for part in parts for r in part])
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_pickle(cache)
+    return frame
+
+
+def family_table(scores: pd.DataFrame, members: list[str]) -> pd.DataFrame:
+    """Per family: the ensemble, the best member (by MASE), the references, the ratios."""
+    out = []
+    for family, g in scores.groupby("family", sort=False):
+        means = g.groupby("model")[METRICS].mean()
+        best_member = means.loc[[m for m in members if m in means.index], "ase"].idxmin()
+        row: dict[str, object] = {"family": family, "best member": best_member}
+        for label, model in [
+            ("ens", ENSEMBLE),
+            ("best", best_member),
+            ("RWDlev", "RWD levels"),
+            ("RWDlog", "RWD logs"),
+            ("smTheta", "sm Theta"),
+            ("smETS", "sm ETS"),
+        ]:
+            row[f"MASE {label}"] = means.loc[model, "ase"]
+        for label, model in [("ens", ENSEMBLE), ("best", best_member), ("RWDlev", "RWD levels")]:
+            row[f"W95 {label}"] = means.loc[model, "winkler95"]
+        row["sMAPE ens"] = means.loc[ENSEMBLE, "smape"]
+        row["cov80 ens"] = 100 * means.loc[ENSEMBLE, "cov80"]
+        row["cov95 ens"] = 100 * means.loc[ENSEMBLE, "cov95"]
+        rivals = [best_member, "RWD levels", "RWD logs"]
+        row["MASE ratio"] = means.loc[ENSEMBLE, "ase"] / means.loc[rivals, "ase"].min()
+        row["W95 ratio"] = means.loc[ENSEMBLE, "winkler95"] / means.loc[rivals, "winkler95"].min()
+        out.append(row)
+    return pd.DataFrame(out)
+
+
+def tail_violations(sims: pd.DataFrame, scores: pd.DataFrame, train: int, h: int) -> pd.DataFrame:
+    """Series whose ensemble 95% bound passes 100x the last value without own growth."""
+    ys = {u: g["y"].to_numpy(float)[:train] for u, g in sims.groupby("unique_id")}
+    bad = []
+    for r in scores[scores["model"] == ENSEMBLE].itertuples():
+        y = ys[r.unique_id]
+        own = max(np.max(y[k:] / y[:-k]) for k in range(1, min(h, len(y) - 1) + 1))
+        if r.up_last > 100 and r.up_last > own:
+            bad.append({"unique_id": r.unique_id, "up_last": r.up_last, "own": own})
+    return pd.DataFrame(bad, columns=["unique_id", "up_last", "own"])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--per-family", type=int, default=50)
+    parser.add_argument("--set", choices=["calibration", "test"], default="test")
+    parser.add_argument("--per-family", type=int, default=40)
+    parser.add_argument("--train", type=int, default=6)
+    parser.add_argument("--h", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--models", default=",".join(DEFAULT_MODELS))
     parser.add_argument("--n-samples", type=int, default=1000)
-    parser.add_argument("--speed-series", type=int, default=645)
-    parser.add_argument("--skip-own", action="store_true")
     args = parser.parse_args()
     warnings.simplefilter("ignore", UserWarning)
     models = args.models.split(",")
-    t0 = time.perf_counter()
-    simulated(args.per_family, models, args.jobs, args.n_samples)
-    if args.speed_series:
-        speed(args.speed_series, sorted({1, args.jobs}))
-    if not args.skip_own:
-        own_series(args.jobs, models)
-    print(f"\ntotal {time.perf_counter() - t0:.0f} s")
+    members = [m for m in models if m != ENSEMBLE]
+    sims = simulated_panel(args.set, args.per_family, args.train + args.h)
+    scores, seconds = score_all(sims, args.train, args.h, models, args.jobs, args.n_samples)
+    n = sims["unique_id"].nunique()
+    print(
+        f"## {args.set} set: {n} simulated yearly series, {args.train} points, h={args.h}; "
+        f"engine ({', '.join(models)}) in {seconds:.0f} s"
+    )
+    overall = scores.groupby("model")[METRICS].mean()
+    overall[["cov80", "cov95"]] *= 100
+    overall["max upper95/last"] = scores.groupby("model")["up_last"].max()
+    print(overall.sort_values("ase").round(3).to_string())
+    print("\n### Per family (MASE, Winkler-95 scaled like MASE, coverage %)")
+    pd.set_option("display.width", 250)
+    print(family_table(scores, members).round(2).to_string(index=False))
+    bad = tail_violations(sims, scores, args.train, args.h)
+    print(f"\n### Tail rule: {len(bad)} series with a 95% bound above 100x the last value")
+    print("    without their own history having grown as much over as many periods")
+    if len(bad):
+        print(bad.round(1).to_string(index=False))
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ def series(n: int = 8) -> pd.DataFrame:
 
 def ours(model: str, df: pd.DataFrame, h: int = 3) -> np.ndarray:
     fc = forecast(df, h, models=[model], n_samples=2000, seed=0)
-    return fc["mean"].to_numpy()
+    return fc["median"].to_numpy()
 
 
 def quietly(fn, *args, **kwargs):
@@ -94,3 +94,38 @@ def test_prophet_fits_print_nothing(capfd):
     captured = capfd.readouterr()
     assert "cmdstanpy" not in captured.err and "INFO" not in captured.err
     assert "Importing plotly failed" not in captured.err + captured.out
+
+
+def linear_series(n: int = 8) -> pd.DataFrame:
+    rng = np.random.default_rng(6)
+    y = 100 + 20 * np.arange(n) + rng.normal(0, 3, n)
+    return pd.DataFrame(
+        {"unique_id": "p", "ds": pd.date_range("2012", periods=n, freq="YS"), "y": y}
+    )
+
+
+def test_ets_and_theta_work_on_levels_when_the_series_grows_on_levels():
+    """A straight line: the series' own evidence picks levels, and the wrappers then
+    agree with statsmodels fitted to the levels themselves."""
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+    from statsmodels.tsa.forecasting.theta import ThetaModel
+
+    from targets.engine.models.base import grows_on_logs
+
+    df = linear_series()
+    y = df["y"].to_numpy()
+    assert not grows_on_logs(y)
+    assert grows_on_logs(series()["y"].to_numpy())
+    fits = [
+        quietly(
+            ETSModel(
+                y, error="add", trend=t, damped_trend=d, initialization_method="estimated"
+            ).fit,
+            disp=False,
+        )
+        for t, d in ((None, False), ("add", False), ("add", True))
+    ]
+    best = min(fits, key=lambda r: r.aicc)
+    np.testing.assert_allclose(ours("ets", df), best.forecast(3), rtol=0.03)
+    theta = quietly(ThetaModel(y, period=1, deseasonalize=False).fit)
+    np.testing.assert_allclose(ours("theta", df), theta.forecast(3), rtol=0.03)

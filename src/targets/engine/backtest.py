@@ -30,6 +30,7 @@ SCORE_COLUMNS = [
     "ds",
     "actual",
     "mean",
+    "median",
     "covered_80",
     "covered_95",
     "winkler_80",
@@ -75,13 +76,15 @@ def _one_fold(
                     "ds": test["ds"].iloc[step],
                     "actual": actual,
                     "mean": r["mean"],
+                    "median": r["median"],
                     "covered_80": coverage([actual], [r["lo-80"]], [r["hi-80"]]),
                     "covered_95": coverage([actual], [r["lo-95"]], [r["hi-95"]]),
                     "winkler_80": winkler([actual], [r["lo-80"]], [r["hi-80"]], 80),
                     "winkler_95": winkler([actual], [r["lo-95"]], [r["hi-95"]], 95),
                     "crps": crps_samples(actual, samples[:, step]),
-                    "abs_scaled_error": abs(actual - r["mean"]) / scale if scale > 0 else np.nan,
-                    "smape": smape([actual], [r["mean"]]),
+                    # The median is the point forecast MASE and sMAPE reward.
+                    "abs_scaled_error": abs(actual - r["median"]) / scale if scale > 0 else np.nan,
+                    "smape": smape([actual], [r["median"]]),
                     # Probability integral transform: uniform when calibrated.
                     "pit": float(np.mean(samples[:, step] <= actual)),
                 }
@@ -173,8 +176,8 @@ def rolling_origin(
     Returns
     -------
     pandas.DataFrame
-        One row per series, origin, model and step: the point forecast, the
-        outcome, whether the 80%/95% intervals covered it, Winkler scores,
+        One row per series, origin, model and step: the mean and median of the
+        predictive, the outcome, whether the 80%/95% intervals covered it, Winkler scores,
         CRPS, absolute scaled error (MASE term) and sMAPE.
     """
     if min_train < 3:

@@ -4,13 +4,19 @@
 the ``unique_id, ds, y`` convention (Prophet's and statsforecast's) and returns a
 tidy frame with one row per series, model and future period::
 
-    unique_id, ds, model, mean, lo-80, hi-80, lo-95, hi-95
+    unique_id, ds, model, mean, median, lo-80, hi-80, lo-95, hi-95
 
-``mean`` is the point forecast, the **median** of the model's sample paths: most
-models here work on logs (``drift`` on levels), and the median of a log-scale
-predictive is its geometric mean, the forecast that MASE and sMAPE reward (the
-arithmetic mean of a log-Student-t predictive is not even finite). ``lo-L``/``hi-L`` are the
-central ``L``% interval of the sample paths.
+``mean`` is the mean of the model's sample paths (the expected total; paths are
+bounded, so it is finite) and ``median`` their median, the point forecast that
+MASE and sMAPE reward and the one the benchmarks score. ``lo-L``/``hi-L`` are
+the central ``L``% interval of the sample paths. On a skewed predictive the
+mean can lie above ``hi-80``; the median always lies inside every interval.
+
+``freq`` takes the period-start aliases ``"YS"``, ``"QS"``, ``"MS"`` and pandas'
+other names for the same calendars (``"Y"``, ``"YE"``, ``"A"``, ``"AS"``,
+``"Q"``, ``"QE"``, ``"M"``, ``"ME"``); ``ds`` may stamp each period by its
+first day or by its last day. Both are normalised: results are stamped by
+period start and ``SamplePaths.freq`` is ``"YS"``, ``"QS"`` or ``"MS"``.
 
 With ``return_paths=True`` it also returns :class:`SamplePaths`, which answers
 probability questions about totals over *any* interval (not only the forecast
@@ -31,17 +37,62 @@ import pandas as pd
 
 from targets.engine.models import ENSEMBLE, MODEL_NAMES, MODELS, Series
 from targets.engine.models.base import SEASON
-from targets.engine.models.ensemble import EnsembleSettings, bound_paths, mixture, skill_weights
+from targets.engine.models.ensemble import EnsembleSettings, bound_paths, ensemble_paths
 from targets.errors import ForecastError
 
 T = TypeVar("T")
 
-#: Models fitted when none are named: the fast members that, mixed, beat a linear
-#: random walk with drift on short yearly series with calibrated intervals
-#: (benchmarks/bench_forecast.py). ARIMA, Prophet and the growth curves are
-#: slower and add no accuracy there; name them to include them.
+#: Models fitted when none are named: the fast members and their ensemble
+#: (benchmarks/bench_forecast.py, benchmarks/bench_real.py). ARIMA, Prophet and
+#: the growth curves are slower; name them to include them.
 DEFAULT_MODELS: tuple[str, ...] = ("naive", "drift", "ets", "theta", ENSEMBLE)
 FREQS: tuple[str, ...] = tuple(SEASON)
+#: pandas' other names for the supported calendars, normalised to period starts
+#: (issue 24: pandas 2.2 renamed ``"Y"``/``"A"`` to ``"YE"``, ``"Q"`` to ``"QE"``).
+FREQ_ALIASES: dict[str, str] = {
+    **dict.fromkeys(("YS", "Y", "YE", "A", "AS", "YS-JAN", "AS-JAN", "Y-DEC", "YE-DEC"), "YS"),
+    **dict.fromkeys(("A-DEC",), "YS"),
+    **dict.fromkeys(("QS", "Q", "QE", "QS-JAN", "Q-DEC", "QE-DEC"), "QS"),
+    **dict.fromkeys(("MS", "M", "ME"), "MS"),
+}
+_PERIOD = {"YS": "Y", "QS": "Q", "MS": "M"}
+
+
+def normalise_freq(freq: str) -> str:
+    """The period-start alias (``"YS"``, ``"QS"``, ``"MS"``) for any supported name.
+
+    Raises
+    ------
+    ForecastError
+        For a frequency that is not yearly, quarterly or monthly.
+
+    Examples
+    --------
+    >>> normalise_freq("YE"), normalise_freq("Q"), normalise_freq("MS")
+    ('YS', 'QS', 'MS')
+    """
+    canonical = FREQ_ALIASES.get(str(freq).upper()) if isinstance(freq, str) else None
+    if canonical is None:
+        raise ForecastError(
+            f"freq must be one of {', '.join(FREQS)} (or an alias: Y, YE, A, Q, QE, M, ME); "
+            f"got {freq!r}"
+        )
+    return canonical
+
+
+def period_starts(ds: pd.Series, freq: str) -> pd.Series:
+    """Stamp every period by its first day when every stamp is a first or a last day.
+
+    A stamp that is neither (mid-period) is left as it is, so that the
+    regularity check names it.
+    """
+    period = ds.dt.to_period(_PERIOD[freq])
+    start = period.dt.start_time.astype(ds.dtype)
+    end_day = period.dt.end_time.dt.normalize().astype(ds.dtype)
+    at_edge = (ds == start) | (ds == end_day)
+    return start.where(at_edge, ds) if bool(at_edge.all()) else ds
+
+
 #: Paths per member and origin when scoring members on a series' own history.
 SKILL_SAMPLES = 200
 
@@ -169,8 +220,7 @@ def validate_frame(df: pd.DataFrame, freq: str) -> dict[str, pd.Series]:
         frame row), or a series that is not regular at ``freq`` (names the
         first missing period).
     """
-    if freq not in FREQS:
-        raise ForecastError(f"freq must be one of {', '.join(FREQS)}; got {freq!r}")
+    freq = normalise_freq(freq)
     missing = [c for c in ("unique_id", "ds", "y") if c not in df.columns]
     if missing:
         raise ForecastError(f"the frame needs columns unique_id, ds, y; missing {missing}")
@@ -181,6 +231,7 @@ def validate_frame(df: pd.DataFrame, freq: str) -> dict[str, pd.Series]:
     if ds.isna().any():
         bad = ds.index[ds.isna()][0]
         raise ForecastError(f"ds has a missing date at frame row {bad}")
+    ds = period_starts(ds, freq)
     y = pd.to_numeric(df["y"], errors="coerce")
     out: dict[str, pd.Series] = {}
     frame = pd.DataFrame({"unique_id": df["unique_id"].astype(str), "ds": ds, "y": y})
@@ -269,13 +320,13 @@ def level_name(level: float) -> str:
 
 
 def _summarize(paths: SamplePaths, levels: list[float]) -> pd.DataFrame:
-    """The tidy forecast frame: median and central intervals of every model's paths.
+    """The tidy forecast frame: mean, median and central intervals of every model's paths.
 
     All ``(series, model)`` path arrays share one shape, so their quantiles are
     taken in one vectorised call rather than one frame per pair (which cost more
     than the fits of the fast models on a large panel).
     """
-    columns = ["unique_id", "ds", "model", "mean"] + [
+    columns = ["unique_id", "ds", "model", "mean", "median"] + [
         f"{side}-{level_name(lv)}" for lv in levels for side in ("lo", "hi")
     ]
     if not paths.samples:
@@ -291,8 +342,9 @@ def _summarize(paths: SamplePaths, levels: list[float]) -> pd.DataFrame:
             "unique_id": np.repeat([k[0] for k in keys], h),
             "ds": np.concatenate([paths.future[k[0]].to_numpy() for k in keys]),
             "model": np.repeat([k[1] for k in keys], h),
-            "mean": np.median(stack, axis=1).reshape(-1),
-            **dict(zip(columns[4:], bounds, strict=True)),
+            "mean": np.mean(stack, axis=1).reshape(-1),
+            "median": np.median(stack, axis=1).reshape(-1),
+            **dict(zip(columns[5:], bounds, strict=True)),
         }
     )
 
@@ -337,8 +389,8 @@ def _forecast_series(
     """Fit every member on one series; the requested models' paths and the refusals.
 
     Every model's paths are capped by :func:`targets.engine.models.ensemble.bound_paths`;
-    the ensemble mixes the members that could be fitted, weighted by
-    :func:`targets.engine.models.ensemble.skill_weights`.
+    the ensemble averages the quantiles of the members that could be fitted
+    (:func:`targets.engine.models.ensemble.ensemble_paths`).
 
     Raises
     ------
@@ -356,7 +408,7 @@ def _forecast_series(
                 raise ForecastError(f"series {uid!r}: {exc}") from None
             refusals[name] = str(exc)
             continue
-        fitted[name] = bound_paths(paths, s, settings.max_growth_per_year)
+        fitted[name] = bound_paths(paths, s, settings.max_growth_per_year, settings.max_multiple)
     if not fitted:
         first_model, first = next(iter(refusals.items()))
         rest = sorted(set(refusals) - {first_model})
@@ -368,9 +420,8 @@ def _forecast_series(
         def one_step(name: str, past: Series, cut: int) -> np.ndarray:
             return MODELS[name](past, 1, SKILL_SAMPLES, _stable_seed(seed, uid, name, str(cut)))
 
-        weights = skill_weights(s, sorted(fitted), one_step, settings)
-        out[(uid, ENSEMBLE)] = mixture(
-            fitted, weights, n_samples, _stable_seed(seed, uid, ENSEMBLE)
+        out[(uid, ENSEMBLE)], _ = ensemble_paths(
+            s, fitted, one_step, settings, _stable_seed(seed, uid, ENSEMBLE)
         )
     skipped = [{"unique_id": uid, "model": m, "reason": r} for m, r in refusals.items()]
     return out, skipped
@@ -473,15 +524,20 @@ def forecast(
         curves take ``(cap / 2, cap)`` as the range of their level. Not modified.
     h : int
         Number of future periods.
-    freq : {"YS", "QS", "MS"}
-        Calendar years, quarters or months.
+    freq : {"YS", "QS", "MS"} or an alias
+        Calendar years, quarters or months; pandas' other names (``"Y"``,
+        ``"YE"``, ``"A"``, ``"Q"``, ``"QE"``, ``"M"``, ``"ME"``) are accepted
+        and normalised, and ``ds`` may stamp periods by their last day.
+        Results are stamped by period start.
     models : sequence of str
-        Model names (see :mod:`targets.engine.models`), plus ``"ensemble"``: a mixture
-        of the sample paths of the other requested models that could be fitted
-        (of the default members when it is asked for alone), weighted by skill
-        (:mod:`targets.engine.models.ensemble`). Default: ``naive, drift, ets, theta``
-        and their ensemble. Every model's paths are capped at the growth the
-        evidence allows (``engine_max_growth_per_year`` in data/assumptions.csv).
+        Model names (see :mod:`targets.engine.models`), plus ``"ensemble"``: a
+        weighted average of the quantiles of the other requested models that
+        could be fitted (of the default members when it is asked for alone), on
+        the scale (logs or levels) the series' own past says it grows on
+        (:mod:`targets.engine.models.ensemble`). Default: ``naive, drift, ets,
+        theta`` and their ensemble. Every model's paths are capped at the growth
+        the evidence allows (``engine_max_growth_per_year`` and
+        ``engine_max_multiple`` in data/assumptions.csv).
     level : sequence of float
         Central interval levels in percent, strictly between 0 and 100. Columns
         are named by the level as given: ``lo-80`` for 80, ``lo-80.5`` for 80.5.
@@ -501,8 +557,10 @@ def forecast(
     Returns
     -------
     pandas.DataFrame or (pandas.DataFrame, SamplePaths)
-        ``unique_id, ds, model, mean, lo-80, hi-80, lo-95, hi-95`` (interval
-        columns follow ``level``). ``frame.attrs["skipped"]`` lists (as records
+        ``unique_id, ds, model, mean, median, lo-80, hi-80, lo-95, hi-95``
+        (totals per period, in the units of ``y``; interval columns follow
+        ``level``): the mean and median of the sample paths and their central
+        intervals. ``frame.attrs["skipped"]`` lists (as records
         ``unique_id, model, reason``) the models that could not be fitted; the
         ensemble is built from the others.
 
@@ -526,12 +584,13 @@ def forecast(
     ...                    "y": [1.0, 2.1, 3.9, 8.2, 15.8, 31.0]})
     >>> fc = forecast(df, h=2, models=["naive"], n_samples=200)
     >>> list(fc.columns)
-    ['unique_id', 'ds', 'model', 'mean', 'lo-80', 'hi-80', 'lo-95', 'hi-95']
+    ['unique_id', 'ds', 'model', 'mean', 'median', 'lo-80', 'hi-80', 'lo-95', 'hi-95']
     """
     if not isinstance(h, int | np.integer) or h < 1:
         raise ForecastError(f"h must be a positive integer; got {h!r}")
     if n_samples < 10:
         raise ForecastError(f"n_samples must be at least 10; got {n_samples}")
+    freq = normalise_freq(freq)
     names = _check_models(models)
     levels = _check_levels(level)
     root = _root_seed(seed)

@@ -5,15 +5,16 @@ name           min   what it is
 =============  ====  ==========================================================
 naive          3     random walk with drift on logs, exact small-sample predictive
 drift          3     random walk with drift on levels, exact small-sample predictive
-ets            3     statsmodels ETSModel on logs, damped trend, chosen by AICc
+ets            3     statsmodels ETSModel on logs or levels (by the series' own
+                     evidence), trend none/additive/damped chosen by AICc
 arima          4     statsmodels ARIMA(p,1,q) with drift on logs, chosen by AICc
-theta          4     statsmodels ThetaModel on logs
+theta          4     statsmodels ThetaModel on logs or levels (as ``ets``)
 prophet        3     Prophet (linear on logs, or logistic with ``cap``)
 exponential    3     exponential curve fitted to the period totals
 logistic       4     logistic curve (saturating)
 gompertz       4     Gompertz curve (saturating)
 bass           5     Bass diffusion curve (saturating)
-ensemble       --    skill-weighted mixture of the members' paths (models.ensemble)
+ensemble       --    weighted quantile average of the members (models.ensemble)
 =============  ====  ==========================================================
 """
 
@@ -28,9 +29,9 @@ MODELS: dict[str, ModelSpec] = {
     for m in [
         ModelSpec("naive", 3, naive.fit_sample, "random walk with drift on logs"),
         ModelSpec("drift", 3, drift.fit_sample, "random walk with drift on levels"),
-        ModelSpec("ets", 3, statsmodels_models.ets_fit_sample, "ETS on logs (AICc)"),
+        ModelSpec("ets", 3, statsmodels_models.ets_fit_sample, "ETS on logs or levels (AICc)"),
         ModelSpec("arima", 4, statsmodels_models.arima_fit_sample, "ARIMA with drift on logs"),
-        ModelSpec("theta", 4, statsmodels_models.theta_fit_sample, "Theta method on logs"),
+        ModelSpec("theta", 4, statsmodels_models.theta_fit_sample, "Theta on logs or levels"),
         ModelSpec("prophet", 3, prophet_model.fit_sample, "Prophet"),
         ModelSpec("exponential", 3, make_fit_sample("exponential"), "exponential curve"),
         ModelSpec("logistic", 4, make_fit_sample("logistic"), "logistic curve"),

@@ -147,3 +147,71 @@ def widen_small_sample(
     bias = np.sqrt(n_resid / nu)
     draw = student_scale(nu, log_paths.shape[0], rng)[:, None]
     return center + (log_paths - center) * bias * draw
+
+
+def drift_point_errors(y: Array, first_origin: int = 3) -> tuple[Array, Array]:
+    """Out-of-sample point errors of the drift on logs and on levels, all origins and steps.
+
+    From every origin ``o >= first_origin`` (the first ``o`` points known),
+    both drifts forecast every later observed point ``o + k - 1`` (``k`` steps
+    ahead): on logs ``y[o-1] * exp(k * mean growth)``, on levels
+    ``y[o-1] + k * mean increase``. Multi-step errors are kept because the two
+    scales part most there: compounding a growth rate that is decaying
+    overshoots by a factor that grows with the horizon.
+
+    Parameters
+    ----------
+    y : ndarray
+        Positive totals per period (yuan).
+    first_origin : int
+        Fewest points an origin uses (two changes).
+
+    Returns
+    -------
+    (ndarray, ndarray)
+        Absolute errors (yuan) of the log drift and of the level drift, one per
+        (origin, step) pair; empty when the series is too short.
+    """
+    log_y = np.log(y)
+    e_log, e_lev = [], []
+    for o in range(first_origin, len(y)):
+        k = np.arange(1, len(y) - o + 1)
+        g = (log_y[o - 1] - log_y[0]) / (o - 1)
+        d = (y[o - 1] - y[0]) / (o - 1)
+        actual = y[o - 1 + k]
+        e_log.append(np.abs(actual - y[o - 1] * np.exp(k * g)))
+        e_lev.append(np.abs(actual - (y[o - 1] + k * d)))
+    if not e_log:
+        return np.zeros(0), np.zeros(0)
+    return np.concatenate(e_log), np.concatenate(e_lev)
+
+
+def grows_on_logs(y: Array) -> bool:
+    """Whether the series' own past says it grows on logs (multiplies) rather than on levels.
+
+    Evidence: out-of-sample forecasts of the series' own later points from
+    every earlier origin (:func:`drift_point_errors`). The log scale is chosen
+    when the log drift's errors sum to less than the level drift's. Without
+    evidence (fewer than four points) the level scale is kept: it does not
+    compound, so it cannot explode; on 645 real six-point yearly series a
+    random walk with drift on levels beat the one on logs (MASE 1.78 against
+    2.02, issue 9).
+
+    Parameters
+    ----------
+    y : ndarray
+        Positive totals per period (yuan).
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> grows_on_logs(np.array([1.0, 2.0, 4.1, 7.9, 16.2, 31.8]))
+    True
+    >>> grows_on_logs(np.array([10.0, 20.0, 31.0, 39.0, 51.0, 60.0]))
+    False
+    """
+    e_log, e_lev = drift_point_errors(np.asarray(y, dtype=float))
+    return bool(e_log.size) and float(e_log.sum()) < float(e_lev.sum())

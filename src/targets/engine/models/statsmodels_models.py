@@ -1,10 +1,14 @@
-"""``ets``, ``arima`` and ``theta``: statsmodels engines on the log scale.
+"""``ets``, ``arima`` and ``theta``: statsmodels engines on the log or the level scale.
 
-All three work on ``log y`` (the series are positive and grow multiplicatively),
-choose among a few simple specifications by AICc on short series (FPP3 section
-8.6 advises simple models and AICc when data are scarce), simulate future paths
-through statsmodels' own ``simulate``/interval methods, and widen them for the
-small sample (:func:`targets.engine.models.base.widen_small_sample`).
+``ets`` and ``theta`` work on ``log y`` when the series' own past says it grows
+multiplicatively, and on ``y`` otherwise
+(:func:`targets.engine.models.base.grows_on_logs`): a series that multiplied
+from small values at decaying rates is not extrapolated at its early rates.
+``arima`` always works on logs. All three choose among a few simple
+specifications by AICc on short series (FPP3 section 8.6 advises simple models
+and AICc when data are scarce), simulate future paths through statsmodels' own
+``simulate``/interval methods, and widen them for the small sample
+(:func:`targets.engine.models.base.widen_small_sample`).
 
 One private helper builds each engine call, so the specifications cannot drift
 apart between fitting and parity tests.
@@ -17,8 +21,24 @@ from typing import Any
 
 import numpy as np
 
-from targets.engine.models.base import Array, Series, widen_small_sample
+from targets.engine.models.base import Array, Series, grows_on_logs, widen_small_sample
 from targets.errors import ForecastError
+
+#: Level-scale paths are totals and must stay positive: a path that crosses zero
+#: is held at this fraction of the smallest observed total (as in ``drift``).
+FLOOR_SHARE = 1e-3
+
+
+def work_scale(series: Series) -> tuple[Array, Any]:
+    """The scale a model works on: ``(log y, exp)`` or ``(y, floor)``.
+
+    Returns the transformed observations and the function that turns
+    transformed paths back into positive totals (yuan).
+    """
+    if grows_on_logs(series.y):
+        return np.log(series.y), np.exp
+    floor = FLOOR_SHARE * float(series.y.min())
+    return series.y.astype(float), lambda v: np.maximum(v, floor)
 
 
 def _quiet_fit(fn: Any, *args: Any, **kwargs: Any) -> Any:
@@ -107,16 +127,17 @@ def fit_ets(log_y: Array, season: int) -> Any:
 
 
 def ets_fit_sample(series: Series, h: int, n_samples: int, rng: np.random.Generator) -> Array:
-    """Damped-trend ETS on logs (chosen by AICc), statsmodels ``simulate`` paths."""
-    log_y = np.log(series.y)
-    if np.ptp(log_y) < 1e-12:
+    """ETS with additive errors (trend none, additive or damped by AICc) on the scale
+    the series grows on (:func:`work_scale`), statsmodels ``simulate`` paths."""
+    z, back = work_scale(series)
+    if np.ptp(np.log(series.y)) < 1e-12:
         raise ForecastError("ETS cannot be fitted to a constant series")
-    res = fit_ets(log_y, series.season)
+    res = fit_ets(z, series.season)
     center = np.asarray(res.forecast(h), dtype=float)
     sims = _quiet_fit(res.simulate, nsimulations=h, anchor="end", repetitions=n_samples, rng=rng)
-    log_paths = np.asarray(sims, dtype=float).reshape(h, n_samples).T
-    log_paths = widen_small_sample(log_paths, center, series.n, len(res.params), rng)
-    return np.exp(log_paths)
+    paths = np.asarray(sims, dtype=float).reshape(h, n_samples).T
+    paths = widen_small_sample(paths, center, series.n, len(res.params), rng)
+    return back(paths)
 
 
 def arima_candidates(n: int) -> list[tuple[int, int, int]]:
@@ -160,16 +181,18 @@ def arima_fit_sample(series: Series, h: int, n_samples: int, rng: np.random.Gene
     return np.exp(log_paths)
 
 
-def build_theta(log_y: Array, season: int) -> Any:
-    """The statsmodels ThetaModel (deseasonalised only with two full seasons)."""
+def build_theta(z: Array, season: int) -> Any:
+    """The statsmodels ThetaModel (deseasonalised only with two full seasons; on
+    levels, multiplicative seasonality as statsmodels' default)."""
     from statsmodels.tsa.forecasting.theta import ThetaModel
 
-    seasonal = season > 1 and len(log_y) >= 2 * season
-    return ThetaModel(log_y, period=season if seasonal else 1, deseasonalize=seasonal)
+    seasonal = season > 1 and len(z) >= 2 * season
+    return ThetaModel(z, period=season if seasonal else 1, deseasonalize=seasonal)
 
 
 def theta_fit_sample(series: Series, h: int, n_samples: int, rng: np.random.Generator) -> Array:
-    """Theta method on logs; paths from its integrated-moving-average error structure.
+    """Theta method on the scale the series grows on (:func:`work_scale`); paths from
+    its integrated-moving-average error structure.
 
     ThetaModel gives marginal intervals, not paths. The Theta method is SES with
     drift, i.e. an ARIMA(0,1,1) with MA coefficient ``alpha - 1`` (Hyndman &
@@ -180,24 +203,25 @@ def theta_fit_sample(series: Series, h: int, n_samples: int, rng: np.random.Gene
     (statsmodels refits the ARIMA by maximum likelihood for it, which costs 20
     times the whole Theta fit on a short series and gives nearly the same value).
     """
-    log_y = np.log(series.y)
-    if np.ptp(log_y) < 1e-12:
+    z, back = work_scale(series)
+    if np.ptp(np.log(series.y)) < 1e-12:
         raise ForecastError("the Theta method cannot be fitted to a constant series")
-    res = _quiet_fit(build_theta(log_y, series.season).fit)
+    res = _quiet_fit(build_theta(z, series.season).fit)
     center = np.asarray(res.forecast(h), dtype=float)
     alpha = float(np.clip(res.params.iloc[1], 0.0, 1.0))
-    sigma2 = theta_sigma2(log_y, alpha)
+    sigma2 = theta_sigma2(z, alpha)
     var_h = sigma2 * (1 + np.arange(h) * (1 + (alpha - 1) ** 2))
     step_var = np.diff(np.concatenate([[0.0], var_h]))
     steps = rng.standard_normal((n_samples, h)) * np.sqrt(step_var)
-    log_paths = center + np.cumsum(steps, axis=1)
-    log_paths = widen_small_sample(log_paths, center, series.n - 1, 2, rng)
-    return np.exp(log_paths)
+    paths = center + np.cumsum(steps, axis=1)
+    paths = widen_small_sample(paths, center, series.n - 1, 2, rng)
+    return back(paths)
 
 
-def theta_sigma2(log_y: Array, alpha: float) -> float:
-    """Mean squared innovation of ``ARIMA(0,1,1)`` with drift and MA coefficient ``alpha - 1``."""
-    d = np.diff(log_y)
+def theta_sigma2(z: Array, alpha: float) -> float:
+    """Mean squared innovation of ``ARIMA(0,1,1)`` with drift and MA coefficient ``alpha - 1``
+    (``z`` on the scale the model works on)."""
+    d = np.diff(z)
     d = d - d.mean()
     theta = alpha - 1.0
     e = np.zeros_like(d)
