@@ -482,6 +482,7 @@ def forecast(
     *,
     return_paths: Literal[False] = ...,
     n_jobs: int | None = ...,
+    assumptions: Any = ...,
 ) -> pd.DataFrame: ...
 
 
@@ -497,6 +498,7 @@ def forecast(
     *,
     return_paths: Literal[True],
     n_jobs: int | None = ...,
+    assumptions: Any = ...,
 ) -> tuple[pd.DataFrame, SamplePaths]: ...
 
 
@@ -511,6 +513,7 @@ def forecast(
     *,
     return_paths: bool = False,
     n_jobs: int | None = None,
+    assumptions: Any = None,
 ) -> pd.DataFrame | tuple[pd.DataFrame, SamplePaths]:
     """Probabilistic forecasts of regular series from every requested model.
 
@@ -553,6 +556,10 @@ def forecast(
         Series fitted in parallel through joblib: ``-1`` for every core, ``None``
         or ``1`` in this process. Inside ``joblib.parallel_config(backend="dask")``
         the series run on a Dask cluster. Results do not depend on ``n_jobs``.
+    assumptions : Vintage, optional
+        Where the ensemble's dated constants (``engine_*`` rows) are read: a
+        vintage, so that a forecast as of a date uses the rows usable then.
+        Default: the latest rows of the default data folders over the shipped ones.
 
     Returns
     -------
@@ -613,7 +620,7 @@ def forecast(
             future_cap=None if cap is None else float(cap[-1]),
         )
     future = {uid: s.future_ds(h) for uid, s in inputs.items()}
-    settings = EnsembleSettings.load(members)
+    settings = EnsembleSettings.load(members, assumptions)
     chunks = run_parallel(
         _forecast_chunk,
         [

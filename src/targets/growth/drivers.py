@@ -261,6 +261,7 @@ def _ensemble_driver(
                     n_samples=N_PATHS,
                     seed=seed,
                     return_paths=True,
+                    assumptions=vintage,
                 )
         return cache[h]
 

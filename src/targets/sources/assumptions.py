@@ -177,6 +177,9 @@ UNIT_RANGES: dict[str, tuple[float, float, bool, bool]] = {
     "multiple_per_year": (1.0, 1e6, True, False),
     "relative": (0.0, 1.0, True, False),
     "relative_weight": (0.0, 1e6, False, False),
+    "forecasts": (0.0, 1e6, True, False),
+    "ratio": (0.0, np.inf, True, False),
+    "slope": (0.0, 100.0, False, False),
     "yuan": (0.0, np.inf, True, False),
     "number": (-np.inf, np.inf, False, False),
 }

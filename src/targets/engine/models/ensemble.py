@@ -88,15 +88,21 @@ class EnsembleSettings:
     interval_widening: float = 0.0
 
     @classmethod
-    def load(cls, models: Sequence[str]) -> EnsembleSettings:
+    def load(cls, models: Sequence[str], assumptions=None) -> EnsembleSettings:
         """Read the settings for ``models`` from the assumptions in force (a missing weight
         row is an error naming the file and the known ids).
 
+        ``assumptions`` is anything with an ``assumption(id)`` method (a vintage, so an
+        as-of forecast uses the rows usable at its date); by default the rows of the
+        default data folders over the shipped ones.
+
         The rows are those of the default data folders, over the shipped ones.
         """
-        from targets.sources.vintage import open_vintage
+        if assumptions is None:
+            from targets.sources.vintage import open_vintage
 
-        return _load_settings(tuple(models), open_vintage())
+            assumptions = open_vintage()
+        return _load_settings(tuple(models), assumptions)
 
 
 @functools.lru_cache(maxsize=32)
