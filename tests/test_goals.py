@@ -125,7 +125,7 @@ def test_series_note_is_empty_once_the_series_has_a_row():
         (('comparator: ">="', "comparator: between"), "'between' needs threshold_high"),
         (('comparator: ">="', "comparator: about"), "'about' needs a tolerance"),
         (('comparator: ">="', 'comparator: "~"'), "comparator must be one of"),
-        (("unit: 万亿元", "unit: USD trillion"), "amounts are never converted"),
+        (("unit: 万亿元", "unit: count"), "a count and an amount cannot be compared"),
         (("kind: aggregate", "kind: growth"), "a growth goal needs base_start"),
         (("metric:", "type: rumour\n  metric:"), "type must be one of"),
         (("metric:", "tags: oops\n  metric:"), "tags must be a list"),
