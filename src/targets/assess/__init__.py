@@ -37,7 +37,7 @@ from targets.assess.count import CountDetail, _count
 from targets.assess.explain import _explain
 from targets.assess.hindsight import _hindsight
 from targets.assess.progress import PROGRESS, progress_category, required_growth
-from targets.errors import ForecastError
+from targets.errors import ForecastError, TargetsError
 from targets.sources.goals import Goal
 from targets.sources.vintage import Vintage, open_vintage
 
@@ -129,8 +129,11 @@ def _compute(goal: Goal, vintage: Vintage, n_samples: int, seed: int) -> Assessm
         result = _aggregate(goal, vintage, n_samples, seed)
     samples = result["samples"]
     met = result["met"] if "met" in result else goal.met(samples)
-    probability = float(np.mean(met))
+    inside = float(np.mean(met))
+    calibrated = _calibrate(goal, vintage, inside, result["growth"], seed)
+    probability = calibrated.probability if calibrated is not None else inside
     hindsight = _hindsight(goal, vintage, result, n_samples, seed)
+    outcome = _outcome(goal, hindsight)
     explanation = _explain(
         goal,
         vintage.as_of,
@@ -140,6 +143,8 @@ def _compute(goal: Goal, vintage: Vintage, n_samples: int, seed: int) -> Assessm
         result["ceiling"],
         hindsight,
         result.get("notes", ()),
+        calibrated=calibrated,
+        outcome=outcome,
     )
     pending = series_note(goal, vintage)  # the goal's own series not yet published
     explanation = f"{explanation} {pending}" if pending else explanation
@@ -147,7 +152,10 @@ def _compute(goal: Goal, vintage: Vintage, n_samples: int, seed: int) -> Assessm
         goal=goal,
         as_of=vintage.as_of,
         probability=probability,
-        verdict=verdict(probability),
+        verdict=outcome or verdict(probability),
+        inside_probability=inside,
+        calibrated=calibrated,
+        outcome=outcome,
         proxies=result["proxies"],
         growth=result["growth"],
         ceiling=result["ceiling"],
@@ -157,6 +165,71 @@ def _compute(goal: Goal, vintage: Vintage, n_samples: int, seed: int) -> Assessm
         explanation=explanation,
         count=result.get("count"),
     )
+
+
+def _outcome(goal: Goal, hindsight: pd.DataFrame | None) -> str | None:
+    """``"met"`` or ``"not met"`` once the goal's own quantity (its headline) is published."""
+    if hindsight is None or hindsight.empty:
+        return None
+    first = (goal.proxies[0].name if goal.proxies else None) or None
+    rows = hindsight if first is None else hindsight[hindsight["proxy"] == first]
+    if goal.proxies and rows.empty:
+        return None  # only a stand-in quantity was published: no outcome of the goal itself
+    return "met" if bool(rows["met"].iloc[0]) else "not met"
+
+
+#: Inside-view samples per track-record entry (the calibration's training data).
+RECORD_SAMPLES = 300
+
+
+def track_record_vintage(vintage: Vintage) -> Vintage | None:
+    """The track record the calibration learns from: the data folders' ``pledges.yaml``,
+    else the shipped one with the shipped data (latest data: outcomes are filtered by date)."""
+    pledges = vintage.latest.pledges()
+    if pledges is not None:
+        return pledges
+    from targets.sources.vintage import bundled_dir
+
+    try:
+        return open_vintage(bundled_dir("data")).pledges()
+    except (TargetsError, OSError):
+        return None
+
+
+def pledge_records(pledges: Vintage) -> pd.DataFrame:
+    """The track record's entries (:func:`targets.assess.pledges.records`), computed once per
+    content of the data and the code (stored like the assessments)."""
+    return _records_cached(pledges)
+
+
+@lru_cache(maxsize=4)
+def _records_cached(pledges: Vintage) -> pd.DataFrame:
+    from targets.assess.pledges import records
+
+    return store.cached(
+        "pledge_records",
+        (RECORD_SAMPLES, 0),
+        lambda: records(pledges, n_samples=RECORD_SAMPLES, seed=0),
+        content=pledges.content,
+    )
+
+
+def _calibrate(goal: Goal, vintage: Vintage, inside: float, growth: dict, seed: int):
+    """The calibrated probability (:mod:`targets.assess.calibration`), or ``None`` without a
+    track record."""
+    from targets.assess import calibration
+
+    pledges = track_record_vintage(vintage)
+    if pledges is None or not vintage.has_assumption("calibration_intercept"):
+        return None
+    known = calibration.training(pledge_records(pledges), vintage.as_of, exclude=goal.id)
+    post = calibration.fit_records(known, calibration.Prior.from_assumptions(vintage))
+    now = vintage.as_of if vintage.as_of is not None else vintage.last_published
+    horizon = (pd.Timestamp(goal.deadline_end) - now).days / 365.25
+    x = calibration.features(
+        inside, goal.type, calibration.ambition_of(growth), horizon, goal.comparator
+    )
+    return calibration.predict(post, x, inside, seed)
 
 
 def series_note(goal: Goal, vintage: Vintage) -> str:
@@ -185,6 +258,11 @@ CARD_COLUMNS = [
     "goal",
     "probability",
     "verdict",
+    "probability_lo_80",
+    "probability_hi_80",
+    "inside_probability",
+    "outcome",
+    "realized",
     "median",
     "lo_80",
     "hi_80",
@@ -249,8 +327,12 @@ def scorecard(
 ) -> pd.DataFrame:
     """One row per goal: probability, verdict, progress ratio, hindsight, explanation.
 
-    A goal whose series has too little data by ``as_of`` gets a row with no
-    probability and the reason in ``explanation``; the other goals are scored
+    The probability is the calibrated one with its 80% interval
+    (``probability_lo_80``, ``probability_hi_80``) beside the growth forecast's
+    own (``inside_probability``). A goal whose outcome is published shows it
+    (``outcome``, ``realized``, the verdict ``met`` or ``not met``) and no
+    probability. A goal whose series has too little data by ``as_of`` gets a row
+    with no probability and the reason in ``explanation``; the other goals are scored
     (each goal is assessed on its own series and proxies only). With
     ``influence``, an ``influence`` column lists the published rows whose removal
     moves each goal's probability most (:func:`targets.assess.influence.influence`).
@@ -285,11 +367,19 @@ def scorecard(
             continue
         head = headline(a)
         met = a.hindsight["met"].iloc[0] if a.hindsight is not None else None
+        cal = a.calibrated
+        resolved = a.outcome is not None
         rows.append(
             {
                 "goal": goal.id,
-                "probability": a.probability,
+                # A resolved goal shows its outcome and the figure, not a chance.
+                "probability": np.nan if resolved else a.probability,
                 "verdict": a.verdict,
+                "probability_lo_80": np.nan if resolved or cal is None else cal.lo_80,
+                "probability_hi_80": np.nan if resolved or cal is None else cal.hi_80,
+                "inside_probability": a.inside_probability,
+                "outcome": a.outcome,
+                "realized": a.hindsight["realized"].iloc[0] if resolved else np.nan,
                 "median": head["median"],
                 "lo_80": head["lo_80"],
                 "hi_80": head["hi_80"],
@@ -356,7 +446,8 @@ def track_record(
             head = headline(a)
             row = {
                 "as_of": pd.Timestamp(d) if d is not None else pd.NaT,
-                "probability": a.probability,
+                # Once the outcome is published the record says so and stops giving a chance.
+                "probability": np.nan if a.outcome is not None else a.probability,
                 "verdict": a.verdict,
                 "median": head["median"],
                 "lo_80": head["lo_80"],

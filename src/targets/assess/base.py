@@ -33,7 +33,8 @@ class Assessment:
     goal : Goal
     as_of : Timestamp or None
     probability : float
-        Probability that the goal is met (headline proxy for aggregate goals).
+        Probability that the goal is met: the inside view calibrated on the track
+        record of past statements (:attr:`calibrated`).
     verdict : str
     proxies : pandas.DataFrame
         One row per proxy (aggregate goals) or the one driver (count goals):
@@ -56,6 +57,15 @@ class Assessment:
     count : targets.counts.goal.CountDetail or None
         Count goals: the size model's inputs, posterior predictive table,
         concentration statement, top shares, Lorenz curve, tornado and scenarios.
+    inside_probability : float
+        The growth forecast's own probability (the inside view), before calibration.
+    calibrated : targets.assess.calibration.Calibrated or None
+        How the probability combines the inside view with the track record of
+        statements of this kind (``None`` without a track record: the probability
+        is then the inside view's).
+    outcome : str or None
+        ``"met"`` or ``"not met"`` once the goal's own outcome is published by the
+        as-of date; a resolved goal's reports show the outcome, not a chance.
     """
 
     goal: Goal
@@ -70,6 +80,9 @@ class Assessment:
     samples: np.ndarray = field(repr=False)
     explanation: str = ""
     count: CountDetail | None = field(default=None, repr=False)
+    inside_probability: float = float("nan")
+    calibrated: object = field(default=None, repr=False)
+    outcome: str | None = None
 
 
 def _as_of(as_of) -> pd.Timestamp | None:

@@ -24,7 +24,19 @@ def value_format(goal: Goal):
     return fmt.approx_count
 
 
-def _explain(goal: Goal, as_of, probability, proxies, growth, ceiling, hindsight, notes=()) -> str:
+def _explain(
+    goal: Goal,
+    as_of,
+    probability,
+    proxies,
+    growth,
+    ceiling,
+    hindsight,
+    notes=(),
+    *,
+    calibrated=None,
+    outcome: str | None = None,
+) -> str:
     """One paragraph from the numbers of an assessment.
 
     ``notes`` are sentences the goal kind's module adds about its own inputs
@@ -34,10 +46,21 @@ def _explain(goal: Goal, as_of, probability, proxies, growth, ceiling, hindsight
     forecast = proxies[np.isfinite(proxies["median"].astype(float))]
     head = forecast.iloc[0] if not forecast.empty else proxies.iloc[0]
     unit = value_format(goal)
-    parts = [
-        f"{when}, the probability that '{goal.statement_en}' is met is "
-        f"{fmt.probability(probability)} ({verdict(probability)}).",
-        f"{head['proxy']}: median {unit(head['median'])}, 80% interval "
+    if outcome is not None:
+        first = (
+            f"{when}, the outcome of '{goal.statement_en}' is published: {outcome} (the growth "
+            "forecasts below are what was expected)."
+        )
+    else:
+        first = (
+            f"{when}, the probability that '{goal.statement_en}' is met is "
+            f"{fmt.probability(probability)} ({verdict(probability)})."
+        )
+    parts = [first]
+    if calibrated is not None and outcome is None:
+        parts.append(calibrated.sentence())
+    parts += [
+        f"Growth forecast: {head['proxy']}: median {unit(head['median'])}, 80% interval "
         f"{unit(head['lo_80'])} to {unit(head['hi_80'])}, against a goal of "
         f"{goal.describe_threshold(unit)}; forecast by {head['method']}.",
     ]

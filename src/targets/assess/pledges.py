@@ -1,12 +1,17 @@
 """The track record on real pledges: each assessed as of its announcement, scored on its outcome.
 
-``data/pledges.yaml`` holds historical pledges and published forecasts (same
-fields as ``goals.yaml``). :func:`backtest_goals` assesses each with only the
-rows published by its announcement date, reads its outcome from the series' own
-later rows (:mod:`targets.assess.hindsight`), and scores the probabilities with
-the Brier score and the log score beside two baselines: a constant 50% and the
-base rate (the share of the scored pledges that were met, known only in
-hindsight, so a generous baseline).
+``data/pledges.yaml`` holds real pledges, plans and published forecasts (same
+fields as a goal file). :func:`records` computes, for each, the growth
+forecast's probability (the *inside view*) with only the rows published by its
+announcement, its ambition and horizon, its outcome read from the series' own
+later rows (:mod:`targets.assess.hindsight`) and the date that outcome was first
+published. :func:`backtest_goals` scores the calibrated probabilities *out of
+time*: each entry's probability comes from the calibration model
+(:mod:`targets.assess.calibration`) fitted only to the entries resolved before
+its announcement. Scores carry 90% bootstrap intervals and sit beside the
+baselines: a constant 50%, the base rate known at each announcement (out of
+time, like the model) and the base rate of all scored entries (known only in
+hindsight, a generous baseline).
 """
 
 from __future__ import annotations
@@ -14,110 +19,209 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from targets.assess import calibration
 from targets.assess.aggregate import _aggregate
 from targets.assess.hindsight import _realized
-from targets.assess.series import own_proxy
+from targets.assess.series import own_proxy, rows_for
 from targets.errors import ForecastError
+from targets.sources.goals import Goal, Proxy
 from targets.sources.vintage import Vintage
 
 #: Reliability bins (probability edges); mathematics of the table, not a model constant.
 BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+#: Bootstrap resamples for the score intervals (a precision setting, not a model constant).
+N_BOOTSTRAP = 2000
+#: The columns of :func:`records`.
+RECORD_COLUMNS = [
+    "id",
+    "type",
+    "comparator",
+    "announced",
+    "deadline",
+    "deadline_end",
+    "statement",
+    "p_inside",
+    "ambition",
+    "horizon",
+    "method",
+    "realized",
+    "met",
+    "resolved_on",
+    "note",
+]
 
 
-def outcomes(pledges: Vintage, *, n_samples: int = 1000, seed: int = 0) -> pd.DataFrame:
-    """Each pledge's probability at its announcement and its outcome.
+def _resolved_on(goal: Goal, proxy: Proxy, latest: Vintage) -> pd.Timestamp | None:
+    """The first date by which the outcome of ``goal`` could be read (``None``: not yet)."""
+    if _realized(goal, proxy, latest)[0] is None:
+        return None
+    parts = [rows_for(r, latest) for r in proxy.parts]
+    if latest.exchange_rate is not None:
+        parts.append(latest.series(latest.exchange_rate))
+    dates = pd.concat(parts, ignore_index=True)["published"]
+    candidates = sorted(d for d in dates.unique() if d >= pd.Timestamp(goal.deadline_start))
+    lo, hi = 0, len(candidates) - 1
+    if hi < 0:
+        return None
+    while lo < hi:  # the outcome, once readable, stays readable as rows are added
+        mid = (lo + hi) // 2
+        if _realized(goal, proxy, latest.at(candidates[mid]))[0] is not None:
+            hi = mid
+        else:
+            lo = mid + 1
+    return pd.Timestamp(candidates[lo])
+
+
+def records(pledges: Vintage, *, n_samples: int = 500, seed: int = 0) -> pd.DataFrame:
+    """Every entry's inside view at its announcement, ambition, horizon and outcome.
 
     Parameters
     ----------
     pledges : Vintage
         The data with the pledge file as its goal registry
-        (``open_vintage(folders, goals=".../pledges.yaml", as_of=...)``). Only
-        pledges announced by its date are listed, and outcomes are read from the
-        rows published by then (an as-of report shows no later figure); each
-        pledge is assessed on the vintage cut at its announcement.
+        (``vintage.pledges()``). Its date limits the outcomes read (an as-of
+        report shows no later figure) and the entries listed (announced by then).
 
     Returns
     -------
     pandas.DataFrame
-        ``id, type, announced, deadline, statement, probability, method, realized,
-        met, note``: ``probability`` is empty where the announcement had too
-        little published data for a forecast (``note`` says why); ``met`` is
-        empty where no outcome is published yet.
+        :data:`RECORD_COLUMNS`: ``p_inside`` is empty where the announcement had
+        too little published data for a forecast (``note`` says why); ``met``
+        and ``resolved_on`` are empty where no outcome is published yet.
     """
+    latest = pledges
     rows = []
     for goal in pledges.goals:
         announced = pd.Timestamp(goal.announced)
         if goal.kind == "count" or (pledges.as_of is not None and announced > pledges.as_of):
             continue
         proxy = (goal.proxies or (own_proxy(goal),))[0]
-        value, met = _realized(goal, proxy, pledges)
+        value, met = _realized(goal, proxy, latest)
+        then = pledges.at(announced)
         record = {
             "id": goal.id,
             "type": goal.type,
+            "comparator": goal.comparator,
             "announced": announced,
             "deadline": f"{goal.deadline_start} to {goal.deadline_end}",
+            "deadline_end": pd.Timestamp(goal.deadline_end),
             "statement": goal.statement_en,
-            "probability": np.nan,
+            "p_inside": np.nan,
+            "ambition": np.nan,
+            "horizon": (pd.Timestamp(goal.deadline_end) - announced).days / 365.25,
             "method": "",
             "realized": value if value is not None else np.nan,
             "met": met,
+            "resolved_on": _resolved_on(goal, proxy, latest) if met is not None else None,
             "note": "",
         }
         try:
-            result = _aggregate(goal, pledges.at(announced), n_samples, seed)
-            record["probability"] = float(np.mean(result["met"]))
+            result = _aggregate(goal, then, n_samples, seed)
+            record["p_inside"] = float(np.mean(result["met"]))
             head = result["proxies"].set_index("proxy").loc[result["headline"]]
             record["method"] = str(head["method"])
+            ambition = calibration.ambition_of(result["growth"])
+            record["ambition"] = np.nan if ambition is None else ambition
         except ForecastError as exc:
             record["note"] = str(exc)
         rows.append(record)
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows, columns=RECORD_COLUMNS)
+    frame["resolved_on"] = pd.to_datetime(frame["resolved_on"])
+    return frame
 
 
-def _log_score(p: np.ndarray, y: np.ndarray, n_samples: int) -> float:
-    # Monte Carlo probabilities of 0 or 1 are clipped to the resolution of the sample
-    # (1 / (n + 1)), so one confident miss gives a large finite penalty, not -inf.
-    eps = 1.0 / (n_samples + 1)
-    p = np.clip(p, eps, 1 - eps)
-    return float(np.mean(np.where(y, np.log(p), np.log(1 - p))))
+def out_of_time(table: pd.DataFrame, prior: calibration.Prior, seed: int = 0) -> pd.DataFrame:
+    """Each entry's calibrated probability from the entries resolved before its announcement.
+
+    Adds ``probability``, ``lo_80``, ``hi_80``, ``outside``, ``inside_share``,
+    ``n_resolved`` and ``base_rate_then`` (the share met among those entries; NaN
+    with none) to ``table``.
+    """
+    out = table.copy()
+    cols = {c: [] for c in ("probability", "lo_80", "hi_80", "outside", "inside_share")}
+    n_resolved, base_then = [], []
+    for r in table.itertuples(index=False):
+        known = calibration.training(table, r.announced - pd.Timedelta(days=1), exclude=r.id)
+        post = calibration.fit_records(known, prior)
+        p_inside = None if pd.isna(r.p_inside) else float(r.p_inside)
+        ambition = None if pd.isna(r.ambition) else float(r.ambition)
+        x = calibration.features(p_inside, r.type, ambition, r.horizon, r.comparator)
+        c = calibration.predict(post, x, p_inside, seed)
+        for k in cols:
+            cols[k].append(getattr(c, k))
+        n_resolved.append(post.n)
+        base_then.append(post.base_rate)
+    for k, v in cols.items():
+        out[k] = v
+    out["n_resolved"] = n_resolved
+    out["base_rate_then"] = base_then
+    return out
 
 
-def scores(table: pd.DataFrame, n_samples: int = 1000) -> pd.DataFrame:
-    """Brier and log scores of the pledges with a probability and an outcome, and baselines.
+def _log_score(p: np.ndarray, y: np.ndarray) -> np.ndarray:
+    p = np.clip(p, calibration.CLIP, 1 - calibration.CLIP)
+    return np.where(y, np.log(p), np.log(1 - p))
+
+
+def scores(table: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
+    """Brier and log scores of the scored entries, with 90% bootstrap intervals, and baselines.
+
+    The forecasters: ``targets`` (the calibrated probability, out of time),
+    ``growth forecast alone`` (the inside view; entries without one get 50%),
+    ``base rate then`` (the share met among the entries resolved before each
+    announcement; 50% with none), ``constant 50%`` and ``base rate (hindsight)``
+    (the share met among all scored entries, which nobody knew in advance).
 
     Returns
     -------
     pandas.DataFrame
-        ``forecaster, n, brier, log_score`` for ``targets``, ``constant 50%``
-        and ``base rate`` (lower Brier is better; higher log score is better).
+        ``forecaster, n, brier, brier_lo, brier_hi, log_score, log_lo, log_hi,
+        brier_skill`` (``1 - brier / brier of base rate (hindsight)``; higher is
+        better). Lower Brier and higher log score are better.
     """
-    scored = table.dropna(subset=["probability"])
-    scored = scored[scored["met"].notna()]
-    p = scored["probability"].to_numpy(dtype=float)
+    scored = table[table["met"].notna() & table["probability"].notna()]
     y = scored["met"].astype(bool).to_numpy()
-    n = len(p)
+    n = len(y)
+    columns = ["forecaster", "n", "brier", "brier_lo", "brier_hi", "log_score", "log_lo"]
+    columns += ["log_hi", "brier_skill"]
     if n == 0:
-        return pd.DataFrame(columns=["forecaster", "n", "brier", "log_score"])
+        return pd.DataFrame(columns=columns)
     base = float(np.mean(y))
+    inside = scored["p_inside"].fillna(0.5).to_numpy(float)
+    then = scored["base_rate_then"].fillna(0.5).to_numpy(float)
+    forecasters = {
+        "targets": scored["probability"].to_numpy(float),
+        "growth forecast alone": inside,
+        "base rate then": then,
+        "constant 50%": np.full(n, 0.5),
+        f"base rate, hindsight ({base:.0%})": np.full(n, base),
+    }
+    rng = np.random.default_rng([seed, 90])
+    idx = rng.integers(0, n, size=(N_BOOTSTRAP, n))
+    base_brier = float(np.mean((base - y) ** 2))
     out = []
-    for name, q in (
-        ("targets", p),
-        ("constant 50%", np.full(n, 0.5)),
-        (f"base rate ({base:.0%})", np.full(n, base)),
-    ):
+    for name, q in forecasters.items():
+        brier = (q - y) ** 2
+        log = _log_score(q, y)
+        b_boot, l_boot = brier[idx].mean(axis=1), log[idx].mean(axis=1)
         out.append(
             {
                 "forecaster": name,
                 "n": n,
-                "brier": float(np.mean((q - y) ** 2)),
-                "log_score": _log_score(q, y, n_samples),
+                "brier": float(brier.mean()),
+                "brier_lo": float(np.quantile(b_boot, 0.05)),
+                "brier_hi": float(np.quantile(b_boot, 0.95)),
+                "log_score": float(log.mean()),
+                "log_lo": float(np.quantile(l_boot, 0.05)),
+                "log_hi": float(np.quantile(l_boot, 0.95)),
+                "brier_skill": 1.0 - float(brier.mean()) / base_brier if base_brier else np.nan,
             }
         )
-    return pd.DataFrame(out)
+    return pd.DataFrame(out, columns=columns)
 
 
 def reliability(table: pd.DataFrame) -> pd.DataFrame:
-    """Pledges binned by their probability: how many, mean probability, share met."""
+    """Entries binned by their probability: how many, mean probability, share met."""
     scored = table.dropna(subset=["probability"])
     scored = scored[scored["met"].notna()]
     rows = []
@@ -136,13 +240,29 @@ def reliability(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def backtest_goals(
-    pledges: Vintage, *, n_samples: int = 1000, seed: int = 0
-) -> dict[str, pd.DataFrame]:
-    """The whole track record: ``{"pledges", "scores", "reliability"}`` (see above)."""
-    table = outcomes(pledges, n_samples=n_samples, seed=seed)
+def backtest_goals(pledges: Vintage, *, n_samples: int = 500, seed: int = 0) -> dict:
+    """The whole track record, out of time: ``{"pledges", "scores", "reliability", "by_type"}``.
+
+    ``pledges`` are :func:`records` with the calibrated, out-of-time
+    probabilities of :func:`out_of_time`; ``by_type`` gives per kind of
+    statement the entries, the share met and the mean probability.
+    """
+    table = records(pledges, n_samples=n_samples, seed=seed)
+    prior = calibration.Prior.from_assumptions(pledges)
+    table = out_of_time(table, prior, seed)
+    scored = table[table["met"].notna()]
+    by_type = (
+        scored.groupby("type")
+        .agg(
+            entries=("id", "size"),
+            share_met=("met", lambda m: float(np.mean(m.astype(bool)))),
+            mean_probability=("probability", "mean"),
+        )
+        .reset_index()
+    )
     return {
         "pledges": table,
-        "scores": scores(table, n_samples),
+        "scores": scores(table, seed),
         "reliability": reliability(table),
+        "by_type": by_type,
     }

@@ -12,11 +12,12 @@ uses depends on what the rows support, in this order:
    growing series is not pulled down by a ceiling it has not shown; the
    ensemble's calibration on short simulated series is checked in
    ``tests/test_drivers.py`` and ``benchmarks/bench_forecast.py``.
-2. **Growth curves** (Gompertz and logistic, equal weights) fitted to every
-   interval total, bound and growth multiple, when the rows identify them
-   (at least as many distinct informative intervals as parameters, plus one
-   without a saturation prior), for irregular rows: partial years, fiscal
-   years, bounds.
+2. **Growth curves** fitted to every interval total, bound and growth
+   multiple, when the rows identify them (at least as many distinct
+   informative intervals as parameters, plus one without a saturation prior),
+   for irregular rows: partial years, fiscal years, bounds. Gompertz and
+   logistic (equal weights) under a saturation prior, the exponential curve
+   without one: a ceiling the series has not shown is not assumed.
 3. **The reference class** (:mod:`targets.growth.reference`): the latest calendar-year
    level grown along the analog platforms' paths from the same scale (yuan
    series only: the analogs are in yuan and nothing is converted).
@@ -53,8 +54,14 @@ from targets.sources.goals import SeriesModel, SeriesRef
 from targets.sources.observations import contiguous_tail, level_rows, to_regular
 from targets.sources.vintage import Vintage
 
-#: Curves mixed (equal weights) when the rows identify them.
+#: Curves mixed (equal weights) when the rows identify them: saturating curves only under
+#: a saturation prior (a ceiling the goal file names); without one, the exponential
+#: curve, so that a growing series is not pulled down by a ceiling it has not shown.
 CURVES = ("gompertz", "logistic")
+FREE_CURVES = ("exponential",)
+#: Informative rows a curve needs without a saturation prior (as the three-parameter
+#: curves needed before: the data requirement did not change with the curve).
+MIN_FREE_ROWS = 4
 #: Members of the ensemble a driver asks :func:`targets.forecast` for: the
 #: non-saturating models (the saturating curves are method 2 above).
 ENSEMBLE_MODELS: tuple[str, ...] = ("naive", "ets", "theta", "ensemble")
@@ -165,12 +172,16 @@ def _curve_driver(
     vintage: Vintage,
     currency: str,
 ) -> Driver | None:
+    from targets.engine.curves import CURVES as SPECS
+
     noise = FitNoise.from_assumptions(vintage)
     n_rows = _informative(rows, noise)
     fits = []
-    for curve in CURVES:
-        n_params = 3
-        if n_rows < n_params + (0 if saturation else 1):
+    for curve in CURVES if saturation is not None else FREE_CURVES:
+        # Under a ceiling prior, as many informative rows as parameters; without one, at
+        # least MIN_FREE_ROWS: a free curve through a few hypergrowth figures explodes.
+        n_params = len(SPECS[curve].params)
+        if n_rows < (n_params if saturation else max(n_params + 1, MIN_FREE_ROWS)):
             continue
         try:
             fits.append(fit_curve(rows, curve, saturation=saturation, noise=noise))
