@@ -18,8 +18,13 @@ from targets import data
 _YEAR = re.compile(r"(?<!seed )\b((?:19|20)\d\d)\b")
 
 #: Ids without a generic row usable from 2005 or earlier: parameters of an event that had not
-#: happened by then (Douyin's e-commerce, its October 2020 link cut), dated by its first report.
+#: happened by then (Douyin's e-commerce, its October 2020 link cut; the yuan's managed float
+#: from the People's Bank of China's exchange-rate reform announced on 21 July 2005), dated by
+#: its first report.
 EVENT_BOUND = {
+    # The July 2005 exchange-rate reform: before it the yuan was pegged at 8.28 per dollar, so
+    # a yearly spread of the rate has no meaning earlier; usable from 2005-07-21.
+    "fx_annual_log_sd",
     "count_population_douyin_merchants",
     "count_population_douyin_creators",
     "count_population_douyin_products",
