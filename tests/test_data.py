@@ -27,7 +27,7 @@ def test_there_are_at_least_150_sourced_rows():
 
 def test_files_match_the_data_dictionary():
     readme = (data.data_dir() / "README.md").read_text(encoding="utf-8")
-    listed = set(re.findall(r"^\| `([a-z_]+\.csv)` \|", readme, flags=re.M))
+    listed = set(re.findall(r"^\| `([a-z0-9_]+\.csv)` \|", readme, flags=re.M))
     on_disk = {p.name for p in data.data_dir().glob("*.csv")} - {data.ASSUMPTIONS_FILE}
     assert listed == on_disk == {d.file for d in data.datasets().values()}
     column_row = r"^\| `([a-z_]+)` \| (?:text|date|number|URL|`)"
