@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -64,15 +66,23 @@ def datasets() -> dict:
     return discover_datasets()
 
 
-@pytest.fixture(scope="session")
-def report_store(tmp_path_factory) -> Path:
-    """The assessment store of the test session's report runs (``$TARGETS_CACHE_DIR``).
+#: One store for the whole test session (``$TARGETS_CACHE_DIR``, inherited by every command
+#: and kernel the tests start): the pledge track record behind the calibrated probabilities
+#: and the assessments are computed once. Fresh for each session, so a run never reads results
+#: left by an earlier one.
+SESSION_STORE = Path(tempfile.mkdtemp(prefix="targets-test-store-"))
+os.environ["TARGETS_CACHE_DIR"] = str(SESSION_STORE)
 
-    Fresh for each session, so a run never reads results left by an earlier one; entries
-    are keyed by the data's and the code's content (:mod:`targets.assess.store`), so an installed
-    copy of the same package and data (the wheel test) reads what the repository's run stored.
+
+@pytest.fixture(scope="session")
+def report_store() -> Path:
+    """The assessment store of the test session (``$TARGETS_CACHE_DIR``).
+
+    Entries are keyed by the data's and the code's content (:mod:`targets.assess.store`), so
+    an installed copy of the same package and data (the wheel test) reads what the
+    repository's run stored.
     """
-    return tmp_path_factory.mktemp("store")
+    return SESSION_STORE
 
 
 @pytest.fixture(scope="session", params=[None, "2021-04-08"], ids=["latest", "as-of-2021-04-08"])

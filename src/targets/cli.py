@@ -183,31 +183,73 @@ def _cmd_backtest_goals(args: argparse.Namespace) -> int:
             )
         )
         return 0
+    from targets.formatting import probability
+
     table = result["pledges"]
     shown = pd.DataFrame(
         {
             "pledge": table["id"],
             "type": table["type"],
             "announced": table["announced"].dt.date,
-            "P(met) at announcement": table["probability"].map(
-                lambda p: "no forecast" if p != p else f"{p:.0%}"
+            "growth forecast": table["p_inside"].map(
+                lambda p: "none" if p != p else probability(p)
             ),
+            "P(met), out of time": table["probability"].map(probability),
+            "learned from": table["n_resolved"],
             "met": table["met"].map(
                 lambda m: "not published" if m is None or m != m else ("yes" if m else "no")
             ),
         }
     )
     _print_table(shown, "table")
+    sc = result["scores"]
     print(
-        "\nScores (pledges with a forecast and an outcome; Brier: lower is better, "
-        "log score: higher is better)"
+        "\nScores out of time (each probability from the entries resolved before its "
+        "announcement), with 90% bootstrap intervals; Brier: lower is better, log score: "
+        "higher is better; skill: 1 - Brier / Brier of the hindsight base rate"
     )
-    _print_table(result["scores"].round(3), "table")
+    _print_table(
+        pd.DataFrame(
+            {
+                "forecaster": sc["forecaster"],
+                "n": sc["n"],
+                "Brier (90%)": [
+                    f"{b:.3f} ({lo:.3f}-{hi:.3f})"
+                    for b, lo, hi in zip(sc["brier"], sc["brier_lo"], sc["brier_hi"], strict=True)
+                ],
+                "log score (90%)": [
+                    f"{b:.3f} ({lo:.3f} to {hi:.3f})"
+                    for b, lo, hi in zip(sc["log_score"], sc["log_lo"], sc["log_hi"], strict=True)
+                ],
+                "skill": sc["brier_skill"].map(lambda v: f"{v:+.3f}"),
+            }
+        ),
+        "table",
+    )
     print("\nReliability")
-    _print_table(result["reliability"].round(3), "table")
-    missing = table[table["probability"].isna()]
+    rel = result["reliability"]
+    _print_table(
+        rel.assign(
+            mean_probability=rel["mean_probability"].map(probability),
+            share_met=rel["share_met"].map(probability),
+        ),
+        "table",
+    )
+    print("\nBy kind of statement")
+    bt = result["by_type"]
+    _print_table(
+        bt.assign(
+            share_met=bt["share_met"].map(probability),
+            mean_probability=bt["mean_probability"].map(probability),
+        ),
+        "table",
+    )
+    missing = table[table["p_inside"].isna()]
     if len(missing):
-        print("\nNo forecast at the announcement:")
+        print(
+            f"\nNo growth forecast at the announcement ({len(missing)} of {len(table)}; their "
+            "probability comes from the track record alone):"
+        )
         for r in missing.itertuples():
             print(f"  {r.id}: {r.note}")
     return 0
@@ -326,7 +368,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--pledges", default=None, help="a pledge file (default: data/pledges.yaml)")
     p.add_argument("--as-of", help="only pledges announced, and outcomes published, by then")
-    p.add_argument("--n-samples", type=int, default=1000, help="Monte Carlo samples per pledge")
+    p.add_argument("--n-samples", type=int, default=300, help="Monte Carlo samples per pledge")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.set_defaults(func=_cmd_backtest_goals)
@@ -403,8 +445,15 @@ def _check_as_of(args: argparse.Namespace) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``targets`` console command."""
+    import os
+
+    from targets.assess import store
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    # Assessments and the track record are stored between runs (keyed by the content of the
+    # data and the code), so a second command reads what the first computed.
+    os.environ.setdefault(store.ENV_VAR, str(store.default_cache_dir()))
     try:
         _apply_locations(args)
         _check_as_of(args)
