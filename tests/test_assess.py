@@ -36,8 +36,15 @@ def test_every_goal_gets_a_probability_verdict_and_reasons(latest, announced):
     for results in (latest, announced):
         for goal_id, a in results.items():
             assert 0.0 <= a.probability <= 1.0, goal_id
-            assert a.verdict == assess.verdict(a.probability)
-            assert formatting.probability(a.probability) in a.explanation
+            assert 0.0 <= a.inside_probability <= 1.0, goal_id
+            if a.outcome is not None:  # resolved: the outcome, not a chance
+                assert a.verdict == a.outcome and f"is published: {a.outcome}" in a.explanation
+            else:
+                assert a.verdict == assess.verdict(a.probability)
+                assert formatting.probability(a.probability) in a.explanation
+                cal = a.calibrated
+                assert cal is not None and cal.lo_80 <= a.probability <= cal.hi_80
+                assert "Calibrated probability" in a.explanation
             assert not a.rows_used.empty
 
 

@@ -167,7 +167,9 @@ def test_one_goal_without_a_forecast_leaves_the_others_scored(use):
     # Goals announced later have no forecast at this date, and say why.
     assert card.loc["kuaishou_2025_2t", "verdict"] == "no forecast"
     assert "no forecast" in card.loc["kuaishou_2025_2t", "explanation"]
-    assert 0 <= card.loc["alibaba_2016_goal", "probability"] <= 1
+    alibaba = card.loc["alibaba_2016_goal"]
+    assert 0 <= alibaba["inside_probability"] <= 1
+    assert alibaba["outcome"] in ("met", "not met") or 0 <= alibaba["probability"] <= 1
 
 
 def test_the_cli_prints_a_scorecard_and_exits_0_with_goals_it_cannot_forecast(use):
@@ -195,13 +197,25 @@ def test_comparators_and_growth_goals_are_judged_as_stated(use):
 
 
 def test_scores_and_reliability_on_hand_checkable_numbers():
-    table = pd.DataFrame({"probability": [0.9, 0.1, 0.5, np.nan], "met": [True, False, True, True]})
-    s = scores(table, n_samples=1000).set_index("forecaster")
+    table = pd.DataFrame(
+        {
+            "probability": [0.9, 0.1, 0.5, np.nan],
+            "p_inside": [0.99, np.nan, 0.5, 0.3],
+            "base_rate_then": [np.nan, 1.0, 0.5, 0.5],
+            "met": [True, False, True, True],
+        }
+    )
+    s = scores(table).set_index("forecaster")
     assert s.loc["targets", "n"] == 3
     assert s.loc["targets", "brier"] == pytest.approx((0.01 + 0.01 + 0.25) / 3)
+    assert s.loc["growth forecast alone", "brier"] == pytest.approx((0.0001 + 0.25 + 0.25) / 3)
+    assert s.loc["base rate then", "brier"] == pytest.approx((0.25 + 1.0 + 0.25) / 3)
     assert s.loc["constant 50%", "brier"] == pytest.approx(0.25)
-    base = s.index[2]
-    assert base.startswith("base rate") and s.loc[base, "brier"] == pytest.approx(2 / 9)
+    base = s.index[4]
+    assert base.startswith("base rate, hindsight") and s.loc[base, "brier"] == pytest.approx(2 / 9)
+    assert s.loc[base, "brier_skill"] == pytest.approx(0.0)
+    t = s.loc["targets"]
+    assert t["brier_lo"] <= t["brier"] <= t["brier_hi"] and t["log_lo"] <= t["log_score"]
     r = reliability(table).set_index("bin")
     assert r.loc["80%-100%", "n"] == 1 and r.loc["40%-60%", "share_met"] == 1.0
 
@@ -268,5 +282,6 @@ def test_influence_starts_from_the_scorecards_own_probability(as_of):
     vintage = open_vintage(as_of=as_of)
     table = influence(vintage.goal(goal), vintage, n_samples=600, max_rows=2)
     assert len(table) >= 1
-    expected = assess.assess(goal, as_of, n_samples=600).probability
+    # The table refits the growth forecast: it starts from the assessment's inside view.
+    expected = assess.assess(goal, as_of, n_samples=600).inside_probability
     assert table["probability"].tolist() == [expected] * len(table)

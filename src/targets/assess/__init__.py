@@ -53,6 +53,8 @@ __all__ = [
     "required_growth",
     "scorecard",
     "series_note",
+    "method_record",
+    "skill_sentence",
     "track_record",
     "verdict",
 ]
@@ -211,6 +213,46 @@ def _records_cached(pledges: Vintage) -> pd.DataFrame:
         (RECORD_SAMPLES, 0),
         lambda: records(pledges, n_samples=RECORD_SAMPLES, seed=0),
         content=pledges.content,
+    )
+
+
+def method_record(vintage: Vintage) -> dict | None:
+    """How the method has scored on real outcomes known at the vintage's date.
+
+    The track record (:func:`track_record_vintage`) scored out of time
+    (:func:`targets.assess.pledges.backtest_goals`), keeping only the entries
+    whose outcome was published by the vintage's date. ``None`` without a
+    track record.
+    """
+    from targets.assess.pledges import backtest_goals
+
+    pledges = track_record_vintage(vintage)
+    if pledges is None:
+        return None
+    return backtest_goals(pledges, table=pledge_records(pledges), as_of=vintage.as_of)
+
+
+def skill_sentence(record: dict | None) -> str:
+    """One plain sentence on the method's record against the base rate."""
+    from targets import formatting as fmt
+
+    if record is None or record["scores"].empty:
+        return "The method has no scored track record at this date: no demonstrated skill."
+    sc = record["scores"].set_index("forecaster")
+    ours = sc.loc["targets"]
+    base = sc[sc.index.str.startswith("base rate, hindsight")].iloc[0]
+    better = ours["brier_hi"] < base["brier"]
+    verdict = (
+        "better than always answering the base rate"
+        if better
+        else "no demonstrated skill over always answering the base rate"
+    )
+    return (
+        f"On {int(ours['n'])} past pledges, plans and forecasts scored out of time, the "
+        f"method's Brier score is {ours['brier']:.3f} (90%: {ours['brier_lo']:.3f} to "
+        f"{ours['brier_hi']:.3f}) against {base['brier']:.3f} for the base rate of "
+        f"{fmt.probability(float(record['pledges']['met'].dropna().astype(bool).mean()))} "
+        f"known only in hindsight: {verdict}."
     )
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from targets.assess import calibration
+from targets.assess import calibration, store
 from targets.assess.aggregate import _aggregate
 from targets.assess.hindsight import _realized
 from targets.assess.series import own_proxy, rows_for
@@ -89,45 +89,83 @@ def records(pledges: Vintage, *, n_samples: int = 500, seed: int = 0) -> pd.Data
         too little published data for a forecast (``note`` says why); ``met``
         and ``resolved_on`` are empty where no outcome is published yet.
     """
-    latest = pledges
     rows = []
     for goal in pledges.goals:
         announced = pd.Timestamp(goal.announced)
         if goal.kind == "count" or (pledges.as_of is not None and announced > pledges.as_of):
             continue
-        proxy = (goal.proxies or (own_proxy(goal),))[0]
-        value, met = _realized(goal, proxy, latest)
-        then = pledges.at(announced)
-        record = {
-            "id": goal.id,
-            "type": goal.type,
-            "comparator": goal.comparator,
-            "announced": announced,
-            "deadline": f"{goal.deadline_start} to {goal.deadline_end}",
-            "deadline_end": pd.Timestamp(goal.deadline_end),
-            "statement": goal.statement_en,
-            "p_inside": np.nan,
-            "ambition": np.nan,
-            "horizon": (pd.Timestamp(goal.deadline_end) - announced).days / 365.25,
-            "method": "",
-            "realized": value if value is not None else np.nan,
-            "met": met,
-            "resolved_on": _resolved_on(goal, proxy, latest) if met is not None else None,
-            "note": "",
-        }
-        try:
-            result = _aggregate(goal, then, n_samples, seed)
-            record["p_inside"] = float(np.mean(result["met"]))
-            head = result["proxies"].set_index("proxy").loc[result["headline"]]
-            record["method"] = str(head["method"])
-            ambition = calibration.ambition_of(result["growth"])
-            record["ambition"] = np.nan if ambition is None else ambition
-        except ForecastError as exc:
-            record["note"] = str(exc)
-        rows.append(record)
+        # Each entry is stored under the content of what it reads (its series, the exchange
+        # rate, the reference class, the assumptions): other data may change without it.
+        rows.append(
+            store.cached(
+                "pledge_record",
+                (goal.id, n_samples, seed),
+                lambda goal=goal: _record(goal, pledges, n_samples, seed),
+                content=_inputs_hash(goal, pledges),
+            )
+        )
     frame = pd.DataFrame(rows, columns=RECORD_COLUMNS)
     frame["resolved_on"] = pd.to_datetime(frame["resolved_on"])
     return frame
+
+
+def _record(goal: Goal, pledges: Vintage, n_samples: int, seed: int) -> dict:
+    """One entry of :func:`records`."""
+    announced = pd.Timestamp(goal.announced)
+    proxy = (goal.proxies or (own_proxy(goal),))[0]
+    value, met = _realized(goal, proxy, pledges)
+    record = {
+        "id": goal.id,
+        "type": goal.type,
+        "comparator": goal.comparator,
+        "announced": announced,
+        "deadline": f"{goal.deadline_start} to {goal.deadline_end}",
+        "deadline_end": pd.Timestamp(goal.deadline_end),
+        "statement": goal.statement_en,
+        "p_inside": np.nan,
+        "ambition": np.nan,
+        "horizon": (pd.Timestamp(goal.deadline_end) - announced).days / 365.25,
+        "method": "",
+        "realized": value if value is not None else np.nan,
+        "met": met,
+        "resolved_on": _resolved_on(goal, proxy, pledges) if met is not None else None,
+        "note": "",
+    }
+    try:
+        result = _aggregate(goal, pledges.at(announced), n_samples, seed)
+        record["p_inside"] = float(np.mean(result["met"]))
+        head = result["proxies"].set_index("proxy").loc[result["headline"]]
+        record["method"] = str(head["method"])
+        ambition = calibration.ambition_of(result["growth"])
+        record["ambition"] = np.nan if ambition is None else ambition
+    except ForecastError as exc:
+        record["note"] = str(exc)
+    return record
+
+
+def _inputs_hash(goal: Goal, vintage: Vintage) -> str:
+    """A hash of everything an entry's record reads: its rows, the settings, the assumptions."""
+    import hashlib
+
+    refs = [goal.series]
+    for proxy in goal.proxies:
+        refs.extend(proxy.parts)
+    if goal.ceiling is not None:
+        refs.extend([goal.ceiling.series, *goal.ceiling.also])
+        if goal.ceiling.largest_share_of is not None:
+            refs.append(goal.ceiling.largest_share_of)
+    refs.extend(vintage.reference_class)
+    for model in vintage.series_models:
+        refs.extend([model.series, *model.also])
+    if vintage.exchange_rate is not None:
+        refs.append(vintage.exchange_rate)
+    digest = hashlib.sha256(repr((goal, vintage.series_models, vintage.as_of)).encode())
+    for ref in refs:
+        rows = vintage.series(ref)
+        digest.update(pd.util.hash_pandas_object(rows.astype(str), index=False).values.tobytes())
+    table = vintage.assumptions.drop(columns=["file", "row"], errors="ignore")
+    digest.update(pd.util.hash_pandas_object(table.astype(str), index=False).values.tobytes())
+    return digest.hexdigest()
 
 
 def out_of_time(table: pd.DataFrame, prior: calibration.Prior, seed: int = 0) -> pd.DataFrame:
@@ -240,14 +278,29 @@ def reliability(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def backtest_goals(pledges: Vintage, *, n_samples: int = 500, seed: int = 0) -> dict:
+def backtest_goals(
+    pledges: Vintage,
+    *,
+    n_samples: int = 500,
+    seed: int = 0,
+    table: pd.DataFrame | None = None,
+    as_of: pd.Timestamp | None = None,
+) -> dict:
     """The whole track record, out of time: ``{"pledges", "scores", "reliability", "by_type"}``.
 
     ``pledges`` are :func:`records` with the calibrated, out-of-time
     probabilities of :func:`out_of_time`; ``by_type`` gives per kind of
-    statement the entries, the share met and the mean probability.
+    statement the entries, the share met and the mean probability. ``table``
+    reuses records computed earlier; ``as_of`` keeps only the entries whose
+    outcome was published by then (what a report as of that date may show).
     """
-    table = records(pledges, n_samples=n_samples, seed=seed)
+    table = records(pledges, n_samples=n_samples, seed=seed) if table is None else table.copy()
+    if as_of is not None:
+        table = table[(table["announced"] <= as_of)].copy()
+        late = table["resolved_on"].isna() | (table["resolved_on"] > as_of)
+        table["met"] = table["met"].astype(object).where(~late, None)
+        table["realized"] = table["realized"].where(~late, np.nan)
+        table["resolved_on"] = table["resolved_on"].where(~late, pd.NaT)
     prior = calibration.Prior.from_assumptions(pledges)
     table = out_of_time(table, prior, seed)
     scored = table[table["met"].notna()]

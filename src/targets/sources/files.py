@@ -27,6 +27,8 @@ T = TypeVar("T")
 #: most this deep: a goal file is a list of small mappings, never a bomb of aliases.
 YAML_MAX_ALIASES = 200
 YAML_MAX_DEPTH = 40
+#: The most nodes a document may hold once its aliases are expanded.
+YAML_MAX_NODES = 200_000
 #: Files larger than this are refused before they are parsed (bytes).
 MAX_FILE_BYTES = 50_000_000
 
@@ -123,28 +125,12 @@ def csv_header(path: Path) -> list[str] | None:
     return [c.strip() for c in line.strip().lstrip("\ufeff").split(",")]
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe YAML: dates stay text, aliases and depth are bounded, duplicate keys refused."""
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed
 
-    def __init__(self, stream):
-        super().__init__(stream)
-        self._aliases = 0
-        self._depth = 0
 
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            self._aliases += 1
-            if self._aliases > YAML_MAX_ALIASES:
-                raise yaml.YAMLError(
-                    f"more than {YAML_MAX_ALIASES} aliases (*name); a goal file needs few"
-                )
-        self._depth += 1
-        try:
-            if self._depth > YAML_MAX_DEPTH:
-                raise yaml.YAMLError(f"nested deeper than {YAML_MAX_DEPTH} levels")
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
+class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """Safe YAML: dates stay text, duplicate keys refused (aliases and depth are bounded
+    beforehand by :func:`_check_events`)."""
 
     def construct_mapping(self, node, deep=False):
         seen: set = set()
@@ -168,6 +154,41 @@ _Loader.yaml_implicit_resolvers = {
     key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+def _check_events(text: str) -> None:
+    """Refuse, before anything is built, a document with more than :data:`YAML_MAX_ALIASES`
+    aliases, nested deeper than :data:`YAML_MAX_DEPTH`, or whose aliases would expand to more
+    than :data:`YAML_MAX_NODES` nodes (a "billion laughs" bomb is refused unexpanded)."""
+    aliases = 0
+    sizes: dict[str, int] = {}  # anchor -> nodes in the anchored node, aliases expanded
+    stack: list[list] = [[None, 0]]  # per open collection: its anchor and its node count
+    for event in yaml.parse(text, Loader=_BaseLoader):
+        if isinstance(event, yaml.AliasEvent):
+            aliases += 1
+            if aliases > YAML_MAX_ALIASES:
+                raise yaml.YAMLError(
+                    f"more than {YAML_MAX_ALIASES} aliases (*name); a goal file needs few"
+                )
+            stack[-1][1] += sizes.get(event.anchor, 1)
+        elif isinstance(event, yaml.ScalarEvent):
+            stack[-1][1] += 1
+            if event.anchor:
+                sizes[event.anchor] = 1
+        elif isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+            stack.append([event.anchor, 1])
+            if len(stack) - 1 > YAML_MAX_DEPTH:
+                raise yaml.YAMLError(f"nested deeper than {YAML_MAX_DEPTH} levels")
+        elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
+            anchor, count = stack.pop()
+            if anchor:
+                sizes[anchor] = count
+            stack[-1][1] += count
+        if stack[-1][1] > YAML_MAX_NODES or (len(stack) > 1 and stack[0][1] > YAML_MAX_NODES):
+            raise yaml.YAMLError(
+                f"the document would expand to more than {YAML_MAX_NODES:,} nodes through its "
+                "aliases"
+            )
 
 
 def read_yaml(path: Path, error: type[Exception] = GoalError) -> Any:
@@ -194,6 +215,7 @@ def _read_yaml(path: Path, error: type[Exception]) -> Any:
             f"{path.name}: not UTF-8 text (byte {exc.start}: {exc.reason}); save it as UTF-8"
         ) from None
     try:
+        _check_events(text)
         return yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
     except RecursionError:
         raise error(f"{path.name}: malformed YAML: nested too deeply") from None
