@@ -33,6 +33,7 @@ from IPython.display import Markdown, display
 from scipy.stats import binom
 
 import targets
+from targets import assess
 from targets import formatting as fmt
 from targets.assess import store
 from targets.engine import backtest
@@ -233,103 +234,113 @@ else:
 
 
 # %% [markdown]
-# ## The track record on real pledges
+# ## The track record on real pledges, plans and forecasts
 #
-# Historical pledges and published forecasts (the data folder's `pledges.yaml`: plans,
-# company targets, research houses' market forecasts), each assessed as of its announcement
-# with only the rows published by then, and scored on what the series showed later. Brier
-# score (lower is better) and log score (higher is better) beside a constant 50% and the base
-# rate.
+# Real statements with known outcomes (the track record the goal file's data folder holds, or
+# the one shipped with the package): company pledges and guidance, internal targets reported
+# by the press, government plans and third-party forecasts. Each is assessed as of its
+# announcement with only the rows published by then (the growth forecast), and its probability
+# is calibrated *out of time*: from the statements resolved before it was announced. The
+# scores carry 90% bootstrap intervals and sit beside the baselines: a constant 50%, the share
+# met among the statements resolved by then, and the share met among all of them (known only
+# in hindsight). Only outcomes published by this page's date are scored.
 
 # %%
-from targets.assess.pledges import backtest_goals
-
-pledge_vintage = vintage.pledges()
-empty = pd.DataFrame(columns=["forecaster", "n", "brier", "log_score"])
-# Stored with the run's assessments (keyed by the data and the code): computed once.
-bt = (
-    store.cached(
-        "pledge_backtest",
-        (as_of, 300),
-        lambda: backtest_goals(pledge_vintage, n_samples=300),
-        content=pledge_vintage.content,
-    )
-    if pledge_vintage is not None
-    else {"scores": empty, "reliability": pd.DataFrame(), "pledges": pd.DataFrame()}
-)
-sc = bt["scores"].set_index("forecaster")
-if len(sc):
-    ours = sc.iloc[0]
-    display(
-        Markdown(
-            f"On {int(ours['n'])} pledges with a forecast and a known outcome, the Brier score "
-            f"was {ours['brier']:.3f} against {sc.iloc[1]['brier']:.3f} for a constant 50% "
-            f"and {sc.iloc[2]['brier']:.3f} for the {sc.index[2]}; the log score "
-            f"{ours['log_score']:.3f} against {sc.iloc[1]['log_score']:.3f} and "
-            f"{sc.iloc[2]['log_score']:.3f}. "
-            f"{int(bt['pledges']['probability'].isna().sum())} pledge(s) had too little "
-            "published data at their announcement for a forecast."
-        )
-    )
-else:
-    display(Markdown("No pledge had both a forecast and a published outcome by this date."))
-if len(sc):
+record = assess.method_record(vintage)
+display(Markdown(assess.skill_sentence(record)))
+if record is not None and len(record["scores"]):
+    sc = record["scores"]
     display(
         fmt.table(
-            bt["scores"],
+            sc.assign(
+                brier_text=[
+                    f"{b:.3f} ({lo:.3f} to {hi:.3f})"
+                    for b, lo, hi in zip(sc["brier"], sc["brier_lo"], sc["brier_hi"], strict=True)
+                ],
+                log_text=[
+                    f"{b:.3f} ({lo:.3f} to {hi:.3f})"
+                    for b, lo, hi in zip(sc["log_score"], sc["log_lo"], sc["log_hi"], strict=True)
+                ],
+                skill_text=sc["brier_skill"].map(lambda v: f"{v:+.3f}"),
+            ),
             {
                 "forecaster": "text",
                 "n": "count",
-                "brier": lambda v: fmt.ratio(v, 3),
-                "log_score": lambda v: fmt.ratio(v, 3),
+                "brier_text": "text",
+                "log_text": "text",
+                "skill_text": "text",
             },
             headers={
-                "n": "pledges scored",
-                "brier": "Brier score (lower is better)",
-                "log_score": "log score (higher is better)",
+                "n": "statements scored",
+                "brier_text": "Brier score, 90% interval (lower is better)",
+                "log_text": "log score, 90% interval (higher is better)",
+                "skill_text": "skill over the hindsight base rate",
             },
         )
     )
-
-# %%
-if len(sc):  # the reliability table needs scored pledges (said above when there are none)
     display(
         fmt.table(
-            bt["reliability"],
+            record["reliability"],
             {"bin": "text", "n": "count", "mean_probability": "percent", "share_met": "percent"},
             headers={
-                "bin": "forecast probability",
-                "n": "pledges",
-                "mean_probability": "mean forecast",
+                "bin": "calibrated probability",
+                "n": "statements",
+                "mean_probability": "mean probability",
                 "share_met": "share met",
             },
         )
     )
-
-# %%
-pledges = bt["pledges"]
-if pledges.empty:
-    display(Markdown("*The data folder holds no pledge track record.*"))
-else:
     display(
         fmt.table(
-            pledges.assign(
-                probability=pledges["probability"].map(
-                    lambda p: "no forecast" if p != p else fmt.probability(p)
-                ),
-                met=pledges["met"].map(
-                    lambda m: "not published" if m is None or m != m else ("yes" if m else "no")
-                ),
-            ),
+            record["by_type"].assign(kind=record["by_type"]["type"].str.replace("_", " ")),
             {
-                "id": "text",
-                "type": "text",
-                "announced": "date",
-                "deadline": "text",
-                "probability": "text",
-                "met": "text",
-                "note": "text",
+                "kind": "text",
+                "entries": "count",
+                "share_met": "percent",
+                "mean_probability": "percent",
             },
-            headers={"id": "pledge", "probability": "chance met at announcement", "met": "met"},
+            headers={
+                "kind": "kind of statement",
+                "entries": "statements scored",
+                "mean_probability": "mean calibrated probability",
+            },
+        )
+    )
+else:
+    display(Markdown("*No statement of the track record had a published outcome by this date.*"))
+
+# %%
+if record is not None and len(record["pledges"]):
+    table = record["pledges"]
+    display(
+        tables.collapsible(
+            fmt.table(
+                table.assign(
+                    inside=table["p_inside"].map(
+                        lambda p: "no forecast" if p != p else fmt.probability(p)
+                    ),
+                    calibrated=table["probability"].map(fmt.probability),
+                    outcome=table["met"].map(
+                        lambda m: (
+                            "not published" if m is None or m != m else ("met" if m else "not met")
+                        )
+                    ),
+                    kind=table["type"].str.replace("_", " "),
+                ),
+                {
+                    "statement": "text",
+                    "kind": "text",
+                    "announced": "date",
+                    "inside": "text",
+                    "calibrated": "text",
+                    "outcome": "text",
+                },
+                headers={
+                    "inside": "growth forecast at the announcement",
+                    "calibrated": "calibrated, out of time",
+                },
+            ),
+            f"Each of the {len(table)} statements: its growth forecast and calibrated "
+            "probability at its announcement, and its outcome",
         )
     )

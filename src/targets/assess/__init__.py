@@ -198,22 +198,18 @@ def track_record_vintage(vintage: Vintage) -> Vintage | None:
         return None
 
 
-def pledge_records(pledges: Vintage) -> pd.DataFrame:
-    """The track record's entries (:func:`targets.assess.pledges.records`), computed once per
-    content of the data and the code (stored like the assessments)."""
-    return _records_cached(pledges)
+def pledge_records(pledges: Vintage, needed_by=None) -> pd.DataFrame:
+    """The track record's entries (:func:`targets.assess.pledges.records`); each entry's
+    growth forecast is stored under the content of what it reads, so it is computed once."""
+    stamp = None if needed_by is None else pd.Timestamp(needed_by)
+    return _records_cached(pledges, stamp).copy()
 
 
-@lru_cache(maxsize=4)
-def _records_cached(pledges: Vintage) -> pd.DataFrame:
+@lru_cache(maxsize=16)
+def _records_cached(pledges: Vintage, needed_by) -> pd.DataFrame:
     from targets.assess.pledges import records
 
-    return store.cached(
-        "pledge_records",
-        (RECORD_SAMPLES, 0),
-        lambda: records(pledges, n_samples=RECORD_SAMPLES, seed=0),
-        content=pledges.content,
-    )
+    return records(pledges, n_samples=RECORD_SAMPLES, seed=0, needed_by=needed_by)
 
 
 def method_record(vintage: Vintage) -> dict | None:
@@ -229,7 +225,8 @@ def method_record(vintage: Vintage) -> dict | None:
     pledges = track_record_vintage(vintage)
     if pledges is None:
         return None
-    return backtest_goals(pledges, table=pledge_records(pledges), as_of=vintage.as_of)
+    table = pledge_records(pledges, needed_by=vintage.as_of)
+    return backtest_goals(pledges, table=table, as_of=vintage.as_of)
 
 
 def skill_sentence(record: dict | None) -> str:
@@ -264,7 +261,8 @@ def _calibrate(goal: Goal, vintage: Vintage, inside: float, growth: dict, seed: 
     pledges = track_record_vintage(vintage)
     if pledges is None or not vintage.has_assumption("calibration_intercept"):
         return None
-    known = calibration.training(pledge_records(pledges), vintage.as_of, exclude=goal.id)
+    records = pledge_records(pledges, needed_by=vintage.as_of)
+    known = calibration.training(records, vintage.as_of, exclude=goal.id)
     post = calibration.fit_records(known, calibration.Prior.from_assumptions(vintage))
     now = vintage.as_of if vintage.as_of is not None else vintage.last_published
     horizon = (pd.Timestamp(goal.deadline_end) - now).days / 365.25

@@ -72,7 +72,9 @@ def _resolved_on(goal: Goal, proxy: Proxy, latest: Vintage) -> pd.Timestamp | No
     return pd.Timestamp(candidates[lo])
 
 
-def records(pledges: Vintage, *, n_samples: int = 500, seed: int = 0) -> pd.DataFrame:
+def records(
+    pledges: Vintage, *, n_samples: int = 500, seed: int = 0, needed_by=None
+) -> pd.DataFrame:
     """Every entry's inside view at its announcement, ambition, horizon and outcome.
 
     Parameters
@@ -81,6 +83,10 @@ def records(pledges: Vintage, *, n_samples: int = 500, seed: int = 0) -> pd.Data
         The data with the pledge file as its goal registry
         (``vintage.pledges()``). Its date limits the outcomes read (an as-of
         report shows no later figure) and the entries listed (announced by then).
+    needed_by : date-like, optional
+        Compute the growth forecast only for entries whose outcome was published
+        by this date (the calibration as of that date learns from no other); the
+        others keep an empty ``p_inside`` and say so in ``note``.
 
     Returns
     -------
@@ -89,32 +95,39 @@ def records(pledges: Vintage, *, n_samples: int = 500, seed: int = 0) -> pd.Data
         too little published data for a forecast (``note`` says why); ``met``
         and ``resolved_on`` are empty where no outcome is published yet.
     """
+    cutoff = None if needed_by is None else pd.Timestamp(needed_by)
     rows = []
     for goal in pledges.goals:
         announced = pd.Timestamp(goal.announced)
         if goal.kind == "count" or (pledges.as_of is not None and announced > pledges.as_of):
             continue
-        # Each entry is stored under the content of what it reads (its series, the exchange
-        # rate, the reference class, the assumptions): other data may change without it.
-        rows.append(
-            store.cached(
-                "pledge_record",
+        record = _outcome(goal, pledges)
+        resolved = record["resolved_on"]
+        if cutoff is None or (resolved is not None and resolved <= cutoff):
+            then = pledges.at(announced)
+            # Stored under the content of what the growth forecast reads at the announcement
+            # (its series, the settings, the assumptions usable then): a folder cut at any
+            # later date, or other data, reuse it.
+            record |= store.cached(
+                "pledge_inside",
                 (goal.id, n_samples, seed),
-                lambda goal=goal: _record(goal, pledges, n_samples, seed),
-                content=_inputs_hash(goal, pledges),
+                lambda goal=goal, then=then: _inside(goal, then, n_samples, seed),
+                content=_inputs_hash(goal, then),
             )
-        )
+        else:
+            record["note"] = "not needed: no published outcome by the date"
+        rows.append(record)
     frame = pd.DataFrame(rows, columns=RECORD_COLUMNS)
     frame["resolved_on"] = pd.to_datetime(frame["resolved_on"])
     return frame
 
 
-def _record(goal: Goal, pledges: Vintage, n_samples: int, seed: int) -> dict:
-    """One entry of :func:`records`."""
+def _outcome(goal: Goal, pledges: Vintage) -> dict:
+    """An entry's description, outcome and the date its outcome was first published."""
     announced = pd.Timestamp(goal.announced)
     proxy = (goal.proxies or (own_proxy(goal),))[0]
     value, met = _realized(goal, proxy, pledges)
-    record = {
+    return {
         "id": goal.id,
         "type": goal.type,
         "comparator": goal.comparator,
@@ -131,16 +144,22 @@ def _record(goal: Goal, pledges: Vintage, n_samples: int, seed: int) -> dict:
         "resolved_on": _resolved_on(goal, proxy, pledges) if met is not None else None,
         "note": "",
     }
+
+
+def _inside(goal: Goal, then: Vintage, n_samples: int, seed: int) -> dict:
+    """The growth forecast's probability, method and ambition at the announcement."""
+    out = {"p_inside": np.nan, "ambition": np.nan, "method": "", "note": ""}
     try:
-        result = _aggregate(goal, pledges.at(announced), n_samples, seed)
-        record["p_inside"] = float(np.mean(result["met"]))
-        head = result["proxies"].set_index("proxy").loc[result["headline"]]
-        record["method"] = str(head["method"])
-        ambition = calibration.ambition_of(result["growth"])
-        record["ambition"] = np.nan if ambition is None else ambition
+        result = _aggregate(goal, then, n_samples, seed)
     except ForecastError as exc:
-        record["note"] = str(exc)
-    return record
+        out["note"] = str(exc)
+        return out
+    out["p_inside"] = float(np.mean(result["met"]))
+    head = result["proxies"].set_index("proxy").loc[result["headline"]]
+    out["method"] = str(head["method"])
+    ambition = calibration.ambition_of(result["growth"])
+    out["ambition"] = np.nan if ambition is None else ambition
+    return out
 
 
 def _inputs_hash(goal: Goal, vintage: Vintage) -> str:

@@ -160,20 +160,24 @@ def sparkline(records: pd.DataFrame, goal) -> str:
 
 @dataclass(frozen=True)
 class GoalRow:
-    """One scorecard row of the front page, every field already formatted."""
+    """One scorecard row of the front page, every field already formatted.
+
+    ``then`` is the chance at the goal's announcement; ``now`` the chance at the
+    run's date, or the published outcome with its figure once the goal is resolved.
+    """
 
     goal_id: str
     name: str
-    probability: str
+    then: str
+    now: str
     verdict: str
     forecast: str
     threshold: str
-    progress: str
-    hindsight: str
     chart: str
     chart_alt: str
     report: str
     reasons: list[str]
+    probability: str = ""
 
 
 def _report_for(goal) -> str:
@@ -194,12 +198,23 @@ def reason_bullets(explanation: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+def _chance(p, lo=None, hi=None) -> str:
+    """``"31% (80%: 20% to 45%)"``, or the dash for no probability."""
+    if p is None or pd.isna(p):
+        return fmt.MISSING
+    text = fmt.probability(p)
+    if lo is not None and hi is not None and pd.notna(lo) and pd.notna(hi):
+        text += f" (80%: {fmt.probability(lo)} to {fmt.probability(hi)})"
+    return text
+
+
 def goal_rows(as_of: str | None = None) -> list[GoalRow]:
     """The front page's scorecard rows, formatted, with a small chart each.
 
     An entry point: reads the data folders and goal file of the run (as of ``as_of``).
     """
     from targets import assess
+    from targets.assess.explain import value_format
 
     vintage = open_vintage(as_of=as_of)
     card = assess.scorecard(vintage=vintage, n_samples=N_SAMPLES).set_index("goal")
@@ -208,22 +223,30 @@ def goal_rows(as_of: str | None = None) -> list[GoalRow]:
     rows = []
     for goal in vintage.goals:
         r = card.loc[goal.id]
-        money = goal.kind == "aggregate"
-        value = fmt.yuan if money else fmt.approx_count
-        p = r.get("probability")
-        forecast = (
-            f"{value(r['median'])} ({value(r['lo_80'])} to {value(r['hi_80'])})"
-            if "median" in r and pd.notna(r["median"])
-            else fmt.MISSING
-        )
-        met = r.get("met_in_hindsight")
-        hindsight = (
-            "no published figure"
-            if met is None or (isinstance(met, float) and pd.isna(met))
-            else ("met" if bool(met) else "not met")
-        )
+        value = value_format(goal)
         mine = records[records["goal"] == goal.id]
         pts = mine.dropna(subset=["probability"])
+        announced = pd.Timestamp(goal.announced)
+        at_announcement = mine[mine["as_of"] == announced]
+        if announced > records_end:
+            then = f"not announced by {fmt.date(records_end)}"
+        elif at_announcement.empty or pd.isna(at_announcement["probability"].iloc[0]):
+            then = "no forecast"
+        else:
+            then = fmt.probability(at_announcement["probability"].iloc[0])
+        outcome = r.get("outcome")
+        if isinstance(outcome, str):
+            figure = r.get("realized")
+            now = f"{outcome}: {value(figure)}" if pd.notna(figure) else outcome
+        else:
+            now = _chance(
+                r.get("probability"), r.get("probability_lo_80"), r.get("probability_hi_80")
+            )
+        forecast = (
+            f"{value(r['median'])} ({value(r['lo_80'])} to {value(r['hi_80'])})"
+            if pd.notna(r.get("median"))
+            else fmt.MISSING
+        )
         alt = (
             f"Probability that {fmt.goal_name(goal)} is met, at as-of dates from "
             f"{fmt.date(pts['as_of'].min())} to {fmt.date(pts['as_of'].max())}: "
@@ -238,16 +261,18 @@ def goal_rows(as_of: str | None = None) -> list[GoalRow]:
             GoalRow(
                 goal_id=goal.id,
                 name=fmt.goal_name(goal),
-                probability=fmt.probability(p),
+                then=then,
+                now=now,
                 verdict=str(r.get("verdict", fmt.MISSING)),
                 forecast=forecast,
-                threshold=fmt.yuan(goal.threshold) if money else fmt.count(goal.threshold),
-                progress=fmt.text(r.get("progress")),
-                hindsight=hindsight,
+                threshold=goal.describe_threshold(value)
+                if goal.comparator != ">="
+                else value(goal.threshold),
                 chart=sparkline(mine, goal),
                 chart_alt=alt,
                 report=_report_for(goal),
                 reasons=reason_bullets(str(r.get("explanation", ""))),
+                probability=fmt.probability(r.get("probability")),
             )
         )
     return rows
@@ -294,8 +319,11 @@ def render_index(
         + f", {VERDICTS[-1][1]} below {fmt.percent(cuts[-1][0])}"
     )
     template = env.get_template("index.html.j2")
+    from targets import assess
+
     goals = vintage.goals
     announced = sorted({fmt.date(g.announced) for g in goals})
+    record = assess.skill_sentence(assess.method_record(vintage))
     intro = (
         f"The goal file holds {len(goals)} goal{'s' if len(goals) != 1 else ''}, announced "
         + (
@@ -309,6 +337,7 @@ def render_index(
     return template.render(
         title=title or vintage.title or DEFAULT_TITLE,
         intro=intro,
+        method_record=record,
         verdict_legend=legend,
         as_of=as_of,
         cutoff=data_cutoff_text(vintage),
