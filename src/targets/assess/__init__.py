@@ -147,6 +147,7 @@ def _compute(goal: Goal, vintage: Vintage, n_samples: int, seed: int) -> Assessm
         result.get("notes", ()),
         calibrated=calibrated,
         outcome=outcome,
+        series_name=vintage.ref_name(goal.series),
     )
     pending = series_note(goal, vintage)  # the goal's own series not yet published
     explanation = f"{explanation} {pending}" if pending else explanation
@@ -282,7 +283,7 @@ def series_note(goal: Goal, vintage: Vintage) -> str:
     if vintage.has_rows(goal.series):
         return ""
     return (
-        f"No figure of the goal's own series ({goal.dataset}/{goal.series_id}) was published "
+        f"No figure of the goal's own series ({vintage.ref_name(goal.series)}) was published "
         f"{vintage.when}; it is judged on the related series named above."
     )
 

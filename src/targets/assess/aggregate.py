@@ -98,7 +98,7 @@ def _ceiling_samples(ref: SeriesRef, vintage: Vintage, year: int, n: int, seed: 
     value = realized((ref,), "pooled", start, end, vintage, None)
     if value is not None:
         return np.full(n, value)
-    fc = Forecast(Proxy(str(ref), (ref,)), vintage)
+    fc = Forecast(Proxy(vintage.ref_name(ref), (ref,)), vintage)
     return fc.totals(start, end, n, seed)
 
 
@@ -135,7 +135,8 @@ def _ceiling_frame(goal: Goal, vintage: Vintage, n: int, seed: int) -> pd.DataFr
         forecast = np.ptp(s) > 0
         rows.append(
             {
-                "denominator": f"{ref.series_id} {end.year}" + (" (forecast)" if forecast else ""),
+                "denominator": f"{vintage.ref_name(ref)} {end.year}"
+                + (" (forecast)" if forecast else ""),
                 "median_share": float(np.median(share)),
                 "lo_80": float(np.quantile(share, 0.1)) if k == 0 else np.nan,
                 "hi_80": float(np.quantile(share, 0.9)) if k == 0 else np.nan,
@@ -146,8 +147,8 @@ def _ceiling_frame(goal: Goal, vintage: Vintage, n: int, seed: int) -> pd.DataFr
         if np.isfinite(largest):
             rows.append(
                 {
-                    "denominator": f"largest share of {goal.ceiling.series.series_id} held by "
-                    f"{goal.ceiling.largest_share_of.series_id} in any year",
+                    "denominator": f"largest share of {vintage.ref_name(goal.ceiling.series)} "
+                    f"held by {vintage.ref_name(goal.ceiling.largest_share_of)} in any year",
                     "median_share": largest,
                     "lo_80": np.nan,
                     "hi_80": np.nan,

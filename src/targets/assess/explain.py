@@ -36,6 +36,7 @@ def _explain(
     *,
     calibrated=None,
     outcome: str | None = None,
+    series_name: str = "",
 ) -> str:
     """One paragraph from the numbers of an assessment.
 
@@ -89,10 +90,10 @@ def _explain(
         what = (
             "It requires growth"
             if goal.kind != "count"
-            else f"It requires {goal.series_id} (about {fmt.yuan(growth['required_gmv'])} "
-            "needed) to grow"
+            else f"It requires {series_name or goal.series_id} (about "
+            f"{fmt.yuan(growth['required_gmv'])} needed) to grow"
             if np.isfinite(growth.get("required_gmv", np.nan))
-            else f"It requires {goal.series_id} to grow"
+            else f"It requires {series_name or goal.series_id} to grow"
         )
         parts.append(
             f"{what} by {fmt.percent(growth['required'])} a year from the "

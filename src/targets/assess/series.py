@@ -36,7 +36,7 @@ def rows_for(ref: SeriesRef, vintage: Vintage, drop: Dropped = frozenset()) -> p
 
 
 def _no_levels(name: str, refs, vintage: Vintage) -> ForecastError:
-    series = str(refs[0]) if len(refs) == 1 else f"any of its {len(refs)} series"
+    series = vintage.ref_name(refs[0]) if len(refs) == 1 else f"any of its {len(refs)} series"
     named = name if series == name else f"{name} ({series})"
     return ForecastError(f"no forecast: no published level of {named} {vintage.when}")
 
@@ -58,7 +58,7 @@ def part_driver(
         and level_rows(_own(rows)).empty
         and not rows["kind"].eq("growth_multiple").any()
     ):
-        raise _no_levels(name or str(ref), [ref], vintage)
+        raise _no_levels(name or vintage.ref_name(ref), [ref], vintage)
     return drivers.driver_for(
         vintage, ref, name=name, saturation=saturation, without=_lines(drop, ref.dataset)
     )

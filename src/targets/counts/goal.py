@@ -88,7 +88,7 @@ class CountDetail:
 @lru_cache(maxsize=16)
 def goal_driver(goal: Goal, vintage: Vintage) -> drivers.Driver:
     """The driver of a count goal's GMV (its own series), once per goal and vintage."""
-    return drivers.driver_for(vintage, goal.series, name=goal.series_id)
+    return drivers.driver_for(vintage, goal.series, name=vintage.ref_name(goal.series))
 
 
 def _sampler(driver: drivers.Driver) -> countmodel.Sampler:

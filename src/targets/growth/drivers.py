@@ -504,7 +504,7 @@ def _regime_prior(rows: pd.DataFrame, vintage: Vintage, origin: pd.Timestamp, mo
     def rng_of(key: str) -> tuple[float, float]:
         return vintage.assumption(f"{model.assumptions}{key}").bounds
 
-    name = model.series.series_id
+    name = vintage.ref_name(model.series)
     fitted = rows[rows["measure"].ne("")]
     levels = level_rows(fitted)
     years = (levels["period_end"] - levels["period_start"]).dt.days.add(1) / 365.25
@@ -576,7 +576,7 @@ def regime_fit(vintage: Vintage, model: SeriesModel, without: tuple[int, ...] = 
     """
     from targets.growth import regimefit
 
-    name = model.series.series_id
+    name = vintage.ref_name(model.series)
     rows = regime_model_rows(vintage, model)
     rows = rows[~rows["row"].isin(without)]
     if rows["measure"].eq("").all():
@@ -618,7 +618,7 @@ def regime_driver(
         return fit.sample_closed_totals(start, end, n, rng)
 
     return Driver(
-        name or model.series.series_id,
+        name or vintage.ref_name(model.series),
         f"a growth model with the {fit.origin:%B %Y} break (closed loop and third-party links "
         f"as linked measures, a damped trend on logs after the break) fitted to {n_fitted} "
         f"rows, growth after the break a priori like {', '.join(analogs)} from the same scale",
@@ -776,4 +776,4 @@ def driver_for(
         return regime_driver(vintage, model, without, name)
     rows = vintage.series(ref)
     rows = rows[~rows["row"].isin(without)]
-    return series_driver(name or str(ref), rows, vintage, saturation)
+    return series_driver(name or vintage.ref_name(ref), rows, vintage, saturation)

@@ -51,6 +51,8 @@ def scale_factor(vintage: Vintage) -> float:
 def analog_series(vintage: Vintage) -> pd.DataFrame:
     """Calendar-year GMV of the analogs (``unique_id, ds, y``), as published in the vintage.
 
+    ``unique_id`` is each series' reader name (the data folder's series dictionary).
+
     The analogs are the goal file's ``reference_class`` series. Only levels
     (actual or estimate) that cover exactly one calendar year enter; years with
     only bounds are gaps, and growth across a gap is not used. Rows whose note
@@ -62,7 +64,7 @@ def analog_series(vintage: Vintage) -> pd.DataFrame:
         rows = rows[~rows["note"].fillna("").str.contains(UNIT_SUSPECT, case=False)]
         if rows.empty:
             continue
-        s = to_regular(rows, ref.series_id, "YS")
+        s = to_regular(rows, ref.series_id, "YS").assign(unique_id=vintage.ref_name(ref))
         frames.append(s[["unique_id", "ds", "y"]])
     if not frames:
         return pd.DataFrame(columns=["unique_id", "ds", "y"])

@@ -19,14 +19,15 @@ from targets.sources.observations import level_rows
 from targets.sources.vintage import Vintage
 
 
-def goal_proxies(goal: Goal) -> tuple[Proxy, ...]:
+def goal_proxies(goal: Goal, vintage: Vintage | None = None) -> tuple[Proxy, ...]:
     """The quantities a goal is judged on: its declared proxies, else its own series.
 
     A count goal is judged on its entities' sales, which share its series' total:
-    the quantity shown is that series.
+    the quantity shown is that series (named from the vintage's series dictionary).
     """
     if goal.kind == "count":
-        return (Proxy(goal.series_id, (goal.series,)),)
+        name = vintage.ref_name(goal.series) if vintage is not None else goal.series_id
+        return (Proxy(name, (goal.series,)),)
     return goal.proxies or (own_proxy(goal),)
 
 
@@ -58,7 +59,7 @@ def series_views(vintage: Vintage) -> list[SeriesView]:
     """The distinct quantities the registry's goals are judged on, in goal order."""
     found: dict[tuple, tuple[Proxy, list[Goal]]] = {}
     for goal in vintage.goals:
-        for proxy in goal_proxies(goal):
+        for proxy in goal_proxies(goal, vintage):
             key = (proxy.how, proxy.parts)
             found.setdefault(key, (proxy, []))[1].append(goal)
     return [

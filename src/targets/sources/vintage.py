@@ -54,8 +54,12 @@ GOAL_IDS_ENV = "TARGETS_GOAL_IDS"
 GOALS_FILE = "goals.yaml"
 #: The track record of past pledges, in a data folder (same format as a goal file).
 PLEDGES_FILE = "pledges.yaml"
+#: The series dictionary of a data folder: ``dataset, series_id, name`` (reader names).
+SERIES_FILE = "series.csv"
+#: Words written in capitals or a fixed form when a series id is turned into a name.
+_WORDS = {"gmv": "GMV", "nbs": "NBS", "gtv": "GTV", "usd": "USD", "cny": "CNY", "jd": "JD.com"}
 #: Files in a data folder that are not observation data sets.
-NOT_DATASETS = (ASSUMPTIONS_FILE,)
+NOT_DATASETS = (ASSUMPTIONS_FILE, "series.csv")
 #: The columns of :meth:`Vintage.catalog`.
 CATALOG_COLUMNS = [
     "name",
@@ -301,6 +305,19 @@ class Vintage:
             )
         return pd.DataFrame(out, columns=CATALOG_COLUMNS)
 
+    def series_name(self, dataset: str, series_id: str) -> str:
+        """The reader's name of a series: the data folder's series dictionary (``series.csv``),
+        else its id in words (``acme_revenue`` -> ``acme revenue``)."""
+        names = _series_names(self.folders)
+        name = names.get((dataset, series_id))
+        if name:
+            return name
+        return " ".join(_WORDS.get(w, w) for w in series_id.split("_"))
+
+    def ref_name(self, ref: SeriesRef) -> str:
+        """:meth:`series_name` of a series reference."""
+        return self.series_name(ref.dataset, ref.series_id)
+
     # -- assumptions -----------------------------------------------------------------
 
     def assumption(self, assumption_id: str) -> Assumption:
@@ -379,6 +396,23 @@ class Vintage:
             if (folder / PLEDGES_FILE).is_file():
                 return self.with_goals(folder / PLEDGES_FILE)
         return None
+
+
+def _series_names(folders: tuple[Path, ...]) -> dict[tuple[str, str], str]:
+    """``(dataset, series_id) -> name`` from each folder's series dictionary (first wins),
+    then the shipped one."""
+    paths = [f / SERIES_FILE for f in folders] + [bundled_dir("data") / SERIES_FILE]
+    out: dict[tuple[str, str], str] = {}
+    for path in paths:
+        if not path.is_file():
+            continue
+        table = files.read_csv_text(path)
+        if list(table.columns[:3]) != ["dataset", "series_id", "name"]:
+            raise DataError(f"{path}, row 1: header must start with dataset, series_id, name")
+        for row in table.itertuples(index=False):
+            if row.name:
+                out.setdefault((row.dataset, row.series_id), str(row.name)[:120])
+    return out
 
 
 def _folders_text(folders: Iterable[Path]) -> str:
@@ -498,6 +532,8 @@ def open_vintage(
     read = [ds.path for ds in datasets.values()] + assumption_files
     if goal_path is not None and goal_path.is_file():
         read.append(goal_path)
+    # Reader names appear in stored explanations: a changed dictionary is new content.
+    read += [f / SERIES_FILE for f in (*paths, bundled_dir("data")) if (f / SERIES_FILE).is_file()]
     key = tuple(files.file_key(p) for p in read)
     cached = _OPENED.get(key)
     if cached is None:
