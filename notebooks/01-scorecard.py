@@ -70,17 +70,32 @@ display(
 tables.scorecard(card, vintage.goals)
 
 # %%
-if card["probability"].notna().any():
+# Goals whose outcome is published are not drawn as a chance: they are said in a sentence.
+open_card = card[card["outcome"].isna()]
+if open_card["probability"].notna().any():
     fig = plots.probability_bars(
-        card, names=names, title=f"Probability each goal is met ({as_of_text})"
+        open_card, names=names, title=f"Probability each goal is met ({as_of_text})"
     )
     plots.show(
         fig,
         "Bar chart of the probability each goal is met: "
-        + "; ".join(f"{names[r.goal]} {fmt.probability(r.probability)}" for r in card.itertuples()),
+        + "; ".join(
+            f"{names[r.goal]} {fmt.probability(r.probability)}" for r in open_card.itertuples()
+        ),
     )
+elif open_card.empty:
+    display(Markdown("*Every goal's outcome is published: there is no chance left to draw.*"))
 else:
     plots.no_data("series long enough to forecast a goal", as_of)
+resolved = card[card["outcome"].notna()]
+if len(resolved):
+    display(
+        Markdown(
+            "Resolved: "
+            + "; ".join(f"{fmt.md(names[r.goal])}: {r.outcome}" for r in resolved.itertuples())
+            + "."
+        )
+    )
 
 # %% [markdown]
 # ### One chart per goal
@@ -287,3 +302,36 @@ if counted:
         fig,
         "Tornado charts: " + "; ".join(swing_text(a) for a in counted) + ".",
     )
+
+# %% [markdown]
+# ## How a probability is made, and how the method has scored
+#
+# Two views are combined. The *growth forecast* (the inside view) forecasts the series each
+# goal is judged on to its deadline, from the figures published by the date of this page, and
+# counts the share of forecast paths that meet the goal. The *track record* (the outside view)
+# is a set of real pledges, plans and forecasts whose outcome is known: for each, the growth
+# forecast made at its announcement and whether it was met. A calibration model learns from the
+# statements resolved by this page's date how often statements of each kind are met, how far
+# the growth forecast can be trusted for each kind, and how the required growth and the horizon
+# matter; its priors, like every constant of the models, are dated rows of the assumptions file.
+# The calibrated probability carries an 80% interval from that model's own uncertainty. A
+# goal whose outcome is published shows the outcome, not a chance.
+
+# %%
+record = assess.method_record(vintage)
+n_rows = len(vintage.assumptions)
+kinds = (
+    "; ".join(
+        f"{r.type.replace('_', ' ')}: {int(r.entries)} statements, {fmt.percent(r.share_met)} met"
+        for r in record["by_type"].itertuples()
+    )
+    if record is not None and len(record["by_type"])
+    else "none yet"
+)
+display(
+    Markdown(
+        f"{assess.skill_sentence(record)} Statements resolved by this date, by kind: {kinds}. "
+        f"The models use {n_rows} dated assumption rows usable at this date. Page 05 shows the "
+        "track record in full, each statement with its probabilities and outcome."
+    )
+)

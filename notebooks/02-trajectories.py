@@ -145,7 +145,7 @@ models = [m for m in vintage.series_models if drivers.regime_usable(vintage, m)]
 if not models:
     display(Markdown(f"*No series has a model of its own {as_of_text}.*"))
 for model in models:
-    display(Markdown(f"### {fmt.md(model.series.series_id)}"))
+    display(Markdown(f"### {fmt.md(vintage.ref_name(model.series))}"))
     try:
         check = drivers.predictive_check(vintage, model)
     except ForecastError as exc:

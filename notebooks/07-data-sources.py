@@ -103,8 +103,11 @@ fmt.table(
 # official figure is preferred, then the latest published.
 
 # %%
-main = [(d, s, s) for d, s in goal_refs]
-panel = observations.annual_panel([(d, s) for d, s, _ in main], vintage)
+main = [(d, s, vintage.series_name(d, s)) for d, s in goal_refs]
+# A figure whose unit its own source gets wrong (flagged in its note) is not drawn.
+panel = observations.annual_panel(
+    [(d, s) for d, s, _ in main], vintage, drop_flagged="unit suspect"
+)
 panel = panel[panel["y"].notna()] if len(panel) else panel
 labels = {s: label for _, s, label in main}
 if panel.empty:

@@ -73,7 +73,9 @@ def cut_data(src: Path, dst: Path, as_of: str) -> Path:
     """
     dst.mkdir(parents=True)
     for path in sorted(src.iterdir()):
-        if path.suffix == ".csv":
+        if path.name == "series.csv":  # the series dictionary: names, not figures
+            shutil.copy2(path, dst / path.name)
+        elif path.suffix == ".csv":
             (dst / path.name).write_text(_cut_csv(path, as_of), encoding="utf-8")
         elif path.suffix in (".yaml", ".yml", ".md"):
             shutil.copy2(path, dst / path.name)

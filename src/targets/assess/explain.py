@@ -119,10 +119,10 @@ def _explain(
     if hindsight is not None:
         for r in hindsight.itertuples():
             where = (
-                f", above {fmt.percent(r.percentile_at_announcement)} of the forecast made at "
-                "the announcement"
+                f"; the forecast made at the announcement put "
+                f"{fmt.percent(r.percentile_at_announcement)} of its paths below that figure"
                 if np.isfinite(r.percentile_at_announcement)
-                else ", a proxy that could not be forecast at the announcement"
+                else "; it could not be forecast at the announcement"
             )
             parts.append(
                 f"Realized on {r.proxy}: {unit(r.realized)} "

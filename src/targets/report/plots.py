@@ -553,7 +553,8 @@ def goal_distributions(assessments: list, *, title: str = "Forecast at the deadl
         s = s[s > 0]
         if len(s):
             bins = np.logspace(np.log10(s.min()), np.log10(max(s.max(), a.goal.threshold)), 40)
-            ax.hist(s, bins=bins, color="#4C72B0", alpha=0.8)
+            # Heights as shares of the forecast paths, so panels read on one scale.
+            ax.hist(s, bins=bins, color="#4C72B0", alpha=0.8, weights=np.full(len(s), 1 / len(s)))
         ax.set_xscale("log")
         ax.axvline(a.goal.threshold, color="black", linestyle="--", label="goal")
         lo, hi = ax.get_xlim()
@@ -563,12 +564,19 @@ def goal_distributions(assessments: list, *, title: str = "Forecast at the deadl
         else:
             count_axis(ax, "x", minor=False)
         name = textwrap.fill(fmt.goal_name(a.goal), 44)
-        ax.set_title(f"{name}\nchance met: {fmt.probability(a.probability)}", fontsize=9)
-        ax.set_yticks([])
+        chance = (
+            a.outcome if a.outcome is not None else f"chance met: {fmt.probability(a.probability)}"
+        )
+        ax.set_title(f"{name}\n{chance}", fontsize=9)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:.0%}"))
+        ax.set_ylabel("share of forecast paths", fontsize=8)
+        ax.tick_params(axis="y", labelsize=7)
         ax.set_xlabel(
             "yuan (log scale)"
-            if a.goal.kind == "aggregate"
+            if a.goal.kind == "aggregate" and a.goal.currency == "CNY"
             else f"{a.goal.entity} above the threshold (log scale)"
+            if a.goal.kind == "count"
+            else "value (log scale)"
         )
     for ax in np.ravel(axes)[n:]:
         ax.set_visible(False)

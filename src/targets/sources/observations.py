@@ -219,6 +219,7 @@ def annual_panel(
     vintage: Vintage,
     *,
     definitions: dict[str, tuple[str, ...]] | None = None,
+    drop_flagged: str | None = None,
 ) -> pd.DataFrame:
     """Calendar-year series for several ``(dataset, series_id)`` pairs, stacked.
 
@@ -230,6 +231,8 @@ def annual_panel(
         The rows published by its as-of date.
     definitions : dict, optional
         Per series id, the definitions to keep (see :func:`to_regular`).
+    drop_flagged : str, optional
+        Leave out rows whose note contains this text (e.g. ``"unit suspect"``).
 
     Returns
     -------
@@ -239,6 +242,8 @@ def annual_panel(
     frames = []
     for dataset, series_id in series:
         rows = vintage.rows(dataset, series_id)
+        if drop_flagged:
+            rows = rows[~rows["note"].fillna("").str.contains(drop_flagged, case=False)]
         if rows.empty:
             continue
         defs = (definitions or {}).get(series_id)
