@@ -285,3 +285,60 @@ def test_influence_starts_from_the_scorecards_own_probability(as_of):
     # The table refits the growth forecast: it starts from the assessment's inside view.
     expected = assess.assess(goal, as_of, n_samples=600).inside_probability
     assert table["probability"].tolist() == [expected] * len(table)
+
+
+DOLLAR_GOAL = """
+- id: total_retail_2019_usd
+  statement_en: China's retail sales of consumer goods pass US$5.5 trillion in 2019.
+  announced: 2018-02-28
+  deadline_start: 2019-01-01
+  deadline_end: 2019-12-31
+  kind: aggregate
+  type: third_party_forecast
+  metric: total retail sales of consumer goods in 2019, in US dollars
+  dataset: nbs_retail
+  series_id: nbs_total_retail
+  comparator: ">="
+  threshold: 5.5
+  unit: USD trillion
+  source: {publisher: test, url: https://example.org/usd, published: 2018-02-28}
+"""
+
+
+def test_a_dollar_goal_on_a_yuan_series_is_converted_at_a_dated_rate(data_copy):
+    goals_file = data_copy / "goals.yaml"
+    goals_file.write_text(goals_file.read_text(encoding="utf-8") + DOLLAR_GOAL, encoding="utf-8")
+    at = open_vintage(data_copy, as_of="2018-02-28")
+    a = assess.assess("total_retail_2019_usd", vintage=at, n_samples=400)
+    head = assess.headline(a)
+    # 2019 was not published: the latest published average, with a spread, says so.
+    assert "converted from CNY to USD at the 2017 average" in head["method"]
+    assert 0 <= a.inside_probability <= 1 and 3e12 < head["median"] < 9e12  # dollars
+    later = assess.assess("total_retail_2019_usd", vintage=open_vintage(data_copy))
+    # ¥40.8T at about 6.9 yuan a dollar is about US$5.9T: met, read at the published 2019 rate.
+    assert later.outcome == "met"
+    realized = float(later.hindsight["realized"].iloc[0])
+    assert 5.5e12 < realized < 6.5e12
+
+
+def test_a_goal_on_a_series_of_counts_is_forecast_as_a_count():
+    pledges = open_vintage().pledges()
+    goal = (
+        pledges.goal("spb_express_2015_volume_17_5b")
+        if any(g.id == "spb_express_2015_volume_17_5b" for g in pledges.goals)
+        else next(g for g in pledges.goals if g.currency == "count")
+    )
+    assert goal.currency == "count"
+    a = assess.assess(goal.id, vintage=pledges.at(goal.announced), n_samples=400)
+    assert 0 <= a.inside_probability <= 1
+    assert "yuan" not in a.explanation.split("Calibrated")[0]
+
+
+def test_a_resolved_goal_shows_its_outcome_and_no_chance():
+    card = assess.scorecard(vintage=open_vintage()).set_index("goal")
+    row = card.loc["interest_commerce_2023"]  # ¥4.9T of live commerce in 2023: missed
+    assert row["outcome"] == "not met" and row["verdict"] == "not met"
+    assert pd.isna(row["probability"]) and row["realized"] > 0
+    early = assess.scorecard(vintage=open_vintage(as_of="2021-04-08")).set_index("goal")
+    assert pd.isna(early.loc["interest_commerce_2023", "outcome"])
+    assert 0 < early.loc["interest_commerce_2023", "probability"] < 1
