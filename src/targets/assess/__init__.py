@@ -38,6 +38,7 @@ from targets.assess.explain import _explain
 from targets.assess.hindsight import _hindsight
 from targets.assess.progress import PROGRESS, progress_category, required_growth
 from targets.errors import ForecastError, TargetsError
+from targets.formatting import probability as fmt_probability
 from targets.sources.goals import Goal
 from targets.sources.vintage import Vintage, open_vintage
 
@@ -132,7 +133,9 @@ def _compute(goal: Goal, vintage: Vintage, n_samples: int, seed: int) -> Assessm
     samples = result["samples"]
     met = result["met"] if "met" in result else goal.met(samples)
     inside = float(np.mean(met))
-    calibrated = _calibrate(goal, vintage, inside, result["growth"], seed)
+    bound = _bound_word(goal, result.get("bound"))
+    # A bound on the goal's chance is not calibrated as if it were the goal's own quantity.
+    calibrated = None if bound else _calibrate(goal, vintage, inside, result["growth"], seed)
     probability = calibrated.probability if calibrated is not None else inside
     hindsight = _hindsight(goal, vintage, result, n_samples, seed)
     outcome = _outcome(goal, hindsight)
@@ -148,6 +151,7 @@ def _compute(goal: Goal, vintage: Vintage, n_samples: int, seed: int) -> Assessm
         calibrated=calibrated,
         outcome=outcome,
         series_name=vintage.ref_name(goal.series),
+        bound=bound,
     )
     pending = series_note(goal, vintage)  # the goal's own series not yet published
     explanation = f"{explanation} {pending}" if pending else explanation
@@ -155,10 +159,12 @@ def _compute(goal: Goal, vintage: Vintage, n_samples: int, seed: int) -> Assessm
         goal=goal,
         as_of=vintage.as_of,
         probability=probability,
-        verdict=outcome or verdict(probability),
+        # A bound is not a verdict on the goal: its page says what it bounds.
+        verdict=outcome or ("bound only" if bound else verdict(probability)),
         inside_probability=inside,
         calibrated=calibrated,
         outcome=outcome,
+        bound=bound,
         proxies=result["proxies"],
         growth=result["growth"],
         ceiling=result["ceiling"],
@@ -168,6 +174,23 @@ def _compute(goal: Goal, vintage: Vintage, n_samples: int, seed: int) -> Assessm
         explanation=explanation,
         count=result.get("count"),
     )
+
+
+def _bound_word(goal: Goal, stands_for: str | None) -> str | None:
+    """``"at least"`` / ``"at most"``: what a bounding proxy's chance says of the goal's.
+
+    A part of the goal's quantity (``lower_bound``) passing a threshold means the
+    goal passes it too, so for ``>=``/``>`` its chance is at least the part's; a
+    band has no one-sided bound (``"bounded"``).
+    """
+    if stands_for is None:
+        return None
+    rising = goal.comparator in (">=", ">")
+    falling = goal.comparator in ("<=", "<")
+    if not (rising or falling):
+        return "bounded"
+    lower = stands_for == "lower_bound"
+    return "at least" if lower == rising else "at most"
 
 
 def _outcome(goal: Goal, hindsight: pd.DataFrame | None) -> str | None:
@@ -299,6 +322,7 @@ CARD_COLUMNS = [
     "goal",
     "probability",
     "verdict",
+    "bound",
     "probability_lo_80",
     "probability_hi_80",
     "inside_probability",
@@ -413,8 +437,10 @@ def scorecard(
         rows.append(
             {
                 "goal": goal.id,
-                # A resolved goal shows its outcome and the figure, not a chance.
-                "probability": np.nan if resolved else a.probability,
+                # A resolved goal shows its outcome and the figure, not a chance; a goal
+                # judged only on a bounding proxy shows the labelled bound.
+                "probability": np.nan if resolved or a.bound else a.probability,
+                "bound": f"{a.bound} {fmt_probability(a.probability)}" if a.bound else None,
                 "verdict": a.verdict,
                 "probability_lo_80": np.nan if resolved or cal is None else cal.lo_80,
                 "probability_hi_80": np.nan if resolved or cal is None else cal.hi_80,

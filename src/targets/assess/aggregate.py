@@ -211,6 +211,7 @@ def _aggregate(goal: Goal, vintage: Vintage, n: int, seed: int) -> dict:
         raise ForecastError(message)
     table = pd.DataFrame(table)
     headline = next(p for p in table["proxy"] if p in samples)
+    head_proxy = next(p for p in proxies if p.name == headline)
     growth = {"category": "not computable", "ratio": np.nan, "required": np.nan}
     fc = forecasts[headline]
     if goal.kind == "aggregate" and goal.judged_on == "total":
@@ -229,4 +230,5 @@ def _aggregate(goal: Goal, vintage: Vintage, n: int, seed: int) -> dict:
         "rows_used": pd.concat(rows_used, ignore_index=True),
         "headline": headline,
         "forecast": fc,
+        "bound": head_proxy.stands_for if head_proxy.stands_for != "equal" else None,
     }

@@ -66,6 +66,10 @@ class Assessment:
     outcome : str or None
         ``"met"`` or ``"not met"`` once the goal's own outcome is published by the
         as-of date; a resolved goal's reports show the outcome, not a chance.
+    bound : str or None
+        ``"at least"`` or ``"at most"`` when only a proxy that bounds the goal's
+        quantity could be forecast (a part or a whole of it): the probability is then
+        a bound on the goal's chance, labelled so, never a plain probability.
     """
 
     goal: Goal
@@ -83,6 +87,7 @@ class Assessment:
     inside_probability: float = float("nan")
     calibrated: object = field(default=None, repr=False)
     outcome: str | None = None
+    bound: str | None = None
 
 
 def _as_of(as_of) -> pd.Timestamp | None:

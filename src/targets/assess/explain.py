@@ -37,6 +37,7 @@ def _explain(
     calibrated=None,
     outcome: str | None = None,
     series_name: str = "",
+    bound: str | None = None,
 ) -> str:
     """One paragraph from the numbers of an assessment.
 
@@ -51,6 +52,12 @@ def _explain(
         first = (
             f"{when}, the outcome of '{goal.statement_en}' is published: {outcome} (the growth "
             "forecasts below are what was expected)."
+        )
+    elif bound is not None:
+        first = (
+            f"{when}, the goal's own quantity could not be forecast; on {head['proxy']}, which "
+            f"bounds it, the chance is {fmt.probability(probability)}: the chance that "
+            f"'{goal.statement_en}' is met is {bound} that (a bound, not the goal's probability)."
         )
     else:
         first = (

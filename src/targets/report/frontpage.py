@@ -235,7 +235,10 @@ def goal_rows(as_of: str | None = None) -> list[GoalRow]:
         else:
             then = fmt.probability(at_announcement["probability"].iloc[0])
         outcome = r.get("outcome")
-        if isinstance(outcome, str):
+        bound = r.get("bound")
+        if isinstance(bound, str):
+            now = f"{bound} (a bound: only a part of the quantity could be forecast)"
+        elif isinstance(outcome, str):
             figure = r.get("realized")
             now = f"{outcome}: {value(figure)}" if pd.notna(figure) else outcome
         else:

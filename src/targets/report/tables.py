@@ -195,56 +195,74 @@ def backtest_summary(summary: pd.DataFrame) -> Any:
 def scorecard(card: pd.DataFrame, goals) -> Any:
     """The scorecard (:func:`targets.assess.scorecard`) with plain goal names and units.
 
-    ``goals`` are the goals of the registry (``vintage.goals``).
+    ``goals`` are the goals of the registry (``vintage.goals``). One column gives the
+    calibrated chance with its 80% interval, or the labelled bound, or the published
+    outcome with its figure; the growth forecast's own chance stands beside it.
     """
+    from targets.assess.explain import value_format
+
     registry = {g.id: g for g in goals}
 
     def value(gid: str, v: float) -> str:
-        goal = registry[gid]
-        return fmt.yuan(v) if _is_money(goal) else fmt.approx_count(v)
+        return value_format(registry[gid])(v)
 
     def forecast(r: pd.Series) -> str:
-        if "median" not in r or pd.isna(r.get("median")):
+        if pd.isna(r.get("median")):
             return fmt.MISSING
         gid = r["goal"]
         return f"{value(gid, r['median'])} ({value(gid, r['lo_80'])} to {value(gid, r['hi_80'])})"
 
-    def hindsight(m: Any) -> str:
-        if m is None or (isinstance(m, float) and pd.isna(m)):
-            return "no published figure"
-        return "met" if bool(m) else "not met"
+    def chance(r: pd.Series) -> str:
+        if isinstance(r.get("outcome"), str):
+            figure = r.get("realized")
+            return (
+                f"{r['outcome']}: {value(r['goal'], figure)}" if pd.notna(figure) else r["outcome"]
+            )
+        if isinstance(r.get("bound"), str):
+            return f"{r['bound']} (a bound)"
+        if pd.isna(r.get("probability")):
+            return fmt.MISSING
+        text = fmt.probability(r["probability"])
+        if pd.notna(r.get("probability_lo_80")):
+            text += (
+                f" (80%: {fmt.probability(r['probability_lo_80'])} to "
+                f"{fmt.probability(r['probability_hi_80'])})"
+            )
+        return text
+
+    def threshold(gid: str) -> str:
+        g = registry[gid]
+        return (
+            value(gid, g.threshold)
+            if g.comparator == ">="
+            else g.describe_threshold(value_format(g))
+        )
 
     frame = card.assign(
         name=card["goal"].map(lambda g: fmt.goal_name(registry[g])),
+        chance=[chance(r) for _, r in card.iterrows()],
+        inside=card["inside_probability"].map(fmt.probability)
+        if "inside_probability" in card
+        else fmt.MISSING,
         forecast=[forecast(r) for _, r in card.iterrows()],
-        threshold_text=[
-            fmt.yuan(registry[g].threshold)
-            if _is_money(registry[g])
-            else fmt.count(registry[g].threshold)
-            for g in card["goal"]
-        ],
-        outcome=card["met_in_hindsight"].map(hindsight)
-        if "met_in_hindsight" in card
-        else "no published figure",
+        threshold_text=[threshold(g) for g in card["goal"]],
     )
     return fmt.table(
         frame,
         {
             "name": "text",
-            "probability": "probability",
+            "chance": "text",
             "verdict": "text",
+            "inside": "text",
             "forecast": "text",
             "threshold_text": "text",
-            "progress": "text",
-            "outcome": "text",
         },
         headers={
             "name": "goal",
-            "probability": "chance met",
-            "forecast": "forecast at the deadline: median (80% interval)",
-            "threshold_text": "goal threshold",
-            "progress": "growth progress (Open SDG)",
-            "outcome": "outcome",
+            "chance": "chance met, or the outcome",
+            "inside": "growth forecast alone",
+            "forecast": "growth forecast at the deadline: median (80% interval)",
+            "threshold_text": "goal",
         },
     )
 

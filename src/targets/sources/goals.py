@@ -46,6 +46,8 @@ KINDS: tuple[str, ...] = ("aggregate", "count", "growth")
 #: What kind of statement a goal is.
 GOAL_TYPES: tuple[str, ...] = ("pledge", "internal_target", "plan", "third_party_forecast")
 JUDGED_ON: tuple[str, ...] = ("total", "each_year")
+#: How a proxy's quantity relates to the goal's (see :class:`Proxy`).
+STANDS_FOR: tuple[str, ...] = ("equal", "lower_bound", "upper_bound")
 
 _REQUIRED = (
     "id",
@@ -124,12 +126,18 @@ class Proxy:
         feed one forecast; ``sum``: each part is forecast and the totals added.
     saturation : bool
         Whether the goal's ceiling bounds the forecast (a saturation level).
+    stands_for : {"equal", "lower_bound", "upper_bound"}
+        How the proxy's quantity relates to the goal's: ``equal`` (it measures
+        it), ``lower_bound`` (a part of it: the goal's quantity is at least the
+        proxy's) or ``upper_bound`` (a larger quantity). A goal judged only on a
+        bound gets a labelled bound, never a plain probability.
     """
 
     name: str
     parts: tuple[SeriesRef, ...]
     how: Literal["pooled", "sum"] = "pooled"
     saturation: bool = False
+    stands_for: str = "equal"
 
 
 @dataclass(frozen=True)
@@ -391,7 +399,9 @@ def _proxies(path, i, gid, value, known) -> tuple[Proxy, ...]:
         field = f"proxies[{k}]"
         if not isinstance(p, dict) or not p.get("name"):
             raise _fail(path, i, gid, f"{field} needs a name")
-        extra = sorted(set(p) - {"name", "series", "sum", "saturation"})
+        extra = sorted(
+            str(k) for k in set(p) - {"name", "series", "sum", "saturation", "stands_for"}
+        )
         if extra:
             raise _fail(path, i, gid, f"{field}: unknown field(s) {', '.join(extra)}")
         if ("series" in p) == ("sum" in p):
@@ -400,7 +410,16 @@ def _proxies(path, i, gid, value, known) -> tuple[Proxy, ...]:
         parts = p[how if how == "sum" else "series"]
         parts = parts if isinstance(parts, list) else [parts]
         refs = tuple(_ref(path, i, gid, f"{field}.{how}", r, known) for r in parts)
-        out.append(Proxy(str(p["name"]), refs, how, bool(p.get("saturation", False))))
+        stands = p.get("stands_for") or "equal"
+        if stands not in STANDS_FOR:
+            raise _fail(
+                path,
+                i,
+                gid,
+                f"{field}.stands_for must be one of {', '.join(STANDS_FOR)}; got "
+                f"{str(stands)[:40]!r}",
+            )
+        out.append(Proxy(str(p["name"]), refs, how, bool(p.get("saturation", False)), stands))
     return tuple(out)
 
 
