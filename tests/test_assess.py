@@ -39,6 +39,9 @@ def test_every_goal_gets_a_probability_verdict_and_reasons(latest, announced):
             assert 0.0 <= a.inside_probability <= 1.0, goal_id
             if a.outcome is not None:  # resolved: the outcome, not a chance
                 assert a.verdict == a.outcome and f"is published: {a.outcome}" in a.explanation
+            elif a.bound is not None:  # judged on a bound: labelled, not calibrated
+                assert a.verdict == "bound only" and a.calibrated is None
+                assert a.bound in a.explanation
             else:
                 assert a.verdict == assess.verdict(a.probability)
                 assert formatting.probability(a.probability) in a.explanation

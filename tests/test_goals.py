@@ -110,7 +110,7 @@ def test_a_series_not_yet_published_is_accepted_and_said_in_the_output(data_copy
 def test_series_note_is_empty_once_the_series_has_a_row():
     interest = goals.get("interest_commerce_2023")
     assert interest.series_published
-    assert "live_commerce_cfis_ciecc" in series_note(interest, open_vintage(as_of="2021-04-08"))
+    assert "(CFIS/CIECC)" in series_note(interest, open_vintage(as_of="2021-04-08"))
     assert series_note(interest, open_vintage()) == ""
 
 

@@ -262,7 +262,7 @@ def scorecard(card: pd.DataFrame, goals) -> Any:
             "chance": "chance met, or the outcome",
             "inside": "growth forecast alone",
             "forecast": "growth forecast at the deadline: median (80% interval)",
-            "threshold_text": "goal",
+            "threshold_text": "threshold",
         },
     )
 

@@ -88,6 +88,9 @@ _OPTIONAL = (
 # A goal's series missing from its data set is taken for a typo when an existing series
 # name is this similar (difflib ratio); otherwise for a series with no row published yet.
 _TYPO_CUTOFF = 0.8
+# In the known-series map: a series the data folder's series dictionary declares but that has
+# no row yet (at the date the data were cut). It is a name, not a typo, and not published.
+UNPUBLISHED = "<declared, no rows>"
 
 
 @dataclass(frozen=True)
@@ -368,7 +371,7 @@ def _check_known(
             )
         return False
     if series_id in known[dataset]:
-        return True
+        return known[dataset][series_id] != UNPUBLISHED
     near = difflib.get_close_matches(series_id, list(known[dataset]), n=1, cutoff=_TYPO_CUTOFF)
     if near:
         raise _fail(
@@ -539,6 +542,7 @@ def _parse_goal(path: Path, i: int, entry: Any, known_series: dict[str, dict[str
     base_start = base_end = None
     entity = entity_threshold = count_spec = currency = None
     series_currency = known_series.get(entry["dataset"], {}).get(entry["series_id"])
+    series_currency = None if series_currency == UNPUBLISHED else series_currency
     known_here = known_series
     scale = 1.0
     if kind == "growth":

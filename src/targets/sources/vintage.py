@@ -41,7 +41,7 @@ from targets.sources.assumptions import (
     parse_assumptions,
     usable_by,
 )
-from targets.sources.goals import Goal, Registry, SeriesRef, parse_registry
+from targets.sources.goals import UNPUBLISHED, Goal, Registry, SeriesRef, parse_registry
 from targets.sources.rows import SIZE_COLUMNS, Dataset, iso_date, parse_observations
 
 #: Environment variables naming the data folders (several, separated by ``os.pathsep``)
@@ -419,10 +419,15 @@ def _folders_text(folders: Iterable[Path]) -> str:
     return ", ".join(str(f) for f in folders)
 
 
-def _known_series(observations: pd.DataFrame) -> dict[str, dict[str, str | None]]:
+def _known_series(
+    observations: pd.DataFrame, declared: Iterable[tuple[str, str]] = ()
+) -> dict[str, dict[str, str | None]]:
     """Data set -> series id -> the currency most of its money rows use (``"count"`` for a
-    series of counts, ``None`` for neither)."""
+    series of counts, ``None`` for neither); a series the dictionary ``declared`` names but
+    with no row is marked :data:`~targets.sources.goals.UNPUBLISHED`."""
     out: dict[str, dict[str, str | None]] = {}
+    for dataset, sid in sorted(declared):
+        out.setdefault(str(dataset), {})[str(sid)] = UNPUBLISHED
     for (dataset, sid), rows in observations.groupby(["dataset", "series_id"], sort=True):
         n_cny, n_usd = int(rows["value_yuan"].notna().sum()), int(rows["value_usd"].notna().sum())
         counts = int(rows["unit"].eq("count").sum())
@@ -620,7 +625,9 @@ def _open(
     registry, goal_error = None, ""
     if goal_path is not None:
         document = files.read_yaml(goal_path)
-        registry = parse_registry(goal_path, document, _known_series(observations))
+        registry = parse_registry(
+            goal_path, document, _known_series(observations, _series_names(paths))
+        )
     else:
         goal_error = (
             f"no goal file: none of {_folders_text(paths)} holds {GOALS_FILE}; choose one "
