@@ -16,6 +16,8 @@ hindsight, a generous baseline).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 
@@ -101,7 +103,7 @@ def records(
         announced = pd.Timestamp(goal.announced)
         if goal.kind == "count" or (pledges.as_of is not None and announced > pledges.as_of):
             continue
-        record = _outcome(goal, pledges)
+        record = dict(_outcome_of(pledges, goal.id))
         resolved = record["resolved_on"]
         if cutoff is None or (resolved is not None and resolved <= cutoff):
             then = pledges.at(announced)
@@ -112,7 +114,7 @@ def records(
                 "pledge_inside",
                 (goal.id, n_samples, seed),
                 lambda goal=goal, then=then: _inside(goal, then, n_samples, seed),
-                content=_inputs_hash(goal, then),
+                content=_inputs_hash_of(pledges, goal.id),
             )
         else:
             record["note"] = "not needed: no published outcome by the date"
@@ -120,6 +122,32 @@ def records(
     frame = pd.DataFrame(rows, columns=RECORD_COLUMNS)
     frame["resolved_on"] = pd.to_datetime(frame["resolved_on"])
     return frame
+
+
+@lru_cache(maxsize=4096)
+def _outcome_of(pledges: Vintage, goal_id: str) -> dict:
+    """:func:`_outcome`, once per track-record vintage and entry: the records asked at many
+    dates (a page's history) read the same outcomes. Stored too, so every kernel of a run
+    shares them (keyed by the content of the data and the date they are read at)."""
+    goal = pledges.goal(goal_id)
+    return store.cached(
+        "pledge_outcome",
+        (goal_id, None if pledges.as_of is None else str(pledges.as_of.date())),
+        lambda: _outcome(goal, pledges),
+        content=pledges.content,
+    )
+
+
+@lru_cache(maxsize=4096)
+def _inputs_hash_of(pledges: Vintage, goal_id: str) -> str:
+    """:func:`_inputs_hash` of an entry at its announcement, once per vintage and entry."""
+    goal = pledges.goal(goal_id)
+    return store.cached(
+        "pledge_inputs",
+        (goal_id, None if pledges.as_of is None else str(pledges.as_of.date())),
+        lambda: _inputs_hash(goal, pledges.at(pd.Timestamp(goal.announced))),
+        content=pledges.content,
+    )
 
 
 def _outcome(goal: Goal, pledges: Vintage) -> dict:
@@ -180,10 +208,9 @@ def _inputs_hash(goal: Goal, vintage: Vintage) -> str:
         refs.append(vintage.exchange_rate)
     digest = hashlib.sha256(repr((goal, vintage.series_models, vintage.as_of)).encode())
     for ref in refs:
-        rows = vintage.series(ref)
-        digest.update(pd.util.hash_pandas_object(rows.astype(str), index=False).values.tobytes())
+        digest.update(vintage.series(ref).to_csv(index=False).encode())
     table = vintage.assumptions.drop(columns=["file", "row"], errors="ignore")
-    digest.update(pd.util.hash_pandas_object(table.astype(str), index=False).values.tobytes())
+    digest.update(table.to_csv(index=False).encode())
     return digest.hexdigest()
 
 

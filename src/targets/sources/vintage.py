@@ -166,6 +166,7 @@ class Vintage:
     _goal_error: str = field(default="", repr=False)
     _all: Vintage | None = field(default=None, repr=False)
     _cuts: dict = field(default_factory=dict, repr=False)
+    _by_series: dict = field(default_factory=dict, repr=False)
 
     # -- identity ------------------------------------------------------------------
 
@@ -253,13 +254,21 @@ class Vintage:
         A data set the folders do not hold gives no rows (its series may be
         published later than the data were cut).
         """
-        frame = self.observations
-        frame = frame[(frame["dataset"] == ref.dataset) & (frame["series_id"] == ref.series_id)]
+        frame = self._series_rows(ref.dataset, ref.series_id)
         if ref.since is not None:
             frame = frame[frame["period_start"] >= pd.Timestamp(ref.since)]
         if ref.definitions is not None:
             frame = frame[frame["definition"].isin(ref.definitions)]
         return frame.reset_index(drop=True).copy()
+
+    def _series_rows(self, dataset: str, series_id: str) -> pd.DataFrame:
+        """The rows of one series (not a copy): the observations split once per vintage."""
+        if not self._by_series:
+            obs = self.observations
+            for key, rows in obs.groupby(["dataset", "series_id"], sort=False):
+                self._by_series[(str(key[0]), str(key[1]))] = rows
+            self._by_series[None] = obs.iloc[0:0]  # marks the split as done
+        return self._by_series.get((dataset, series_id), self._by_series[None])
 
     def size_rows(self) -> pd.DataFrame:
         """Rows of the size-evidence data sets (those with :data:`SIZE_COLUMNS`)."""
