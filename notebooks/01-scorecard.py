@@ -70,8 +70,9 @@ display(
 tables.scorecard(card, vintage.goals)
 
 # %%
-# Goals whose outcome is published are not drawn as a chance: they are said in a sentence.
-open_card = card[card["outcome"].isna()]
+# Goals whose outcome is published, or judged only on a bound, are not drawn as a chance:
+# they are said in a sentence.
+open_card = card[card["outcome"].isna() & card["bound"].isna()]
 if open_card["probability"].notna().any():
     fig = plots.probability_bars(
         open_card, names=names, title=f"Probability each goal is met ({as_of_text})"
@@ -84,7 +85,9 @@ if open_card["probability"].notna().any():
         ),
     )
 elif open_card.empty:
-    display(Markdown("*Every goal's outcome is published: there is no chance left to draw.*"))
+    display(
+        Markdown("*No goal has a chance left to draw: each is resolved or given only as a bound.*")
+    )
 else:
     plots.no_data("series long enough to forecast a goal", as_of)
 resolved = card[card["outcome"].notna()]
@@ -93,6 +96,15 @@ if len(resolved):
         Markdown(
             "Resolved: "
             + "; ".join(f"{fmt.md(names[r.goal])}: {r.outcome}" for r in resolved.itertuples())
+            + "."
+        )
+    )
+bounded = card[card["outcome"].isna() & card["bound"].notna()]
+if len(bounded):
+    display(
+        Markdown(
+            "Judged only on a part of the quantity, so given as a bound, not drawn as a chance: "
+            + "; ".join(f"{fmt.md(names[r.goal])}: {r.bound}" for r in bounded.itertuples())
             + "."
         )
     )

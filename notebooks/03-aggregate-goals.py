@@ -53,11 +53,7 @@ else:
             f"**Answer ({as_of_text}).** "
             + " ".join(
                 f"*{fmt.md(fmt.goal_name(g))}*: "
-                + (
-                    f"{fmt.probability(results[g.id].probability)} ({results[g.id].verdict})."
-                    if g.id in results
-                    else "no forecast."
-                )
+                + (frontpage.chance_text(results[g.id]) if g.id in results else "no forecast.")
                 for g in goals
             )
         )
@@ -77,7 +73,7 @@ for g in goals:
     display(Markdown(f"> {fmt.md(g.statement_en)}"))
     a = results.get(g.id)
     if a is None:
-        display(Markdown(f"*No forecast {as_of_text}: {fmt.md(reasons[g.id])}.*"))
+        display(Markdown(f"*No forecast {as_of_text}: {fmt.md(reasons[g.id])}, so no chart yet.*"))
         continue
     display(Markdown("\n".join(f"* {fmt.md(s)}" for s in frontpage.reason_bullets(a.explanation))))
     display(tables.proxies(a))

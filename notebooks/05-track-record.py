@@ -101,15 +101,21 @@ else:
     display(
         tables.collapsible(
             fmt.table(
-                records.assign(goal=records["goal"].map(names)),
+                records.assign(
+                    goal=records["goal"].map(names),
+                    chance=[
+                        f"{b} (a bound)" if isinstance(b, str) else fmt.probability(p)
+                        for b, p in zip(records["bound"], records["probability"], strict=True)
+                    ],
+                ),
                 {
                     "goal": "text",
                     "as_of": "date",
-                    "probability": "probability",
+                    "chance": "text",
                     "verdict": "text",
                     "method": "text",
                 },
-                headers={"as_of": "as of", "probability": "chance met", "method": "forecast by"},
+                headers={"as_of": "as of", "chance": "chance met", "method": "forecast by"},
             ),
             f"The {len(records)} probabilities behind the chart, one per goal and as-of date",
         )

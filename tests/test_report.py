@@ -63,11 +63,19 @@ def test_index_and_scorecard_report_show_the_scorecard_numbers(rendered):
     index = (run.output / "index.html").read_text(encoding="utf-8")
     page = (run.output / "01-scorecard.html").read_text(encoding="utf-8")
     page = page.replace("&lt;", "<").replace("&gt;", ">")
+    index = index.replace("&lt;", "<").replace("&gt;", ">")
     for row in card.itertuples():
-        cell = f'<td class="num">{probability(row.probability)}</td>'
-        assert cell in index.replace("&lt;", "<").replace("&gt;", ">"), (row.goal, cell)
         assert f"<strong>{goal_names(goals.load())[row.goal]}</strong>:" in page
-        assert f"is met is {probability(row.probability)} ({row.verdict})" in page, row.goal
+        if isinstance(row.outcome, str):  # resolved: the outcome, no chance
+            assert f'<td class="num">{row.outcome}' in index, row.goal
+            assert f"is published: {row.outcome}" in page, row.goal
+        elif isinstance(row.bound, str):  # judged on a part: the labelled bound
+            assert f'<td class="num">{row.bound} (a bound' in index, row.goal
+            assert "(a bound, not the goal's probability)" in page.replace("&#x27;", "'")
+        else:  # the chance, with its interval
+            p = probability(row.probability)
+            assert re.search(rf'<td class="num">{re.escape(p)}[ <]', index), (row.goal, p)
+            assert f"is met is {p} ({row.verdict})" in page, row.goal
 
 
 def test_a_failing_notebook_is_named_and_the_earlier_report_survives(tmp_path):

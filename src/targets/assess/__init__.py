@@ -487,9 +487,10 @@ def track_record(
     Returns
     -------
     pandas.DataFrame
-        ``as_of, probability, verdict, median, lo_80, hi_80, method, note,
+        ``as_of, probability, bound, verdict, median, lo_80, hi_80, method, note,
         method_change``; dates with too little data have no probability and
-        say why. ``method_change`` is True where the forecast method, or a
+        say why; a goal judged only on a bound has its label in ``bound`` and no
+        probability. ``method_change`` is True where the forecast method, or a
         dated assumption in force, differs from the previous date (a change of
         method or prior, not news); ``note`` then says which.
     """
@@ -513,8 +514,12 @@ def track_record(
             head = headline(a)
             row = {
                 "as_of": pd.Timestamp(d) if d is not None else pd.NaT,
-                # Once the outcome is published the record says so and stops giving a chance.
-                "probability": np.nan if a.outcome is not None else a.probability,
+                # Once the outcome is published the record says so and stops giving a chance;
+                # a goal judged on a bound gets the labelled bound, not a probability.
+                "probability": (
+                    np.nan if a.outcome is not None or a.bound is not None else a.probability
+                ),
+                "bound": f"{a.bound} {fmt_probability(a.probability)}" if a.bound else None,
                 "verdict": a.verdict,
                 "median": head["median"],
                 "lo_80": head["lo_80"],
@@ -526,6 +531,7 @@ def track_record(
             row = {
                 "as_of": pd.Timestamp(d) if d is not None else pd.NaT,
                 "probability": np.nan,
+                "bound": None,
                 "verdict": "no forecast",
                 "median": np.nan,
                 "lo_80": np.nan,

@@ -355,12 +355,13 @@ def _reference_driver(name: str, rows: pd.DataFrame, vintage: Vintage, currency:
         return total
 
     size = reference.class_size(rates, max(len(r) for r in rates.values()))
-    counts = ", ".join(str(v) for v in size["n_analogs"])
+    counts = "; ".join(
+        f"{k} year{'s' if k > 1 else ''} on: {v}" for k, v in enumerate(size["n_analogs"], 1)
+    )
     return Driver(
         name,
         f"reference class: the {base_year} level grown along analog platforms "
-        f"({', '.join(sorted(rates))}) from the same scale; analogs with a record "
-        f"1, 2, ... years on: {counts}",
+        f"({', '.join(sorted(rates))}) from the same scale; analogs with a record {counts}",
         rows,
         sampler,
         currency,

@@ -73,6 +73,7 @@ def track_dates(vintage: Vintage) -> list[pd.Timestamp]:
 HISTORY_COLUMNS = [
     "as_of",
     "probability",
+    "bound",
     "verdict",
     "median",
     "lo_80",
@@ -82,6 +83,17 @@ HISTORY_COLUMNS = [
     "method_change",
     "goal",
 ]
+
+
+def chance_text(a) -> str:
+    """An assessment in a few words, as the pages' answers give it: the outcome once
+    published, the labelled bound for a goal judged on a part of its quantity, else the
+    probability and its verdict (``"32% (stretch)."``)."""
+    if a.outcome is not None:
+        return f"{a.outcome} (the outcome is published)."
+    if a.bound is not None:
+        return f"{a.bound} {fmt.probability(a.probability)} (a bound, not a probability)."
+    return f"{fmt.probability(a.probability)} ({a.verdict})."
 
 
 def history(vintage: Vintage) -> pd.DataFrame:
@@ -230,6 +242,8 @@ def goal_rows(as_of: str | None = None) -> list[GoalRow]:
         at_announcement = mine[mine["as_of"] == announced]
         if announced > records_end:
             then = f"not announced by {fmt.date(records_end)}"
+        elif not at_announcement.empty and isinstance(at_announcement["bound"].iloc[0], str):
+            then = f"{at_announcement['bound'].iloc[0]} (a bound)"
         elif at_announcement.empty or pd.isna(at_announcement["probability"].iloc[0]):
             then = "no forecast"
         else:
@@ -237,7 +251,7 @@ def goal_rows(as_of: str | None = None) -> list[GoalRow]:
         outcome = r.get("outcome")
         bound = r.get("bound")
         if isinstance(bound, str):
-            now = f"{bound} (a bound: only a part of the quantity could be forecast)"
+            now = f"{bound} (a bound)"
         elif isinstance(outcome, str):
             figure = r.get("realized")
             now = f"{outcome}: {value(figure)}" if pd.notna(figure) else outcome
