@@ -1,0 +1,206 @@
+"""Nothing runs from data or caches, nothing outside a report is touched (issue 18).
+
+Each test plants what an attacker could plant and checks that it neither runs
+nor deletes, replaces or writes anything it should not.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import pickle
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from targets.assess import codec, store
+
+
+class _Touch:
+    """A pickle payload: unpickling it runs ``touch <path>``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.path}",))
+
+
+def _assert_same(a, b, where: str = "value") -> None:
+    """Field-by-field equality: frames and arrays exactly, NaN equal to NaN."""
+    if isinstance(a, pd.DataFrame):
+        pd.testing.assert_frame_equal(a, b, check_exact=True, obj=where)
+    elif isinstance(a, pd.Series):
+        pd.testing.assert_series_equal(a, b, check_exact=True, obj=where)
+    elif isinstance(a, np.ndarray):
+        assert a.dtype == b.dtype, where
+        np.testing.assert_array_equal(a, b, err_msg=where)
+    elif dataclasses.is_dataclass(a):
+        assert type(a) is type(b), where
+        for f in dataclasses.fields(a):
+            _assert_same(getattr(a, f.name), getattr(b, f.name), f"{where}.{f.name}")
+    elif isinstance(a, dict):
+        assert type(b) is dict and list(a) == list(b), where
+        for k in a:
+            _assert_same(a[k], b[k], f"{where}[{k!r}]")
+    elif isinstance(a, list | tuple):
+        assert type(a) is type(b) and len(a) == len(b), where
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            _assert_same(x, y, f"{where}[{i}]")
+    elif a is pd.NaT:
+        assert b is pd.NaT, where
+    elif isinstance(a, float) and np.isnan(a):
+        assert type(b) is type(a) and np.isnan(b), where
+    else:
+        assert type(a) is type(b) and a == b, f"{where}: {a!r} != {b!r}"
+
+
+@pytest.fixture
+def fresh_assess(monkeypatch, tmp_path):
+    """``assess`` with an empty store in ``tmp_path/cache`` and no result in memory."""
+    from targets import assess
+
+    monkeypatch.setenv(store.ENV_VAR, str(tmp_path / "cache"))
+    assess._assess_cached.cache_clear()
+    yield assess
+    assess._assess_cached.cache_clear()
+
+
+# --- 1. the store holds plain data, never pickles -------------------------------------------
+
+
+def test_codec_round_trips_the_values_results_hold():
+    frame = pd.DataFrame(
+        {
+            "when": pd.to_datetime(["2021-01-01", "2022-06-30"]),
+            "text": ["a", None],
+            "mixed": pd.Series(["x", True], dtype=object),
+            "flag": pd.array([True, None], dtype="boolean"),
+            "n": [1, 2],
+            "x": [np.nan, np.inf],
+        },
+        index=pd.Index(["r1", "r2"], name="row"),
+    )
+    value = {
+        "tuple": (1, 2.5, float("nan"), float("-inf"), None, True),
+        ("tuple", 1): [np.float64(0.25), np.int64(3), np.bool_(True)],
+        "array": np.arange(6, dtype=np.int32).reshape(2, 3),
+        "dates": (pd.Timestamp("2021-04-08"), pd.NaT, pd.Timestamp("2021-04-08").date()),
+        "frame": frame,
+        "series": frame["x"],
+        "empty": frame.iloc[:0],
+    }
+    _assert_same(value, codec.loads(codec.dumps(value)))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        np.array([object()], dtype=object),
+        {"f": lambda: 0},
+        pd.Timestamp("2021-01-01", tz="Asia/Shanghai"),
+        type("Result", (), {})(),
+    ],
+    ids=["object-array", "function", "tz-timestamp", "foreign-class"],
+)
+def test_codec_refuses_what_it_cannot_store(value):
+    with pytest.raises(codec.CodecError, match="cannot store"):
+        codec.dumps(value)
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        b"\x80\x04\x95",  # a pickle's first bytes
+        '{"$": "dataclass", "class": "os.system", "fields": []}',
+        '{"$": "error", "class": "builtins.SystemExit", "args": []}',
+        '{"$": "ndarray", "dtype": "O", "shape": [1], "data": ""}',
+        '{"$": "reduce", "v": 1}',
+        '{"$": "tuple"}',
+        '{"a": 1}',
+    ],
+)
+def test_codec_refuses_foreign_documents(doc):
+    with pytest.raises(codec.CodecError):
+        codec.loads(doc)
+
+
+def test_an_assessment_comes_back_from_the_store_equal_field_by_field(fresh_assess, tmp_path):
+    first = fresh_assess.assess("merchants_100m", "2021-04-08", n_samples=300)
+    (entry,) = (tmp_path / "cache").rglob("assessment-*.json")
+    json.loads(entry.read_text(encoding="utf-8"))  # plain JSON, not a pickle
+    fresh_assess._assess_cached.cache_clear()  # a new kernel: only the store remembers
+    again = fresh_assess.assess("merchants_100m", "2021-04-08", n_samples=300)
+    assert again is not first
+    _assert_same(first, again, "assessment")
+
+
+def test_a_planted_pickle_never_runs(fresh_assess, tmp_path):
+    first = fresh_assess.assess("interest_commerce_2023", "2021-04-08", n_samples=300)
+    entries = list((tmp_path / "cache").rglob("*-*.*"))
+    entries = [p for p in entries if p.suffix != ".lock"]
+    assert entries, "the store wrote no entry to plant over"
+    victim = tmp_path / "pwned"
+    for entry in entries:
+        entry.write_bytes(pickle.dumps(_Touch(victim)))
+        for suffix in (".pkl", ".pickle"):  # and where a pickle store would look
+            entry.with_suffix(suffix).write_bytes(pickle.dumps(_Touch(victim)))
+    fresh_assess._assess_cached.cache_clear()
+    again = fresh_assess.assess("interest_commerce_2023", "2021-04-08", n_samples=300)
+    assert not victim.exists()
+    _assert_same(first, again, "assessment")
+
+
+def test_the_store_folder_is_private(monkeypatch, tmp_path):
+    monkeypatch.setenv(store.ENV_VAR, str(tmp_path / "cache"))
+    store.cached("demo", ("k",), lambda: 1, content="c")
+    (entry,) = (tmp_path / "cache").rglob("demo-*.json")
+    for folder in (tmp_path / "cache", entry.parent):
+        assert folder.stat().st_mode & 0o777 == 0o700, folder
+    assert entry.stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize("mode", [0o770, 0o702, 0o777])
+def test_an_entry_in_a_folder_others_can_write_is_not_read(monkeypatch, tmp_path, mode):
+    monkeypatch.setenv(store.ENV_VAR, str(tmp_path / "cache"))
+    store.cached("demo", ("k",), lambda: 1, content="c")
+    (entry,) = (tmp_path / "cache").rglob("demo-*.json")
+    entry.parent.chmod(mode)
+    assert store.cached("demo", ("k",), lambda: 2, content="c") == 2
+
+
+def test_an_entry_others_can_write_is_not_read(monkeypatch, tmp_path):
+    monkeypatch.setenv(store.ENV_VAR, str(tmp_path / "cache"))
+    store.cached("demo", ("k",), lambda: 1, content="c")
+    (entry,) = (tmp_path / "cache").rglob("demo-*.json")
+    entry.chmod(0o666)
+    assert store.cached("demo", ("k",), lambda: 2, content="c") == 2
+
+
+def test_a_symlinked_entry_is_not_read(monkeypatch, tmp_path):
+    monkeypatch.setenv(store.ENV_VAR, str(tmp_path / "cache"))
+    store.cached("demo", ("k",), lambda: 1, content="c")
+    (entry,) = (tmp_path / "cache").rglob("demo-*.json")
+    elsewhere = tmp_path / "elsewhere.json"
+    elsewhere.write_bytes(entry.read_bytes())
+    entry.unlink()
+    entry.symlink_to(elsewhere)
+    assert store.cached("demo", ("k",), lambda: 2, content="c") == 2
+
+
+def test_a_result_the_codec_cannot_store_is_returned_and_not_stored(monkeypatch, tmp_path):
+    monkeypatch.setenv(store.ENV_VAR, str(tmp_path / "cache"))
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"f": np.array([object()], dtype=object)}
+
+    for _ in range(2):
+        with pytest.warns(UserWarning, match="result not stored"):
+            assert store.cached("demo", ("k",), compute, content="c")["f"].dtype == object
+    assert calls == [1, 1]
+    assert not list((tmp_path / "cache").rglob("demo-*.json"))
