@@ -7,6 +7,7 @@ nor deletes, replaces or writes anything it should not.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
 import pickle
@@ -17,6 +18,7 @@ import pandas as pd
 import pytest
 
 from targets.assess import codec, store
+from targets.report.output import MARKER, OutputError, Staging, foreign_entries
 
 
 class _Touch:
@@ -204,3 +206,74 @@ def test_a_result_the_codec_cannot_store_is_returned_and_not_stored(monkeypatch,
             assert store.cached("demo", ("k",), compute, content="c")["f"].dtype == object
     assert calls == [1, 1]
     assert not list((tmp_path / "cache").rglob("demo-*.json"))
+
+
+# --- 2. only a report's own files are removed ------------------------------------------------
+
+
+def _report(out: Path, pages: dict[str, str], *, force: bool = False) -> None:
+    """Install a report of ``pages`` (name: text) into ``out`` the way ``write_reports`` does."""
+    with Staging(out, force=force) as stage:
+        for name, text in pages.items():
+            (stage.folder / name).write_text(text, encoding="utf-8")
+        stage.install(out, list(pages), force=force)
+
+
+def test_a_hostile_marker_deletes_nothing(tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep", encoding="utf-8")
+    absolute = tmp_path / "shared" / "abs.txt"
+    absolute.parent.mkdir()
+    absolute.write_text("keep", encoding="utf-8")
+    out = tmp_path / "out"
+    (out / "sub").mkdir(parents=True)
+    (out / "sub" / "inner.txt").write_text("keep", encoding="utf-8")
+    (out / "thesis.docx").write_bytes(b"years of work")
+    listed = ["../victim.txt", str(absolute), "sub", "thesis.docx", "..", "a\\..\\b"]
+    (out / MARKER).write_text(json.dumps({"tool": "targets", "files": listed}), encoding="utf-8")
+    assert set(foreign_entries(out)) == {"sub", "thesis.docx"}
+    with pytest.raises(OutputError, match="sub, thesis.docx"):
+        _report(out, {"index.html": "new"})
+    _report(out, {"index.html": "new"}, force=True)
+    assert victim.read_text(encoding="utf-8") == "keep"
+    assert absolute.read_text(encoding="utf-8") == "keep"
+    assert (out / "sub" / "inner.txt").read_text(encoding="utf-8") == "keep"
+    assert (out / "thesis.docx").read_bytes() == b"years of work"
+
+
+def test_a_hashless_marker_proves_nothing(tmp_path):
+    out = tmp_path / "out.failed"
+    out.mkdir()
+    (out / "notes.html").write_text("mine", encoding="utf-8")
+    (out / MARKER).write_text('{"tool": "targets", "files": ["notes.html"]}', encoding="utf-8")
+    assert foreign_entries(out) == ["notes.html"]  # so render never removes the folder
+    _report(out, {"index.html": "new"}, force=True)
+    assert (out / "notes.html").read_text(encoding="utf-8") == "mine"
+
+
+def test_a_report_file_changed_since_is_the_users(tmp_path):
+    out = tmp_path / "out"
+    pages = {"index.html": "index", "02-a.html": "a", "03-b.html": "b"}
+    _report(out, pages)
+    assert json.loads((out / MARKER).read_text(encoding="utf-8"))["files"]["02-a.html"] == (
+        hashlib.sha256(b"a").hexdigest()
+    )
+    (out / "02-a.html").write_text("my notes on page a", encoding="utf-8")
+    with pytest.raises(OutputError, match="02-a.html"):
+        _report(out, {"index.html": "index 2"})
+    _report(out, {"index.html": "index 2"}, force=True)
+    assert (out / "02-a.html").read_text(encoding="utf-8") == "my notes on page a"
+    assert not (out / "03-b.html").exists()  # unchanged since written: ours, removed
+
+
+def test_a_legacy_report_guess_never_deletes_a_users_file(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "index.html").write_text(
+        "<html><head><title>targets: goal plausibility reports</title>", encoding="utf-8"
+    )
+    (out / "my-own-analysis.html").write_text("mine", encoding="utf-8")
+    with pytest.raises(OutputError, match="my-own-analysis.html"):
+        _report(out, {"index.html": "new"})
+    _report(out, {"index.html": "new"}, force=True)
+    assert (out / "my-own-analysis.html").read_text(encoding="utf-8") == "mine"
