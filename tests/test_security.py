@@ -277,3 +277,38 @@ def test_a_legacy_report_guess_never_deletes_a_users_file(tmp_path):
         _report(out, {"index.html": "new"})
     _report(out, {"index.html": "new"}, force=True)
     assert (out / "my-own-analysis.html").read_text(encoding="utf-8") == "mine"
+
+
+# --- 3. the lock follows no link --------------------------------------------------------------
+
+
+def test_a_symlink_at_the_lock_path_is_not_followed(tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("root's secrets", encoding="utf-8")
+    victim.chmod(0o600)
+    lock = tmp_path / ".out.targets-lock"
+    lock.symlink_to(victim)
+    with pytest.raises(OutputError, match="lock file .* is a symbolic link"):
+        _report(tmp_path / "out", {"index.html": "new"})
+    assert victim.read_text(encoding="utf-8") == "root's secrets"
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_hard_link_at_the_lock_path_is_left_alone(tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("root's secrets", encoding="utf-8")
+    os.link(victim, tmp_path / ".out.targets-lock")
+    with pytest.raises(OutputError, match="not a plain file of yours"):
+        _report(tmp_path / "out", {"index.html": "new"})
+    assert victim.read_text(encoding="utf-8") == "root's secrets"
+
+
+def test_two_names_of_one_folder_share_the_lock(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    alias = tmp_path / "alias"
+    alias.symlink_to(out)
+    with Staging(out):
+        with pytest.raises(OutputError, match="another targets report"):
+            _report(alias, {"index.html": "new"})
+    assert not list(out.iterdir())

@@ -17,7 +17,9 @@ The rules (issue 14), in one place:
   exit: by ``finally`` blocks on errors, SIGINT and SIGTERM, and by a small
   watchdog process (:mod:`targets.report.reaper`) when the parent is killed outright;
 * a lock file beside the output lets one report at a time write there: a second
-  one is refused with the first one's process id.
+  one is refused with the first one's process id. It is named after the resolved
+  output path (so two names of one folder share it) and opened without following
+  a symbolic link, refused if it is a hard link or another user's file.
 """
 
 from __future__ import annotations
@@ -213,10 +215,40 @@ class _Lock:
         os.close(self.fd)
 
 
+def _open_lock(path: Path, output: Path) -> int:
+    """Open (creating it ``0600``) the lock file, never through a symbolic or hard link.
+
+    Raises
+    ------
+    OutputError
+        If ``path`` is a symbolic link, not a regular file, another user's file or
+        has other names (a hard link): writing our process id there would change
+        a file that is not ours.
+    """
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            raise
+        raise OutputError(
+            f"--output {output}: the lock file {path} is a symbolic link; it was not followed. "
+            "Remove it, then run the report again."
+        ) from None
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1 or st.st_uid != os.geteuid():
+        os.close(fd)
+        raise OutputError(
+            f"--output {output}: the lock file {path} is not a plain file of yours (a link, "
+            "a folder or another user's file); it was left untouched. Remove it, then run the "
+            "report again."
+        )
+    return fd
+
+
 def _lock(path: Path, output: Path) -> _Lock:
     """Take the exclusive lock for ``output`` (refused, not waited for, when held)."""
     while True:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = _open_lock(path, output)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
@@ -229,7 +261,7 @@ def _lock(path: Path, output: Path) -> _Lock:
                 ) from None
             raise
         try:
-            same = os.stat(path).st_ino == os.fstat(fd).st_ino
+            same = os.stat(path, follow_symlinks=False).st_ino == os.fstat(fd).st_ino
         except FileNotFoundError:
             same = False
         if same:
@@ -262,11 +294,11 @@ class Staging:
             for d in reversed(missing):
                 d.mkdir(mode=folder_mode())
                 self._created.append(d)
-            home = parent if os.access(parent, os.W_OK | os.X_OK) else self.output
-            self._lock = _lock(home / f".{self.output.name}{_LOCK_SUFFIX}", self.output)
-            self.folder = Path(
-                tempfile.mkdtemp(prefix=f".{self.output.name}{_STAGING_TAG}", dir=home)
-            )
+            # Keyed by the resolved path: two names of one folder (a symbolic link) share a lock.
+            real = self.output.resolve()
+            home = real.parent if os.access(real.parent, os.W_OK | os.X_OK) else real
+            self._lock = _lock(home / f".{real.name}{_LOCK_SUFFIX}", self.output)
+            self.folder = Path(tempfile.mkdtemp(prefix=f".{real.name}{_STAGING_TAG}", dir=home))
         except PermissionError as exc:
             self._cleanup()
             raise OutputError(f"--output {self.output}: no permission to write ({exc})") from None
