@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import pickle
+import re
 from pathlib import Path
 
 import numpy as np
@@ -312,3 +313,40 @@ def test_two_names_of_one_folder_share_the_lock(tmp_path):
         with pytest.raises(OutputError, match="another targets report"):
             _report(alias, {"index.html": "new"})
     assert not list(out.iterdir())
+
+
+# --- 4. no script runs from data in a page ---------------------------------------------------
+
+HOSTILE = [
+    "<img src=x onerror=alert(1)>",
+    "<svg onload=alert(1)>",
+    "[click](javascript:alert(1))",
+    "![x](javascript:alert(1))",
+    "<a href='javascript:alert(1)'>a</a> & more",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_goal_text_reaches_markdown_as_text(text):
+    import mistune
+
+    from targets import formatting
+
+    html = mistune.html(f"**Goal:** {formatting.md(text)}")
+    assert not re.search(r"<(img|svg|a)\b", html), html  # the handlers stay inert text
+    assert 'href="javascript' not in html and 'src="javascript' not in html, html
+
+
+def test_report_pages_carry_a_policy_that_runs_no_script():
+    import nbformat
+
+    from targets import formatting
+    from targets.report.render import _TEMPLATE_DIR, render_html
+
+    cell = nbformat.v4.new_markdown_cell(f"# Goal\n\n{formatting.md(HOSTILE[0])}")
+    html = render_html(nbformat.v4.new_notebook(cells=[cell]))
+    assert "<img src=x" not in html and "<script" not in html
+    for page in (html, (_TEMPLATE_DIR / "index.html.j2").read_text(encoding="utf-8")):
+        (meta,) = re.findall(r"<meta[^>]*Content-Security-Policy[^>]*>", page)
+        (policy,) = re.findall(r'content="([^"]+)"', meta)
+        assert "script-src 'none'" in policy and "default-src 'none'" in policy
