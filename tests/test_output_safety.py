@@ -81,9 +81,8 @@ def test_new_folder_gets_normal_permissions_and_a_marker(tmp_path, notebooks):
 def test_a_previous_report_is_replaced_and_its_folder_mode_kept(tmp_path, notebooks):
     out = tmp_path / "r"
     write(out, notebooks)
-    (out / "02-tiny.html").write_text("stale", encoding="utf-8")
     out.chmod(0o700)  # the user's choice; never chmod-ed
-    run = write(out, notebooks[:1])
+    run = write(out, notebooks[:1])  # its 02-tiny.html, unchanged since, is removed
     assert run.ok
     assert sorted(p.name for p in out.iterdir()) == sorted([MARKER, "01-tiny.html", "index.html"])
     assert stat.S_IMODE(out.stat().st_mode) == 0o700
@@ -285,6 +284,9 @@ def test_ctrl_c_or_sigterm_stop_the_report_at_once_and_clean_up(sleeping_report,
     _assert_clean(work, workers)
 
 
+_LEGACY_INDEX = "<html><head><title>targets: goal plausibility reports (as of latest data)</title>"
+
+
 def test_a_report_from_before_the_marker_is_recognised_and_replaced(tmp_path, notebooks):
     out = tmp_path / "reports"
     out.mkdir()
@@ -295,4 +297,11 @@ def test_a_report_from_before_the_marker_is_recognised_and_replaced(tmp_path, no
     (out / "01-scorecard.html").write_text("old", encoding="utf-8")
     run = write(out, notebooks[:1])
     assert run.ok
-    assert sorted(p.name for p in out.iterdir()) == sorted([MARKER, "01-tiny.html", "index.html"])
+    # Nothing recorded what that report wrote: its pages are replaced by name, never deleted
+    names = [MARKER, "01-tiny.html", "index.html"]
+    assert sorted(p.name for p in out.iterdir()) == sorted([*names, "01-scorecard.html"])
+    (out / MARKER).unlink()
+    (out / "index.html").write_text(_LEGACY_INDEX, encoding="utf-8")
+    run = write(out, notebooks[:1], force=True)  # ... unless the user says so
+    assert run.ok
+    assert sorted(p.name for p in out.iterdir()) == sorted(names)

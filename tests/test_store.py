@@ -102,8 +102,8 @@ def test_changing_a_data_file_changes_the_key(monkeypatch, tmp_path, data_copy):
 def test_a_corrupt_entry_is_recomputed(monkeypatch, tmp_path):
     monkeypatch.setenv(store.ENV_VAR, str(tmp_path / "cache"))
     store.cached("demo", ("k",), lambda: 1, content="c")
-    (entry,) = (tmp_path / "cache").rglob("*.pkl")
-    entry.write_bytes(b"not a pickle")
+    (entry,) = (tmp_path / "cache").rglob("*.json")
+    entry.write_bytes(b"not a stored entry")
     assert store.cached("demo", ("k",), lambda: 2, content="c") == 2
     assert store.cached("demo", ("k",), lambda: 3, content="c") == 2
 
@@ -114,7 +114,7 @@ def test_an_assessment_is_read_back_identical_from_the_store(monkeypatch, tmp_pa
     monkeypatch.setenv(store.ENV_VAR, str(tmp_path / "cache"))
     assess._assess_cached.cache_clear()
     first = assess.assess("creators_10m", "2021-04-08", n_samples=500)
-    assert len(list((tmp_path / "cache").rglob("assessment-*.pkl"))) == 1
+    assert len(list((tmp_path / "cache").rglob("assessment-*.json"))) == 1
     assess._assess_cached.cache_clear()  # a new kernel: nothing in memory
     again = assess.assess("creators_10m", "2021-04-08", n_samples=500)
     assess._assess_cached.cache_clear()

@@ -19,6 +19,13 @@ written and :func:`cached` simply computes.
 A file lock per key makes concurrent kernels wait for the one computing a
 result instead of computing it again; results are written to a temporary file
 and renamed into place, so a reader never sees half a file.
+
+Nothing read from the store can run code (issue 18): entries are plain JSON
+(:mod:`targets.assess.codec`), never pickles; the folders the store creates are
+``0700``; and an entry is read only when it, and the folder holding it, belong
+to the current user and are writable by nobody else. An entry that fails any of
+these checks, or does not decode, is recomputed. A result the codec cannot
+store is returned without being stored.
 """
 
 from __future__ import annotations
@@ -26,12 +33,14 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
-import pickle
+import stat
+import warnings
 from collections.abc import Callable, Hashable
 from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
+from targets.assess import codec
 from targets.errors import TargetsError
 
 ENV_VAR = "TARGETS_CACHE_DIR"
@@ -116,7 +125,7 @@ def fingerprint(content: str) -> str:
 def _path(directory: Path, namespace: str, key: tuple[Hashable, ...], content: str) -> Path:
     fp = fingerprint(content)
     digest = hashlib.sha256(repr((namespace, key)).encode()).hexdigest()[:32]
-    return directory / fp[:20] / f"{namespace}-{digest}.pkl"
+    return directory / fp[:20] / f"{namespace}-{digest}.json"
 
 
 def cached(
@@ -140,48 +149,98 @@ def cached(
 
     Returns
     -------
-    The result (a fresh copy unpickled from disk when it was stored earlier).
+    The result (a fresh copy decoded from disk when it was stored earlier).
     """
     directory = cache_dir()
     if directory is None:
         return compute()
     path = _path(directory, namespace, key, content)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _private_folder(path.parent)
+    if not _private(path.parent):
+        return _unwrap(_outcome(compute))  # a folder others can write to: never read from it
     with open(path.with_suffix(".lock"), "a+b") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             outcome = _read(path)
             if outcome is None:
-                try:
-                    outcome = ("ok", compute())
-                except TargetsError as exc:
-                    outcome = ("error", exc)
+                outcome = _outcome(compute)
                 _write(path, outcome)
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+    return _unwrap(outcome)
+
+
+def _outcome(compute: Callable[[], T]) -> tuple[str, object]:
+    try:
+        return ("ok", compute())
+    except TargetsError as exc:
+        return ("error", exc)
+
+
+def _unwrap(outcome: tuple[str, object]):
     status, value = outcome
     if status == "error":
-        raise value
+        raise value  # type: ignore[misc]
     return value
 
 
+def _private_folder(folder: Path) -> None:
+    """Create ``folder`` and its missing parents with mode ``0700``; existing ones are kept."""
+    missing = []
+    p = folder
+    while not p.exists() and not p.is_symlink():
+        missing.append(p)
+        p = p.parent
+    for d in reversed(missing):
+        try:
+            d.mkdir(mode=0o700)
+        except FileExistsError:  # another process made it meanwhile
+            pass
+
+
+def _private(path: Path) -> bool:
+    """Whether ``path`` belongs to this user and no one else may write to it."""
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    return st.st_uid == os.geteuid() and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
 def _read(path: Path) -> tuple[str, object] | None:
-    if not path.exists():
+    """The stored outcome, or ``None`` (a miss) for anything not a sound entry of ours."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:  # missing, or a symbolic link
         return None
     try:
-        with path.open("rb") as fh:
-            outcome = pickle.load(fh)
-    except Exception:  # a truncated or stale file: recompute and overwrite it
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            mine = st.st_uid == os.geteuid() and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+            if not (mine and stat.S_ISREG(st.st_mode)):
+                return None
+            outcome = codec.loads(fh.read())
+    except (OSError, codec.CodecError):  # truncated, stale or foreign: recompute and overwrite
         return None
-    ok = isinstance(outcome, tuple) and len(outcome) == 2 and outcome[0] in ("ok", "error")
+    ok = type(outcome) is tuple and len(outcome) == 2 and outcome[0] in ("ok", "error")
+    if ok and outcome[0] == "error" and not isinstance(outcome[1], TargetsError):
+        return None
     return outcome if ok else None
 
 
 def _write(path: Path, outcome: tuple[str, object]) -> None:
-    tmp = path.with_suffix(f".{os.getpid()}.part")
+    """Store ``outcome``; one the codec cannot store is left unstored (computed next time)."""
     try:
-        with tmp.open("wb") as fh:
-            pickle.dump(outcome, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        text = codec.dumps(outcome)
+    except codec.CodecError as exc:
+        warnings.warn(f"result not stored in {path.parent}: {exc}", stacklevel=3)
+        return
+    tmp = path.with_suffix(f".{os.getpid()}.part")
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)

@@ -4,7 +4,10 @@ The rules (issue 14), in one place:
 
 * a report goes into a new folder, an empty folder, or a folder holding only
   a previous ``targets`` report (recognised by the :data:`MARKER` file it wrote,
-  which lists the report's files);
+  which lists the report's files with their SHA-256);
+* only a previous report's own files are removed: a listed name must be a plain
+  file name inside the folder, and a file whose content no longer has the
+  recorded hash is the user's (issue 18);
 * any other non-empty folder is refused unless ``force`` is given, and then
   only files with the report's names are replaced; other files are left alone;
 * an existing *file* is never replaced;
@@ -14,16 +17,20 @@ The rules (issue 14), in one place:
   exit: by ``finally`` blocks on errors, SIGINT and SIGTERM, and by a small
   watchdog process (:mod:`targets.report.reaper`) when the parent is killed outright;
 * a lock file beside the output lets one report at a time write there: a second
-  one is refused with the first one's process id.
+  one is refused with the first one's process id. It is named after the resolved
+  output path (so two names of one folder share it) and opened without following
+  a symbolic link, refused if it is a hard link or another user's file.
 """
 
 from __future__ import annotations
 
 import errno
 import fcntl
+import hashlib
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -54,8 +61,38 @@ def folder_mode() -> int:
     return 0o777 & ~_umask()
 
 
-def read_marker(folder: Path) -> list[str] | None:
-    """The file names a previous report in ``folder`` lists, or ``None`` if it is not one."""
+def _plain_name(name: object) -> bool:
+    """Whether ``name`` is a plain file name inside a folder: no separator, no ``..``."""
+    return (
+        isinstance(name, str)
+        and name not in ("", ".", "..", MARKER)
+        and not any(c in name for c in "/\\\0")
+        and not os.path.isabs(name)
+    )
+
+
+def _sha256(path: Path) -> str | None:
+    """The content hash of a regular file (``None``: missing, a folder or a symbolic link)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            return None
+        digest = hashlib.sha256()
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_marker(folder: Path) -> dict[str, str | None] | None:
+    """The files a previous report in ``folder`` lists, with the hash it recorded for each.
+
+    Returns ``None`` if ``folder`` holds no marker of ours. Entries that are not
+    plain file names inside the folder (a separator, ``..``, an absolute path) are
+    dropped; a marker written before hashes were recorded gives ``None`` hashes.
+    """
     try:
         info = json.loads((folder / MARKER).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -63,32 +100,57 @@ def read_marker(folder: Path) -> list[str] | None:
     if not isinstance(info, dict) or info.get("tool") != "targets":
         return None
     files = info.get("files")
-    if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+    if isinstance(files, list):
+        files = dict.fromkeys(files)
+    if not isinstance(files, dict):
         return None
-    return files
+    return {
+        name: digest if isinstance(digest, str) else None
+        for name, digest in files.items()
+        if _plain_name(name)
+    }
 
 
-def _legacy_report(folder: Path) -> list[str] | None:
-    """The files of a report written before the marker existed (targets 0.1 before issue 14).
+def _written_by_us(folder: Path) -> set[str]:
+    """The files a previous report's marker lists whose content is still what it wrote.
 
-    Recognised only when the folder holds nothing but HTML files and its
-    ``index.html`` carries that version's title.
+    A listed file that is missing, a folder, a symbolic link, has no recorded
+    hash, or whose content changed since is the user's and never counts as ours.
+    """
+    listed = read_marker(folder) or {}
+    return {n for n, h in listed.items() if h is not None and _sha256(folder / n) == h}
+
+
+#: Title of the index page of targets 0.1 reports, written before the marker existed.
+_LEGACY_TITLE = "<title>targets: goal plausibility reports"
+
+
+def _legacy_report(folder: Path) -> set[str]:
+    """The pages of a report written before the marker existed (targets 0.1 before issue 14).
+
+    Such a report cannot be proven ours: nothing recorded what it wrote. So only
+    the fixed names a report gives its pages (``index.html`` and the
+    ``NN-*.html`` page of each current notebook) count, and only when
+    ``index.html`` carries that version's title; any other file makes the folder
+    foreign. These pages may be replaced by pages of the same name, but a page
+    the new report does not write is deleted only with ``force`` (see
+    :meth:`Staging.install`).
     """
     try:
-        names = [p.name for p in folder.iterdir()]
         index = (folder / "index.html").read_text(encoding="utf-8", errors="replace")[:2000]
     except OSError:
-        return None
-    if "<title>targets: goal plausibility reports" not in index:
-        return None
-    if not all(n.endswith(".html") and (folder / n).is_file() for n in names):
-        return None
-    return names
+        return set()
+    if _LEGACY_TITLE not in index:
+        return set()
+    from targets.report.render import discover
+
+    names = {"index.html"} | {p.stem + ".html" for p in discover()}
+    return {n for n in names if _sha256(folder / n) is not None}
 
 
 def foreign_entries(folder: Path) -> list[str]:
     """Entries of ``folder`` that are not part of a previous ``targets`` report."""
-    ours = set(read_marker(folder) or _legacy_report(folder) or []) | {MARKER}
+    ours = _written_by_us(folder) | _legacy_report(folder) | {MARKER}
     return sorted(
         p.name
         for p in folder.iterdir()
@@ -153,10 +215,40 @@ class _Lock:
         os.close(self.fd)
 
 
+def _open_lock(path: Path, output: Path) -> int:
+    """Open (creating it ``0600``) the lock file, never through a symbolic or hard link.
+
+    Raises
+    ------
+    OutputError
+        If ``path`` is a symbolic link, not a regular file, another user's file or
+        has other names (a hard link): writing our process id there would change
+        a file that is not ours.
+    """
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            raise
+        raise OutputError(
+            f"--output {output}: the lock file {path} is a symbolic link; it was not followed. "
+            "Remove it, then run the report again."
+        ) from None
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1 or st.st_uid != os.geteuid():
+        os.close(fd)
+        raise OutputError(
+            f"--output {output}: the lock file {path} is not a plain file of yours (a link, "
+            "a folder or another user's file); it was left untouched. Remove it, then run the "
+            "report again."
+        )
+    return fd
+
+
 def _lock(path: Path, output: Path) -> _Lock:
     """Take the exclusive lock for ``output`` (refused, not waited for, when held)."""
     while True:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = _open_lock(path, output)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
@@ -169,7 +261,7 @@ def _lock(path: Path, output: Path) -> _Lock:
                 ) from None
             raise
         try:
-            same = os.stat(path).st_ino == os.fstat(fd).st_ino
+            same = os.stat(path, follow_symlinks=False).st_ino == os.fstat(fd).st_ino
         except FileNotFoundError:
             same = False
         if same:
@@ -202,11 +294,11 @@ class Staging:
             for d in reversed(missing):
                 d.mkdir(mode=folder_mode())
                 self._created.append(d)
-            home = parent if os.access(parent, os.W_OK | os.X_OK) else self.output
-            self._lock = _lock(home / f".{self.output.name}{_LOCK_SUFFIX}", self.output)
-            self.folder = Path(
-                tempfile.mkdtemp(prefix=f".{self.output.name}{_STAGING_TAG}", dir=home)
-            )
+            # Keyed by the resolved path: two names of one folder (a symbolic link) share a lock.
+            real = self.output.resolve()
+            home = real.parent if os.access(real.parent, os.W_OK | os.X_OK) else real
+            self._lock = _lock(home / f".{real.name}{_LOCK_SUFFIX}", self.output)
+            self.folder = Path(tempfile.mkdtemp(prefix=f".{real.name}{_STAGING_TAG}", dir=home))
         except PermissionError as exc:
             self._cleanup()
             raise OutputError(f"--output {self.output}: no permission to write ({exc})") from None
@@ -241,11 +333,14 @@ class Staging:
 
         A new destination receives the staging folder itself (one rename); an
         existing one receives the files one by one, after the previous report's
-        files that the new one does not replace are removed.
+        files that the new one does not replace are removed. The marker records
+        each file's SHA-256, so a later report removes only files still holding
+        what this one wrote.
         """
         files = sorted(files)
+        hashes = {name: _sha256(self.folder / name) for name in files}
         (self.folder / MARKER).write_text(
-            json.dumps({"tool": "targets", "files": files}, indent=1) + "\n", encoding="utf-8"
+            json.dumps({"tool": "targets", "files": hashes}, indent=1) + "\n", encoding="utf-8"
         )
         check(destination, force=force)
         if not destination.exists():
@@ -257,11 +352,11 @@ class Staging:
                 if exc.errno not in (errno.EEXIST, errno.ENOTEMPTY, errno.EISDIR):
                     raise
                 check(destination, force=force)
-        previous = read_marker(destination) or _legacy_report(destination) or []
-        for name in sorted(set(previous) - set(files)):
-            old = destination / name
-            if old.is_file() and not old.is_symlink():
-                old.unlink()
+        # Only files proven ours are removed: listed with the hash they still have. Pages of a
+        # report from before the marker are removed only with force.
+        previous = _written_by_us(destination) | (_legacy_report(destination) if force else set())
+        for name in sorted(previous - set(files)):
+            (destination / name).unlink(missing_ok=True)
         for name in [*files, MARKER]:
             os.replace(self.folder / name, destination / name)
         return destination
