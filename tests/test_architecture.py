@@ -14,6 +14,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "targets"
 LAYERS = {
     "errors": 0,
     "_quiet": 0,
+    "portable": 0,
     "sources": 1,
     "formatting": 1,
     "engine": 2,

@@ -30,7 +30,6 @@ store is returned without being stored.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import os
 import stat
@@ -40,6 +39,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
+from targets import portable
 from targets.assess import codec
 from targets.errors import TargetsError
 
@@ -158,15 +158,18 @@ def cached(
     _private_folder(path.parent)
     if not _private(path.parent):
         return _unwrap(_outcome(compute))  # a folder others can write to: never read from it
-    with open(path.with_suffix(".lock"), "a+b") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            outcome = _read(path)
-            if outcome is None:
-                outcome = _outcome(compute)
-                _write(path, outcome)
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    try:
+        fd = os.open(path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT | portable.NOFOLLOW, 0o600)
+    except OSError:  # a symbolic link or no right to lock: compute without the store
+        return _unwrap(_outcome(compute))
+    try:
+        portable.lock(fd)
+        outcome = _read(path)
+        if outcome is None:
+            outcome = _outcome(compute)
+            _write(path, outcome)
+    finally:
+        os.close(fd)  # releases the lock
     return _unwrap(outcome)
 
 
@@ -204,19 +207,19 @@ def _private(path: Path) -> bool:
         st = path.stat()
     except OSError:
         return False
-    return st.st_uid == os.geteuid() and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    return portable.owned_by_me(st) and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
 def _read(path: Path) -> tuple[str, object] | None:
     """The stored outcome, or ``None`` (a miss) for anything not a sound entry of ours."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        fd = os.open(path, os.O_RDONLY | portable.NOFOLLOW | getattr(os, "O_BINARY", 0))
     except OSError:  # missing, or a symbolic link
         return None
     try:
         with os.fdopen(fd, "rb") as fh:
             st = os.fstat(fh.fileno())
-            mine = st.st_uid == os.geteuid() and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+            mine = portable.owned_by_me(st) and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
             if not (mine and stat.S_ISREG(st.st_mode)):
                 return None
             outcome = codec.loads(fh.read())
@@ -237,7 +240,7 @@ def _write(path: Path, outcome: tuple[str, object]) -> None:
         return
     tmp = path.with_suffix(f".{os.getpid()}.part")
     tmp.unlink(missing_ok=True)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | portable.NOFOLLOW, 0o600)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)

@@ -25,7 +25,6 @@ The rules (issue 14), in one place:
 from __future__ import annotations
 
 import errno
-import fcntl
 import hashlib
 import json
 import os
@@ -38,6 +37,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from targets import portable
 from targets.errors import TargetsError
 
 #: The file every report folder carries: which tool wrote it and which files are the report.
@@ -74,7 +74,7 @@ def _plain_name(name: object) -> bool:
 def _sha256(path: Path) -> str | None:
     """The content hash of a regular file (``None``: missing, a folder or a symbolic link)."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        fd = os.open(path, os.O_RDONLY | portable.NOFOLLOW)
     except OSError:
         return None
     with os.fdopen(fd, "rb") as fh:
@@ -226,7 +226,7 @@ def _open_lock(path: Path, output: Path) -> int:
         a file that is not ours.
     """
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | portable.NOFOLLOW | portable.CLOEXEC, 0o600)
     except OSError as exc:
         if exc.errno != errno.ELOOP:
             raise
@@ -235,7 +235,7 @@ def _open_lock(path: Path, output: Path) -> int:
             "Remove it, then run the report again."
         ) from None
     st = os.fstat(fd)
-    if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1 or st.st_uid != os.geteuid():
+    if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1 or not portable.owned_by_me(st):
         os.close(fd)
         raise OutputError(
             f"--output {output}: the lock file {path} is not a plain file of yours (a link, "
@@ -249,24 +249,20 @@ def _lock(path: Path, output: Path) -> _Lock:
     """Take the exclusive lock for ``output`` (refused, not waited for, when held)."""
     while True:
         fd = _open_lock(path, output)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+        if not portable.lock(fd, blocking=False):
+            holder = portable.read_at(fd, 32, 0).decode(errors="replace").strip() or "?"
             os.close(fd)
-            if exc.errno in (errno.EAGAIN, errno.EACCES):
-                raise OutputError(
-                    f"--output {output}: another targets report (process {holder}) is writing "
-                    "to this folder; wait for it to finish or choose another --output"
-                ) from None
-            raise
+            raise OutputError(
+                f"--output {output}: another targets report (process {holder}) is writing "
+                "to this folder; wait for it to finish or choose another --output"
+            )
         try:
             same = os.stat(path, follow_symlinks=False).st_ino == os.fstat(fd).st_ino
         except FileNotFoundError:
             same = False
         if same:
             os.ftruncate(fd, 0)
-            os.pwrite(fd, str(os.getpid()).encode(), 0)
+            portable.write_at(fd, str(os.getpid()).encode(), 0)
             return _Lock(path, fd)
         os.close(fd)  # the holder removed it between our open and flock: try again
 

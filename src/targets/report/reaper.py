@@ -8,11 +8,12 @@ and the watchdog removes the staging folder and the lock file the parent left.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import shutil
 import sys
 import time
+
+from targets import portable
 
 
 def _remove_lock(path: str) -> None:
@@ -22,11 +23,9 @@ def _remove_lock(path: str) -> None:
         return
     try:
         for _ in range(50):  # the dead parent's lock is released by the kernel promptly
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if portable.lock(fd, blocking=False):
                 break
-            except OSError:
-                time.sleep(0.1)
+            time.sleep(0.1)
         else:
             return  # another run holds it now: it is theirs
         try:
