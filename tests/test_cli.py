@@ -81,3 +81,15 @@ def test_version_and_python_dash_m():
     )
     assert mod.returncode == 0 and "usage: targets" in mod.stdout
     assert "TARGETS_DATA_DIR" in mod.stdout and "TARGETS_GOALS" in mod.stdout
+
+
+def test_printed_tables_carry_no_nan_none_scientific_notation_or_float_noise():
+    import re
+
+    for args in (("goals",), ("data", "--as-of", "2021-04-08")):
+        out = run(*args)
+        assert out.returncode == 0, out.stderr
+        for bad in (r"\bNaN\b", r"\bNaT\b", r"\bNone\b", r"\d\.\d+e[+-]\d", r"\d\.\d{9,}"):
+            assert not re.search(bad, out.stdout), (args, bad)
+    csv = run("goals", "--format", "csv").stdout
+    assert "e+" not in csv and not re.search(r"\d\.\d{11,}", csv)

@@ -14,11 +14,48 @@ from targets.errors import TargetsError
 def _print_table(df: pd.DataFrame, fmt: str) -> None:
     if fmt == "json":
         print(df.to_json(orient="records", date_format="iso", force_ascii=False, indent=2))
-    elif fmt == "csv":
-        print(df.to_csv(index=False), end="")
+    elif fmt == "csv":  # ten significant digits: no float noise such as 670162.3999999999
+        plain = df.copy()
+        for col in plain.columns[plain.dtypes.map(pd.api.types.is_float_dtype)]:
+            plain[col] = plain[col].map(_plain_number)
+        print(plain.to_csv(index=False, date_format="%Y-%m-%d"), end="")
     else:
         with pd.option_context("display.max_colwidth", 60, "display.width", 200):
-            print(df.to_string(index=False))
+            print(df.map(_cell).to_string(index=False))
+
+
+def _plain_number(value: float) -> str:
+    """A float for CSV: ten significant digits, positional (``9500000000000``), blank if
+    missing."""
+    import numpy as np
+
+    if pd.isna(value):
+        return ""
+    return np.format_float_positional(float(value), precision=10, fractional=False, trim="-")
+
+
+_CONTROL = dict.fromkeys([*range(0, 32), 127], " ")  # ANSI escapes and line breaks
+
+
+def _cell(value: object) -> str:
+    """One value of a printed table, as the reports write it: no ``NaN``, ``NaT`` or
+    ``None`` (a dash), no scientific notation, no float noise, no terminal escapes."""
+    from targets import formatting
+
+    if formatting._missing(value):
+        return formatting.MISSING
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, pd.Timestamp):
+        return formatting.date(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        v = float(value)
+        if v.is_integer() and abs(v) < 1e18:
+            return f"{int(v):,}"
+        if abs(v) >= 1000:
+            return f"{v:,.0f}"
+        return f"{v:.6g}" if abs(v) >= 1e-4 else f"{v:.8f}".rstrip("0")
+    return str(value).translate(_CONTROL)
 
 
 def _vintage(args: argparse.Namespace):
