@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import subprocess
 import sys
@@ -92,7 +94,10 @@ def test_a_failing_notebook_is_named_and_the_earlier_report_survives(tmp_path):
     out = tmp_path / "reports"
     out.mkdir()
     (out / "index.html").write_text("earlier report", encoding="utf-8")
-    (out / MARKER).write_text('{"tool": "targets", "files": ["index.html"]}', encoding="utf-8")
+    earlier = hashlib.sha256(b"earlier report").hexdigest()  # an earlier report's marker
+    (out / MARKER).write_text(
+        json.dumps({"tool": "targets", "files": {"index.html": earlier}}), encoding="utf-8"
+    )
     run = report.write_reports(out, notebooks=[good, bad], progress=False, jobs=2)
     assert not run.ok
     broken = next(r for r in run.results if r.notebook == "99-broken.ipynb")
