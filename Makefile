@@ -44,6 +44,7 @@ browser:
 test: $(STAMP) browser fonts
 	$(BIN)/ruff check src tests benchmarks notebooks
 	$(BIN)/ruff format --check src tests benchmarks notebooks
+	$(BIN)/deptry src
 	$(BIN)/python -m pytest
 
 $(LAB_SETTINGS)/overrides.json: etc/jupyterlab-overrides.json | $(STAMP)
