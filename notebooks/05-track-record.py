@@ -46,17 +46,37 @@ end = vintage.as_of if vintage.as_of is not None else vintage.last_published
 # front page and the scorecard, read from the run's assessment store.
 records = frontpage.history(vintage)
 first, last = records["as_of"].min(), records["as_of"].max()
-moves = records.dropna(subset=["probability"]).groupby("goal")["probability"].agg(["first", "last"])
+
+
+def movement(rows: pd.DataFrame) -> str:
+    """One goal's record in words: its chance at the first and last dates with one, then the
+    bound or the published outcome where the record ends on one."""
+    chances = rows["probability"].dropna()
+    words = []
+    if len(chances) > 1 and first != last:
+        words.append(
+            f"from {fmt.probability(chances.iloc[0])} to {fmt.probability(chances.iloc[-1])}"
+        )
+    elif len(chances):
+        words.append(fmt.probability(chances.iloc[-1]))
+    end_row = rows.iloc[-1]
+    if end_row["verdict"] in ("met", "not met"):
+        words.append(f"then the outcome: {end_row['verdict']}")
+    elif isinstance(end_row["bound"], str):
+        words.append(f"{end_row['bound']} at the last date (a bound, not a chance)")
+    return ", ".join(words) or "no forecast"
+
+
 if records.empty:  # an as-of date before any goal was announced
     answer = f"**Answer.** No goal had been announced by {end.date()}: nothing to track yet"
-elif first == last:  # one as-of date (an as-of report on the announcement day): no movement yet
-    answer = f"**Answer.** Only one as-of date so far, {first.date()}: " + "; ".join(
-        f"{fmt.md(names[g])} {fmt.probability(r['last'])}" for g, r in moves.iterrows()
-    )
 else:
-    answer = f"**Answer.** Between {first.date()} and {last.date()}: " + "; ".join(
-        f"{fmt.md(names[g])} from {fmt.probability(r['first'])} to {fmt.probability(r['last'])}"
-        for g, r in moves.iterrows()
+    where = (  # one as-of date (an as-of report on the announcement day): no movement yet
+        f"Only one as-of date so far, {first.date()}"
+        if first == last
+        else f"Between {first.date()} and {last.date()}"
+    )
+    answer = f"**Answer.** {where}: " + "; ".join(
+        f"{fmt.md(names[g])} {movement(rows)}" for g, rows in records.groupby("goal", sort=False)
     )
 display(Markdown(answer + "."))
 
