@@ -126,3 +126,37 @@ def test_empty_and_non_utf8_files_are_named(tmp_path):
     (tmp_path / "assumptions.csv").write_bytes(b"")
     with pytest.raises(DataError, match=r"assumptions\.csv: the file is empty"):
         data.load_assumptions(directory=tmp_path)
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (
+            ["backtest-goals", "--n-samples", "0"],
+            "--n-samples: expected a whole number of at least 1",
+        ),
+        (
+            ["backtest-goals", "--n-samples", "-5"],
+            "--n-samples: expected a whole number of at least 1",
+        ),
+        (["backtest-goals", "--n-samples", "many"], "--n-samples: expected a whole number"),
+        (["report", "--jobs", "0"], "--jobs: expected a whole number of at least 1"),
+        (["report", "--output", "/"], "the root of the file system is not a report folder"),
+        (["assess", "--as-of", "08/04/2021"], "write YYYY-MM-DD"),
+        (["assess", "--as-of", "2021-04-08T00:00+08:00"], "write YYYY-MM-DD"),
+    ],
+)
+def test_bad_command_arguments_get_one_line_naming_them(args, expected, tmp_path):
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "targets", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert out.returncode == 2, out.stderr
+    assert expected in out.stderr and "Traceback" not in out.stderr
+    assert list(tmp_path.iterdir()) == []  # nothing written

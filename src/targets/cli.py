@@ -58,6 +58,17 @@ def _cell(value: object) -> str:
     return str(value).translate(_CONTROL)
 
 
+def _positive_int(text: str) -> int:
+    """An argument that must be a whole number of at least 1 (samples, jobs)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number; got {text[:40]!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1; got {value}")
+    return value
+
+
 def _vintage(args: argparse.Namespace):
     """The vintage of a command: the data folders and goal file chosen, as of ``--as-of``."""
     from targets.sources.vintage import open_vintage
@@ -405,7 +416,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--pledges", default=None, help="a pledge file (default: data/pledges.yaml)")
     p.add_argument("--as-of", help="only pledges announced, and outcomes published, by then")
-    p.add_argument("--n-samples", type=int, default=300, help="Monte Carlo samples per pledge")
+    p.add_argument(
+        "--n-samples", type=_positive_int, default=300, help="Monte Carlo samples per pledge"
+    )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.set_defaults(func=_cmd_backtest_goals)
@@ -431,7 +444,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ID",
         help="a report on this goal only (repeat for several); default: every goal",
     )
-    p.add_argument("--jobs", type=int, default=None, help="notebooks run at once (default: cores)")
+    p.add_argument(
+        "--jobs", type=_positive_int, default=None, help="notebooks run at once (default: cores)"
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_report)
     return parser

@@ -163,6 +163,21 @@ def _describe(names: list[str]) -> str:
     return shown + (f" and {len(names) - 5} more" if len(names) > 5 else "")
 
 
+def check_name(output: Path) -> None:
+    """Refuse an output with no folder name of its own (the root of the file system).
+
+    Raises
+    ------
+    OutputError
+        If ``output`` resolves to a path with an empty name.
+    """
+    if not output.resolve().name:
+        raise OutputError(
+            f"--output {output}: the root of the file system is not a report folder; choose "
+            "a new or empty folder"
+        )
+
+
 def check(output: Path, *, force: bool = False) -> None:
     """Refuse, before any work, an output that would touch a user's files or cannot be written.
 
@@ -172,6 +187,7 @@ def check(output: Path, *, force: bool = False) -> None:
         If ``output`` is an existing file, a folder holding other files
         (without ``force``), or a place we may not write to.
     """
+    check_name(output)
     if output.exists() or output.is_symlink():
         if not output.is_dir():
             raise OutputError(

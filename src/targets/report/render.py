@@ -33,7 +33,7 @@ import nbformat
 from targets.assess import store
 from targets.errors import TargetsError
 from targets.report.frontpage import render_index
-from targets.report.output import Staging, foreign_entries, read_marker
+from targets.report.output import Staging, check_name, foreign_entries, read_marker
 from targets.report.procs import die_with_parent
 
 KERNEL_NAME = "targets"
@@ -402,6 +402,7 @@ def write_reports(
     from targets.sources.vintage import as_timestamp
 
     output = Path(output).absolute()
+    check_name(output)
     paths = list(notebooks) if notebooks is not None else discover()
     if not paths:
         raise TargetsError(f"no notebooks (NN-*.ipynb) found in {notebooks_dir()}")
