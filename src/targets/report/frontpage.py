@@ -101,7 +101,8 @@ def history(vintage: Vintage) -> pd.DataFrame:
 
     The last date is the run's own as-of date and reads the scorecard's assessment
     (:data:`N_SAMPLES` samples), so the track record ends on the scorecard's
-    number; earlier dates use :data:`HISTORY_SAMPLES` samples to keep the report fast.
+    number, and the announcement uses :data:`N_SAMPLES` too (the number a report as of that
+    day gives); the dates between use :data:`HISTORY_SAMPLES` samples to keep the report fast.
     """
     from targets import assess
 
@@ -115,6 +116,12 @@ def history(vintage: Vintage) -> pd.DataFrame:
             # starts at the announcement, which would show a probability computed later.)
             continue
         past = assess.track_record(g.id, dates[:-1], vintage=full, n_samples=HISTORY_SAMPLES)
+        # The announcement with the scorecard's samples: the same number a report as of the
+        # announcement gives (the index's "then" column and that report agree).
+        announced = pd.Timestamp(g.announced)
+        if len(past) and announced < end:
+            first = assess.track_record(g.id, [announced], vintage=full, n_samples=N_SAMPLES)
+            past = pd.concat([first, past[past["as_of"] != announced]], ignore_index=True)
         # The run's own date, with the date before it so that a change of method or prior
         # is judged against the previous point (track_record also prepends the announcement).
         before = [dates[-2]] if len(dates) > 1 else []
