@@ -117,7 +117,7 @@ def scorecard_table(vintage) -> pd.DataFrame:
 
     columns = ["goal", "probability", "verdict", "median", "lo_80", "hi_80", "progress"]
     sc = scorecard(vintage=vintage)
-    sc = sc.reindex(columns=[*columns, "met_in_hindsight"])
+    sc = sc.reindex(columns=[*columns, "bound", "met_in_hindsight"])
     by_id = {g.id: g for g in vintage.goals}
 
     def fmt(goal: str, v: float) -> str:
@@ -136,7 +136,11 @@ def scorecard_table(vintage) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "goal": sc["goal"],
-            "P(met)": sc["probability"].map(lambda p: "" if p != p else probability(p)),
+            # A goal judged on a part of its quantity: the labelled bound, not a chance.
+            "P(met)": [
+                b if isinstance(b, str) else ("" if p != p else probability(p))
+                for p, b in zip(sc["probability"], sc["bound"], strict=True)
+            ],
             "verdict": sc["verdict"],
             "forecast (80%)": [
                 f"{fmt(g, m)} ({fmt(g, lo)}-{fmt(g, hi)})" if m == m else ""
