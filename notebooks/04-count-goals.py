@@ -145,7 +145,8 @@ def show_goal(gid: str) -> None:
                 + "."
             )
         )
-    display(tables.predictive_check(c.predictive))
+    if len(c.predictive):  # an empty table is not drawn: the sentence below says why
+        display(tables.predictive_check(c.predictive))
     checked = c.predictive[c.predictive["median"].notna()]
     if len(checked):
         fig = plots_counts.predictive_check(
