@@ -309,7 +309,10 @@ class Vintage:
                     "official_share": float((df["status"] == "official").mean()) if len(df) else 0,
                     "last_published": df["published"].max() if len(df) else pd.NaT,
                     "file": str(ds.path),
-                    "description": ", ".join(sorted(df["series_id"].unique().astype(str))),
+                    # The series by their reader's names (the series dictionary).
+                    "description": "; ".join(
+                        sorted(self.series_name(name, str(s)) for s in df["series_id"].unique())
+                    ),
                 }
             )
         return pd.DataFrame(out, columns=CATALOG_COLUMNS)
