@@ -91,7 +91,7 @@ fmt.table(
         "sources": "source pages",
         "official_share": "official",
         "last_published": "newest publication",
-        "description": "series",
+        "description": "series names",
     },
 )
 
