@@ -56,8 +56,9 @@ def _explain(
     elif bound is not None:
         first = (
             f"{when}, the goal's own quantity could not be forecast; on {head['proxy']}, which "
-            f"bounds it, the chance is {fmt.probability(probability)}: the chance that "
-            f"'{goal.statement_en}' is met is {bound} that (a bound, not the goal's probability)."
+            f"bounds it, the chance is {fmt.probability(probability)}, so the chance that "
+            f"'{goal.statement_en}' is met is {bound} {fmt.probability(probability)} (a bound, "
+            "not the goal's probability)."
         )
     else:
         first = (
