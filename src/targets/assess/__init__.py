@@ -46,6 +46,7 @@ __all__ = [
     "PROGRESS",
     "VERDICTS",
     "Assessment",
+    "bound_label",
     "CountDetail",
     "assess",
     "headline",
@@ -311,6 +312,11 @@ def series_note(goal: Goal, vintage: Vintage) -> str:
     )
 
 
+def bound_label(a: Assessment) -> str | None:
+    """A bound goal's label as every table gives it (``"at least 8%"``); ``None`` otherwise."""
+    return f"{a.bound} {fmt_probability(a.probability)}" if a.bound else None
+
+
 def headline(a: Assessment) -> pd.Series:
     """The row of ``a.proxies`` the probability comes from (the first one forecast)."""
     forecast = a.proxies[np.isfinite(a.proxies["median"].astype(float))]
@@ -440,7 +446,7 @@ def scorecard(
                 # A resolved goal shows its outcome and the figure, not a chance; a goal
                 # judged only on a bounding proxy shows the labelled bound.
                 "probability": np.nan if resolved or a.bound else a.probability,
-                "bound": f"{a.bound} {fmt_probability(a.probability)}" if a.bound else None,
+                "bound": bound_label(a),
                 "verdict": a.verdict,
                 "probability_lo_80": np.nan if resolved or cal is None else cal.lo_80,
                 "probability_hi_80": np.nan if resolved or cal is None else cal.hi_80,
@@ -519,7 +525,7 @@ def track_record(
                 "probability": (
                     np.nan if a.outcome is not None or a.bound is not None else a.probability
                 ),
-                "bound": f"{a.bound} {fmt_probability(a.probability)}" if a.bound else None,
+                "bound": bound_label(a),
                 "verdict": a.verdict,
                 "median": head["median"],
                 "lo_80": head["lo_80"],

@@ -92,7 +92,9 @@ def chance_text(a) -> str:
     if a.outcome is not None:
         return f"{a.outcome} (the outcome is published)."
     if a.bound is not None:
-        return f"{a.bound} {fmt.probability(a.probability)} (a bound, not a probability)."
+        from targets.assess import bound_label
+
+        return f"{bound_label(a)} (a bound, not a probability)."
     return f"{fmt.probability(a.probability)} ({a.verdict})."
 
 
