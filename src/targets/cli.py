@@ -87,8 +87,40 @@ def catalog_table(vintage) -> pd.DataFrame:
     ).drop(columns=["file"])
 
 
+def audit_table(findings: pd.DataFrame) -> pd.DataFrame:
+    """The audit formatted for people: file names without their folders, the detail kept
+    to one screen line's worth."""
+    from pathlib import Path
+
+    return findings.assign(
+        file=findings["file"].map(lambda f: Path(f).name if f else f),
+        detail=findings["detail"].str.slice(0, 160),
+    )
+
+
+def audit_summary(findings: pd.DataFrame, vintage) -> str:
+    """One line: findings per check, and the share of data rows with an inferred date."""
+    n_rows = len(vintage.observations)
+    inferred = int((findings["check"] == "inferred_date").sum())
+    share = inferred / n_rows if n_rows else 0.0
+    counts = findings["check"].value_counts()
+    parts = ", ".join(f"{int(counts.get(c, 0))} {c}" for c in _AUDIT_CHECKS)
+    return f"{parts}; inferred publication dates: {inferred} of {n_rows} data rows ({share:.1%})"
+
+
+_AUDIT_CHECKS = ("part_above_whole", "thin_remainder", "undated_assumption", "inferred_date")
+
+
 def _cmd_data(args: argparse.Namespace) -> int:
     v = _vintage(args)
+    if args.audit:
+        from targets.sources.audit import audit
+
+        findings = audit(v)
+        _print_table(audit_table(findings) if args.format == "table" else findings, args.format)
+        if args.format == "table":
+            print(f"\n{audit_summary(findings, v)}")
+        return 0
     cat = catalog_table(v) if args.format == "table" else v.catalog()
     _print_table(cat, args.format)
     if args.format == "table":
@@ -401,6 +433,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("data", "list the data sets")
     p.add_argument("--as-of", help="only rows published on or before this date (YYYY-MM-DD)")
+    p.add_argument(
+        "--audit",
+        action="store_true",
+        help="list what needs a second look: inferred dates, undated assumptions, parts "
+        "larger than their whole, year-to-date figures that leave too little for the year",
+    )
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
     p.set_defaults(func=_cmd_data)
 
