@@ -34,7 +34,9 @@ the separation (mean P(met) among met goals minus among missed ones), the share
 of goal-year counts inside the model's 80% interval and on which side the
 others fall, the share of fitted evidence rows inside their 80% posterior
 predictive interval, and the targets of issue 21 (Brier at most 0.16,
-separation at least 0.4, 80% coverage between 70% and 90%).
+separation at least 0.4, 80% coverage between 70% and 90%), then the same scores
+for the families the model does not fit by how many years before the goal year
+the latest counts were published and whether festival rows were among the evidence.
 
 Run: ``python benchmarks/bench_counts_families.py [worlds] [seed]`` (worlds per
 family and population regime).
@@ -358,6 +360,7 @@ def judge_world(family: Family, regime: str, rng: np.random.Generator) -> dict:
     lo, hi = np.quantile(counts, [0.1, 0.9])
     used = fit.predictive[fit.predictive["fitted"].astype(bool)]
     last = ev.loc[ev["role"] == "population", ["start", "threshold", "value"]]
+    lag = GOAL_YEAR - last["start"].dt.year.max() if len(last) else np.nan
     last = last[last["threshold"] == GOAL_THRESHOLD].sort_values("start")
     return {
         "probability": float(np.mean(counts >= goal)),
@@ -367,6 +370,8 @@ def judge_world(family: Family, regime: str, rng: np.random.Generator) -> dict:
         "median_count": float(np.median(counts)),
         "last_published": float(last["value"].iloc[-1]) if len(last) else np.nan,
         "gmv_growth": float(gmv[-1] / gmv[0]),
+        "evidence_lag": lag,
+        "window": bool((ev["role"] == "tail").any()),
         "below_80": true_count < lo,
         "above_80": true_count > hi,
         "rows": len(used),
@@ -475,6 +480,18 @@ def main() -> None:
             f"{last.median():.2f} (in {last.notna().sum()} with such a count); GMV grew "
             f"{missed['gmv_growth'].median():.2f}-fold over the four years (median)"
         )
+    others = per_world[per_world["family"] != "dPlN (model's own)"]
+    lag = others["evidence_lag"].map(lambda v: "none" if np.isnan(v) else f"{v:.0f}")
+    by = []
+    for key, part in others.groupby([lag, others["window"]], sort=True):
+        r = summarise(part)
+        cols = ["worlds", "Brier model", "Brier base rate", "separation", "80% coverage"]
+        by.append(
+            {"latest counts (years before)": key[0], "festival rows": key[1]}
+            | {c: r[c] for c in cols}
+        )
+    print("\nthe families the model does not fit, by the latest year of published counts:")
+    print(pd.DataFrame(by).to_string(index=False, formatters=fmt))
     print(f"time taken: {seconds:.0f} s")
 
 
