@@ -465,6 +465,11 @@ def main() -> None:
     )
     verdicts = ["family", "population", "Brier<=0.16", "sep>=0.4", "cov 70-90%", "all"]
     print(table[verdicts].replace({True: "yes", False: "NO"}).to_string(index=False))
+    print(
+        f"(with {worlds} worlds a row's 80% coverage has a standard error of about "
+        f"{np.sqrt(0.8 * 0.2 / worlds):.0%}: a row near a bound can pass with one seed and "
+        "fail with another)"
+    )
     missed = per_world[per_world["below_80"] | per_world["above_80"]]
     if len(missed):
         ratio = missed["median_count"] / missed["true_count"].clip(lower=1)
