@@ -38,8 +38,12 @@ separation at least 0.4, 80% coverage between 70% and 90%), then the same scores
 for the families the model does not fit by how many years before the goal year
 the latest counts were published and whether festival rows were among the evidence.
 
-Run: ``python benchmarks/bench_counts_families.py [worlds] [seed]`` (worlds per
-family and population regime).
+The model lets the number of entities grow around the goal year (its
+``count_population_growth`` prior); ``fixed`` as a third argument runs the model
+as it was before, every year's population the goal year's.
+
+Run: ``python benchmarks/bench_counts_families.py [worlds] [seed] [fixed]`` (worlds
+per family and population regime).
 """
 
 from __future__ import annotations
@@ -54,6 +58,7 @@ import pandas as pd
 from targets.counts import model as countmodel
 from targets.counts import sizes
 from targets.counts.goal import N_PRIOR
+from targets.sources.vintage import open_vintage
 
 GOAL_YEAR = 2022
 YEARS = (GOAL_YEAR - 3, GOAL_YEAR - 2, GOAL_YEAR - 1, GOAL_YEAR)
@@ -76,6 +81,8 @@ SHAPE_PRIOR = {  # the rows of data/assumptions.csv a real goal uses
     "head_entities": (1e-3, 0.1),
     "head_sales": (0.1, 0.9),
 }
+#: The model's prior on the growth of the number of entities (data/assumptions.csv).
+POPULATION_GROWTH = open_vintage().assumption("count_population_growth").bounds
 TARGETS = {"brier": 0.16, "separation": 0.4, "coverage": (0.70, 0.90)}
 
 Family = Callable[[np.random.Generator, np.ndarray, np.ndarray], list[np.ndarray]]
@@ -332,7 +339,12 @@ def population_prior(n_goal: float, n_known: float, rng: np.random.Generator) ->
     return (centre / 5.0, centre * 5.0)
 
 
-def judge_world(family: Family, regime: str, rng: np.random.Generator) -> dict:
+def judge_world(
+    family: Family,
+    regime: str,
+    rng: np.random.Generator,
+    population_growth: tuple[float, float] = POPULATION_GROWTH,
+) -> dict:
     """Simulate one platform, fit the count model to its evidence, and score its goal."""
     gmv, n = platform_path(rng, regime)
     sales = family(rng, gmv, n)
@@ -349,13 +361,20 @@ def judge_world(family: Family, regime: str, rng: np.random.Generator) -> dict:
         **SHAPE_PRIOR,
         population=population_prior(float(n[-1]), n_known, rng),
         gmv_share=(1.0, 1.0),
+        population_growth=population_growth,
     )
+    start, end = _year_dates(GOAL_YEAR)
     fit = countmodel.fit(
-        ev, prior, draw_gmv, n_prior=N_PRIOR, n_draws=2000, seed=int(rng.integers(2**31))
+        ev,
+        prior,
+        draw_gmv,
+        n_prior=N_PRIOR,
+        n_draws=2000,
+        seed=int(rng.integers(2**31)),
+        reference=start + (end - start) / 2,
     )
     true_count = int(np.sum(sales[-1] > GOAL_THRESHOLD))
     goal = max(round(true_count * np.exp(rng.normal(0.0, GOAL_SD))), 1)
-    start, end = _year_dates(GOAL_YEAR)
     counts = countmodel.predict_counts(fit, GOAL_THRESHOLD, draw_gmv(start, end, 2000, rng), rng)
     lo, hi = np.quantile(counts, [0.1, 0.9])
     used = fit.predictive[fit.predictive["fitted"].astype(bool)]
@@ -413,8 +432,15 @@ def meets(r: dict) -> dict:
     return verdict | {"all": all(verdict.values())}
 
 
-def run(worlds: int = 24, seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame, float]:
+def run(
+    worlds: int = 24,
+    seed: int = SEED,
+    population_growth: tuple[float, float] = POPULATION_GROWTH,
+) -> tuple[pd.DataFrame, pd.DataFrame, float]:
     """Score ``worlds`` platforms per family and population regime.
+
+    ``population_growth`` is the model's prior range (``(0, 0)``: the model before it
+    let the number of entities grow, every year's population the goal year's).
 
     Returns
     -------
@@ -429,7 +455,8 @@ def run(worlds: int = 24, seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame,
             for k in range(worlds):
                 rng = np.random.default_rng([seed, i, j, k])
                 records.append(
-                    {"family": name, "population": regime} | judge_world(family, regime, rng)
+                    {"family": name, "population": regime}
+                    | judge_world(family, regime, rng, population_growth)
                 )
     per_world = pd.DataFrame(records)
     rows = []
@@ -445,7 +472,10 @@ def run(worlds: int = 24, seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame,
 def main() -> None:
     worlds = int(sys.argv[1]) if len(sys.argv) > 1 else 24
     seed = int(sys.argv[2]) if len(sys.argv) > 2 else SEED
-    table, per_world, seconds = run(worlds, seed)
+    fixed = len(sys.argv) > 3 and sys.argv[3] == "fixed"
+    growth = (0.0, 0.0) if fixed else POPULATION_GROWTH
+    table, per_world, seconds = run(worlds, seed, growth)
+    print(f"model's population growth prior (log per year): {growth[0]:g} to {growth[1]:g}")
     pd.set_option("display.width", 200)
     print(
         f"count goals on simulated platforms: {worlds} worlds per family and population "

@@ -117,6 +117,12 @@ def _met(goal: Goal, counts: np.ndarray) -> np.ndarray:
     return counts >= goal.threshold if goal.comparator == ">=" else counts > goal.threshold
 
 
+def _middle(goal: Goal) -> pd.Timestamp:
+    """The middle of the goal period (population rows of other periods are scaled to it)."""
+    start, end = pd.Timestamp(goal.deadline_start), pd.Timestamp(goal.deadline_end)
+    return start + (end - start) / 2
+
+
 def fit_goal(goal: Goal, vintage: Vintage, n: int, seed: int):
     """Fit the size model for ``goal`` in a vintage: ``(fit, inputs, goal_gmv, driver)``."""
     if goal.kind != "count" or goal.count_spec is None:
@@ -127,7 +133,15 @@ def fit_goal(goal: Goal, vintage: Vintage, n: int, seed: int):
     driver = goal_driver(goal, vintage)
     prior, inputs = size_prior(goal.count_spec, vintage)
     evidence = evidence_frame(goal.count_spec, goal.entity or "", vintage)
-    fit = countmodel.fit(evidence, prior, _sampler(driver), n_prior=N_PRIOR, n_draws=n, seed=seed)
+    fit = countmodel.fit(
+        evidence,
+        prior,
+        _sampler(driver),
+        n_prior=N_PRIOR,
+        n_draws=n,
+        seed=seed,
+        reference=_middle(goal),
+    )
     rng = np.random.default_rng(seed + 1)
     start, end = pd.Timestamp(goal.deadline_start), pd.Timestamp(goal.deadline_end)
     gmv = driver.totals(start, end, n, rng)
@@ -146,7 +160,15 @@ def hindsight_check(goal: Goal, vintage: Vintage, n: int = 2000, seed: int = 0) 
     driver = goal_driver(goal, vintage)
     prior, _ = size_prior(goal.count_spec, vintage)
     evidence = evidence_frame(goal.count_spec, goal.entity or "", vintage, hindsight=True)
-    fit = countmodel.fit(evidence, prior, _sampler(driver), n_prior=N_PRIOR, n_draws=n, seed=seed)
+    fit = countmodel.fit(
+        evidence,
+        prior,
+        _sampler(driver),
+        n_prior=N_PRIOR,
+        n_draws=n,
+        seed=seed,
+        reference=_middle(goal),
+    )
     pred = fit.predictive
     return pred[pred["hindsight"].astype(bool)].reset_index(drop=True)
 

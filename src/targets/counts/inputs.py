@@ -46,6 +46,7 @@ SHAPE_ASSUMPTIONS = {
     "tau": "count_body_width",
     "head_entities": "count_head_entities",
     "head_sales": "count_head_sales",
+    "population_growth": "count_population_growth",
 }
 
 

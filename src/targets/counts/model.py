@@ -86,6 +86,11 @@ class SizePrior:
     subset_share : (float, float)
         Share of the counted entities that belong to the goal's subset (uniform;
         ``(1, 1)`` when the goal counts the whole population).
+    population_growth : (float, float)
+        Log growth per year of the number of active entities around the goal year
+        (uniform; ``(0, 0)``: a fixed population whose entities grow larger). A
+        population row of an earlier period has ``population * exp(-growth * years)``
+        entities, ``years`` before the goal period's middle.
     """
 
     alpha: tuple[float, float]
@@ -96,6 +101,7 @@ class SizePrior:
     population: tuple[float, float]
     gmv_share: tuple[float, float]
     subset_share: tuple[float, float] = (1.0, 1.0)
+    population_growth: tuple[float, float] = (0.0, 0.0)
 
     def draw(self, n: int, rng: np.random.Generator) -> pd.DataFrame:
         """``n`` draws of every input, one row each."""
@@ -118,6 +124,7 @@ class SizePrior:
                 "population": logu(self.population),
                 "gmv_share": uni(self.gmv_share),
                 "subset_share": uni(self.subset_share),
+                "population_growth": uni(self.population_growth),
             }
         )
 
@@ -163,9 +170,16 @@ def _predict_known(row: pd.Series, p: pd.DataFrame, n: np.ndarray, total: np.nda
 
 
 def _context_scale(
-    rows: pd.DataFrame, p: pd.DataFrame, gmv: Sampler | None, rng: np.random.Generator
+    rows: pd.DataFrame,
+    p: pd.DataFrame,
+    gmv: Sampler | None,
+    rng: np.random.Generator,
+    reference: pd.Timestamp | None = None,
 ) -> tuple[np.ndarray, np.ndarray] | None:
-    """Population and total sales of a context per draw, or None when unknown."""
+    """Population and total sales of a context per draw, or None when unknown.
+
+    The goal's population in another period than the goal's (``reference``, its middle)
+    is the goal-year population grown back by ``population_growth`` per year."""
     first = rows.iloc[0]
     m = len(p)
     if np.isfinite(first["known_n"]) and np.isfinite(first["known_total"]):
@@ -177,6 +191,10 @@ def _context_scale(
         paths = gmv(first["start"], first["end"], min(m, GMV_PATHS), rng)
         total = rng.permutation(np.resize(paths, m)) * p["gmv_share"].to_numpy()
         n = p["population"].to_numpy()
+        if reference is not None and "population_growth" in p:
+            middle = first["start"] + (first["end"] - first["start"]) / 2
+            years = (reference - middle).days / 365.25
+            n = n * np.exp(-p["population_growth"].to_numpy() * years)
         if np.isfinite(first["known_n"]):
             n = np.full(m, first["known_n"])
         return n, total
@@ -253,6 +271,7 @@ def fit(
     n_prior: int = 20000,
     n_draws: int = 4000,
     seed: int = 0,
+    reference: pd.Timestamp | None = None,
 ) -> Fit:
     """Weigh prior draws of the size model by the likelihood of every evidence row.
 
@@ -267,6 +286,10 @@ def fit(
     n_prior, n_draws : int
         Prior draws weighed, and posterior draws returned.
     seed : int
+    reference : pandas.Timestamp, optional
+        The middle of the goal period: population rows of other periods scale the
+        goal-year population by ``exp(-population_growth * years)`` (``None``: every
+        period has the goal-year population).
 
     Returns
     -------
@@ -294,7 +317,7 @@ def fit(
     scales: dict[str, tuple[np.ndarray, np.ndarray] | None] = {}
     for key, rows in ev[ev["role"] != "shown"].groupby("context", sort=True):
         try:
-            scale = _context_scale(rows, p, gmv, rng)
+            scale = _context_scale(rows, p, gmv, rng, reference)
         except TargetsError as exc:  # e.g. GMV over a period the driver cannot draw
             ev.loc[rows.index, "why"] = f"not fitted: {exc}"
             continue
