@@ -166,6 +166,67 @@ else:
     )
 
 # %% [markdown]
+# ### What needs a second look
+#
+# An "as of" answer is only as good as its dates and values. The audit (also
+# `targets data --audit`) lists figures larger than the figure that contains them (a part
+# above its whole, a year to date above its year), year-to-date figures that leave too
+# little for the rest of the year, assumptions without a date from which they may be used,
+# and figures whose publication date is inferred rather than stated or found.
+
+# %%
+from targets.sources.audit import CHECK_LABELS, audit
+
+findings = audit(vintage)
+counts = findings["check"].value_counts()
+inferred = int(counts.get("inferred_date", 0))
+parts = [f"{label}: {int(counts.get(check, 0))}" for check, label in CHECK_LABELS.items()]
+share = (
+    f" ({fmt.percent(inferred / len(rows))} of the {len(rows)} figures; each gives its "
+    "reason in its note)"
+    if len(rows)
+    else ""
+)
+display(Markdown(f"As of {as_of_text}, the audit finds {'; '.join(parts)}{share}."))
+
+
+def _audit_table(part):
+    named = part.assign(
+        check=part["check"].map(CHECK_LABELS),
+        series=[
+            vintage.series_name(d, s) if d else s
+            for d, s in zip(part["dataset"], part["series_id"], strict=True)
+        ],
+        file=part["file"].map(lambda f: f.rsplit("/", 1)[-1]),
+    )
+    return fmt.table(
+        named,
+        {
+            "check": "text",
+            "file": "text",
+            "row": "count",
+            "series": "text",
+            "period": "text",
+            "value": "text",
+            "published": "text",
+            "detail": "text",
+        },
+        headers={"check": "finding", "row": "line", "value": "figure as published"},
+    )
+
+
+conflicts = findings[findings["check"] != "inferred_date"]
+if len(conflicts):
+    display(_audit_table(conflicts))
+dated = findings[findings["check"] == "inferred_date"]
+if len(dated):
+    display(
+        tables.collapsible(
+            _audit_table(dated), f"{len(dated)} figures with an inferred publication date"
+        )
+    )
+
+# %% [markdown]
 # ## Sources
 
 # %%

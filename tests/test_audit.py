@@ -82,7 +82,7 @@ def test_a_declared_part_above_its_whole_is_flagged(data_copy):
     _edit(path, line, value="16000")  # CNY billion; online retail was ¥15.43T
     above = _findings(data_copy, "part_above_whole")
     mine = above[above["row"] == line]
-    assert any("nbs_online_retail" in d for d in mine["detail"])
+    assert any("online retail sales (NBS)" in d for d in mine["detail"])
 
 
 def test_an_approximate_figure_is_given_its_slack(data_copy):

@@ -95,7 +95,7 @@ def audit_table(findings: pd.DataFrame) -> pd.DataFrame:
     return findings.assign(
         file=findings["file"].map(lambda f: Path(f).name if f else f),
         detail=findings["detail"].str.slice(0, 160),
-    )
+    ).drop(columns="dataset")
 
 
 def audit_summary(findings: pd.DataFrame, vintage) -> str:
@@ -103,12 +103,11 @@ def audit_summary(findings: pd.DataFrame, vintage) -> str:
     n_rows = len(vintage.observations)
     inferred = int((findings["check"] == "inferred_date").sum())
     share = inferred / n_rows if n_rows else 0.0
+    from targets.sources.audit import CHECK_LABELS
+
     counts = findings["check"].value_counts()
-    parts = ", ".join(f"{int(counts.get(c, 0))} {c}" for c in _AUDIT_CHECKS)
+    parts = ", ".join(f"{int(counts.get(c, 0))} {c}" for c in CHECK_LABELS)
     return f"{parts}; inferred publication dates: {inferred} of {n_rows} data rows ({share:.1%})"
-
-
-_AUDIT_CHECKS = ("part_above_whole", "thin_remainder", "undated_assumption", "inferred_date")
 
 
 def _cmd_data(args: argparse.Namespace) -> int:

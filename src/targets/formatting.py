@@ -231,10 +231,10 @@ _CSS = [
     },
     {
         "selector": "td",
-        # No text-align here: "#T td" would outrank the per-cell alignment of numbers.
+        # No text-align or white-space here: "#T td" would outrank the per-cell alignment
+        # of numbers and the no-wrap of numbers and dates (a date split as "2014-04-/01").
         "props": "vertical-align: top; border-bottom: 1px solid #e3e3e3; "
-        "padding: 0.3em 0.7em; white-space: normal; overflow-wrap: break-word; "
-        "max-width: 36em;",
+        "padding: 0.3em 0.7em; overflow-wrap: break-word; max-width: 36em;",
     },
     {"selector": "caption", "props": "caption-side: top; text-align: left; color: #555;"},
 ]

@@ -20,6 +20,7 @@ never targets, forecasts or growth rates, within one definition of the series.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -29,10 +30,28 @@ from targets.sources import files
 from targets.sources.units import format_yuan
 from targets.sources.vintage import SERIES_FILE, Vintage, bundled_dir
 
-__all__ = ["AUDIT_COLUMNS", "REMAINDER_PACE", "audit", "part_of"]
+__all__ = ["AUDIT_COLUMNS", "CHECK_LABELS", "REMAINDER_PACE", "audit", "part_of"]
 
 #: Columns of :func:`audit` (one row per finding).
-AUDIT_COLUMNS = ["check", "file", "row", "series_id", "period", "value", "published", "detail"]
+AUDIT_COLUMNS = [
+    "check",
+    "file",
+    "row",
+    "dataset",
+    "series_id",
+    "period",
+    "value",
+    "published",
+    "detail",
+]
+
+#: What each check means, in a reader's words (pages use these, not the check names).
+CHECK_LABELS = {
+    "part_above_whole": "figures larger than the figure that contains them",
+    "thin_remainder": "year-to-date figures that leave too little for the rest of the year",
+    "undated_assumption": "assumptions without a usable-from date",
+    "inferred_date": "figures with an inferred publication date",
+}
 
 #: The months left in a year may run below the year-to-date pace (seasons), but a
 #: remainder under this fraction of it is flagged for a second look (an audit rule: it
@@ -55,16 +74,17 @@ def audit(vintage: Vintage) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns :data:`AUDIT_COLUMNS`: ``check`` (one of the four names above), ``file``
-        and ``row`` (1-based line of the CSV; the header is line 1), ``series_id`` (or the
-        assumption id), ``period`` (``start to end``), ``value`` (as written, with unit),
-        ``published`` (date or empty) and ``detail`` (what is wrong, in words).
+        and ``row`` (1-based line of the CSV; the header is line 1), ``dataset`` (empty for
+        an assumption), ``series_id`` (or the assumption id), ``period`` (``start to
+        end``), ``value`` (as written, with unit), ``published`` (date or empty) and
+        ``detail`` (what is wrong, in words).
     """
     rows = vintage.rows()
     files_of = {name: str(ds.path) for name, ds in vintage.datasets.items()}
     parts = [
         _inferred_dates(rows, files_of),
         _undated_assumptions(vintage.assumptions),
-        _part_above_whole(rows, files_of, part_of(vintage.folders)),
+        _part_above_whole(rows, files_of, part_of(vintage.folders), vintage.series_name),
         _within_series(rows, files_of),
     ]
     found = [p for p in parts if len(p)]
@@ -77,7 +97,7 @@ def audit(vintage: Vintage) -> pd.DataFrame:
     return out.reset_index(drop=True)[AUDIT_COLUMNS]
 
 
-_CHECKS = ("part_above_whole", "thin_remainder", "undated_assumption", "inferred_date")
+_CHECKS = tuple(CHECK_LABELS)
 
 
 def part_of(folders: tuple[Path, ...]) -> dict[tuple[str, str], tuple[str, ...]]:
@@ -104,6 +124,7 @@ def _finding(check: str, file: str, r: pd.Series, detail: str) -> dict:
         "check": check,
         "file": file,
         "row": int(r["row"]),
+        "dataset": str(r["dataset"]),
         "series_id": str(r["series_id"]),
         "period": _period(r),
         "value": f"{r['value']:g} {r['unit']}",
@@ -142,6 +163,7 @@ def _undated_assumptions(assumptions: pd.DataFrame) -> pd.DataFrame:
                 "check": "undated_assumption",
                 "file": str(a.get("file", "")),
                 "row": int(a["row"]),
+                "dataset": "",
                 "series_id": str(a["assumption_id"]),
                 "period": "",
                 "value": f"{a['value']:g} {a['unit']}",
@@ -177,7 +199,10 @@ def _levels(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def _part_above_whole(
-    rows: pd.DataFrame, files_of: dict[str, str], declared: dict[tuple[str, str], tuple[str, ...]]
+    rows: pd.DataFrame,
+    files_of: dict[str, str],
+    declared: dict[tuple[str, str], tuple[str, ...]],
+    name: Callable[[str, str], str],
 ) -> pd.DataFrame:
     """A declared part larger than its whole over the same period."""
     level = _levels(rows)
@@ -195,9 +220,9 @@ def _part_above_whole(
             )
             for _, p in pairs[pairs["low"] > pairs["high_whole"]].iterrows():
                 detail = (
-                    f"larger than {whole} over the same period "
-                    f"({p['value_whole']:g} {p['unit_whole']}, row {int(p['row_whole'])}), "
-                    f"which contains it (series.csv part_of)"
+                    f"larger than {name(dataset, whole)} over the same period "
+                    f"({p['value_whole']:g} {p['unit_whole']}, line {int(p['row_whole'])}), "
+                    "which contains it (the series dictionary says so)"
                 )
                 out.append(_finding("part_above_whole", files_of[dataset], p, detail))
     return pd.DataFrame(out, columns=AUDIT_COLUMNS)
@@ -223,7 +248,7 @@ def _within_series(rows: pd.DataFrame, files_of: dict[str, str]) -> pd.DataFrame
                 if a["low"] > b["high"]:
                     detail = (
                         f"larger than the same series over {_period(pd.Series(b))} "
-                        f"({b['value']:g} {b['unit']}, row {int(b['row'])}), which contains it"
+                        f"({b['value']:g} {b['unit']}, line {int(b['row'])}), which contains it"
                     )
                     out.append(_finding("part_above_whole", files_of[dataset], a_row, detail))
                     continue
@@ -251,6 +276,6 @@ def _thin_remainder(part: dict, whole: dict) -> str:
     left_text = f"{left:,.0f}" if part["unit"] == "count" else format_yuan(left)
     return (
         f"leaves {left_text} for the {days_left} days to "
-        f"{whole['period_end'].date().isoformat()} (the total in row {int(whole['row'])}): "
+        f"{whole['period_end'].date().isoformat()} (the total in line {int(whole['row'])}): "
         f"{pace_left / pace_part:.0%} of the year-to-date pace"
     )
