@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from conftest import valid_row, write_csv
-from targets.errors import ForecastError
+from targets.errors import DataError, ForecastError
 from targets.growth import drivers, reference
 from targets.sources import data
 from targets.sources.vintage import open_vintage
@@ -199,3 +199,43 @@ def test_a_series_model_applies_only_once_its_break_is_known():
     ref = model.series
     with pytest.raises(ForecastError):
         drivers.driver_for(early, ref)  # no Douyin level was published by then
+
+
+def _double11(folder=None, as_of="2020-10-31"):
+    from targets.sources.goals import SeriesRef
+
+    vintage = open_vintage(folder, as_of=as_of)
+    return drivers.driver_for(vintage, SeriesRef("double11_gmv", "alibaba_double11_gmv"))
+
+
+def test_a_yearly_event_is_forecast_as_its_years_total_whatever_its_window():
+    # Double 11 ran one day to 2019 and eleven days from 2020: the festival's total is the
+    # year's, not eleven times a day's.
+    d = _double11()
+    assert "each year's event as one total" in d.method
+    one_day = d.totals("2020-11-11", "2020-11-11", 2000, np.random.default_rng(1))
+    eleven = d.totals("2020-11-01", "2020-11-11", 2000, np.random.default_rng(1))
+    np.testing.assert_array_equal(one_day, eleven)
+    last = 268.4e9  # the one-day festival of 2019, published on the day
+    assert 0.7 < np.median(eleven) / last < 2.0
+    with pytest.raises(ForecastError, match="one year's event at a time"):
+        d.totals("2020-11-01", "2021-11-11", 10, np.random.default_rng(1))
+
+
+def test_without_the_yearly_event_flag_a_festival_is_read_as_a_flow(data_copy):
+    path = data_copy / "series.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(",yes\n", ",\n"), encoding="utf-8")
+    d = _double11(data_copy)
+    assert "each year's event" not in d.method
+    one_day = d.totals("2020-11-11", "2020-11-11", 2000, np.random.default_rng(1))
+    eleven = d.totals("2020-11-01", "2020-11-11", 2000, np.random.default_rng(1))
+    assert np.median(eleven) > 5 * np.median(one_day)
+
+
+def test_a_yearly_event_flag_other_than_yes_is_refused(data_copy):
+    path = data_copy / "series.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(",yes\n", ",maybe\n", 1), encoding="utf-8")
+    with pytest.raises(DataError, match="yearly_event must be 'yes' or empty"):
+        _double11(data_copy)

@@ -410,10 +410,70 @@ def series_driver(
         # A figure whose unit the source gets wrong (flagged in its note) is not evidence.
         rows = rows[~rows["note"].fillna("").str.contains(reference.UNIT_SUSPECT, case=False)]
     own, currency = in_own_currency(rows)
+    if _yearly_event(own, vintage):
+        return _event_driver(name, own, vintage, currency, saturation)
     driver = None if saturation is not None else _ensemble_driver(name, own, vintage, currency)
     if driver is None:
         driver = _curve_driver(name, own, saturation, vintage, currency)
     return driver if driver is not None else _reference_driver(name, own, vintage, currency)
+
+
+def _yearly_event(rows: pd.DataFrame, vintage: Vintage) -> bool:
+    """Whether every series among ``rows`` is a once-a-year event (the series dictionary's
+    ``yearly_event``)."""
+    pairs = rows[["dataset", "series_id"]].drop_duplicates()
+    return len(pairs) > 0 and all(
+        vintage.yearly_event(str(d), str(s))
+        for d, s in zip(pairs["dataset"], pairs["series_id"], strict=True)
+    )
+
+
+def _as_years(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows of a yearly event restated as calendar-year totals: an event's total is its
+    year's (the window may change between years, e.g. Double 11 from one day to eleven),
+    and a growth multiple compares the years of its two events."""
+    out = rows.copy()
+    for start, end in (("period_start", "period_end"), ("base_start", "base_end")):
+        year = out[end].dt.year
+        known = year.notna()
+        out.loc[known, start] = pd.to_datetime(year[known].astype(int).astype(str) + "-01-01")
+        out.loc[known, end] = pd.to_datetime(year[known].astype(int).astype(str) + "-12-31")
+    return out
+
+
+def _event_driver(
+    name: str,
+    rows: pd.DataFrame,
+    vintage: Vintage,
+    currency: str,
+    saturation: tuple[float, float] | None,
+) -> Driver:
+    """A once-a-year event forecast year by year: the series of its yearly totals goes
+    through the usual methods, and the total over an interval within one year is that
+    year's event total (not a share of a year by days: a festival is not a flow)."""
+    years = _as_years(rows)
+    inner = None if saturation is not None else _ensemble_driver(name, years, vintage, currency)
+    if inner is None:
+        inner = _curve_driver(name, years, saturation, vintage, currency)
+    if inner is None:
+        inner = _reference_driver(name, years, vintage, currency)
+
+    def sampler(start: pd.Timestamp, end: pd.Timestamp, n: int, rng: np.random.Generator):
+        if start.year != end.year:
+            raise ForecastError(
+                f"{name}: a once-a-year event is forecast one year's event at a time; "
+                f"{start.date()}..{end.date()} spans {start.year}-{end.year}"
+            )
+        first = pd.Timestamp(year=start.year, month=1, day=1)
+        return inner.totals(first, pd.Timestamp(year=start.year, month=12, day=31), n, rng)
+
+    return Driver(
+        name,
+        f"{inner.method}; each year's event as one total",
+        rows,
+        sampler,
+        currency,
+    )
 
 
 #: The measures of the regime model (:mod:`targets.growth.regimefit`): the platform's own

@@ -21,14 +21,12 @@ never targets, forecasts or growth rates, within one definition of the series.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from targets.sources import files
 from targets.sources.units import format_yuan
-from targets.sources.vintage import SERIES_FILE, Vintage, bundled_dir
+from targets.sources.vintage import Vintage
 
 __all__ = ["AUDIT_COLUMNS", "CHECK_LABELS", "REMAINDER_PACE", "audit", "part_of"]
 
@@ -84,7 +82,7 @@ def audit(vintage: Vintage) -> pd.DataFrame:
     parts = [
         _inferred_dates(rows, files_of),
         _undated_assumptions(vintage.assumptions),
-        _part_above_whole(rows, files_of, part_of(vintage.folders), vintage.series_name),
+        _part_above_whole(rows, files_of, part_of(vintage), vintage.series_name),
         _within_series(rows, files_of),
     ]
     found = [p for p in parts if len(p)]
@@ -100,22 +98,15 @@ def audit(vintage: Vintage) -> pd.DataFrame:
 _CHECKS = tuple(CHECK_LABELS)
 
 
-def part_of(folders: tuple[Path, ...]) -> dict[tuple[str, str], tuple[str, ...]]:
-    """``(dataset, series_id) -> series ids of the same data set that contain it``, from the
-    optional ``part_of`` column of each folder's ``series.csv`` (first wins), then the
-    shipped one. Several containing series are separated by ``;``."""
-    paths = [f / SERIES_FILE for f in folders] + [bundled_dir("data") / SERIES_FILE]
-    out: dict[tuple[str, str], tuple[str, ...]] = {}
-    for path in paths:
-        if not path.is_file():
-            continue
-        table = files.read_csv_text(path)
-        if "part_of" not in table.columns:
-            continue
-        for rec in table.to_dict("records"):
-            wholes = tuple(w.strip() for w in str(rec["part_of"]).split(";") if w.strip())
-            if wholes:
-                out.setdefault((str(rec["dataset"]), str(rec["series_id"])), wholes)
+def part_of(vintage: Vintage) -> dict[tuple[str, str], tuple[str, ...]]:
+    """``(dataset, series_id) -> series ids of the same data set that contain it``, for every
+    series with rows (the ``part_of`` column of the series dictionary)."""
+    pairs = vintage.observations[["dataset", "series_id"]].drop_duplicates()
+    out = {}
+    for dataset, sid in sorted(zip(pairs["dataset"], pairs["series_id"], strict=True)):
+        wholes = vintage.part_of(str(dataset), str(sid))
+        if wholes:
+            out[(str(dataset), str(sid))] = wholes
     return out
 
 

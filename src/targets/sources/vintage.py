@@ -330,6 +330,19 @@ class Vintage:
         """:meth:`series_name` of a series reference."""
         return self.series_name(ref.dataset, ref.series_id)
 
+    def part_of(self, dataset: str, series_id: str) -> tuple[str, ...]:
+        """Series of the same data set that contain this one (``part_of`` in the series
+        dictionary; empty if none is declared)."""
+        entry = _series_dictionary(self.folders).get((dataset, series_id), {})
+        return tuple(w.strip() for w in entry.get("part_of", "").split(";") if w.strip())
+
+    def yearly_event(self, dataset: str, series_id: str) -> bool:
+        """Whether each row of the series is the total of a once-a-year event (a shopping
+        festival whose window may change between years): ``yearly_event`` in the series
+        dictionary."""
+        entry = _series_dictionary(self.folders).get((dataset, series_id), {})
+        return entry.get("yearly_event", "") == "yes"
+
     # -- assumptions -----------------------------------------------------------------
 
     def assumption(self, assumption_id: str) -> Assumption:
@@ -410,21 +423,32 @@ class Vintage:
         return None
 
 
-def _series_names(folders: tuple[Path, ...]) -> dict[tuple[str, str], str]:
-    """``(dataset, series_id) -> name`` from each folder's series dictionary (first wins),
-    then the shipped one."""
+def _series_dictionary(folders: tuple[Path, ...]) -> dict[tuple[str, str], dict[str, str]]:
+    """``(dataset, series_id) -> {column: text}`` from each folder's series dictionary
+    (first wins), then the shipped one. Beyond ``name``, optional columns: ``part_of``
+    (series of the same data set containing this one, ``;``-separated) and
+    ``yearly_event`` (``yes``: each row is the total of a once-a-year event)."""
     paths = [f / SERIES_FILE for f in folders] + [bundled_dir("data") / SERIES_FILE]
-    out: dict[tuple[str, str], str] = {}
+    out: dict[tuple[str, str], dict[str, str]] = {}
     for path in paths:
         if not path.is_file():
             continue
         table = files.read_csv_text(path)
         if list(table.columns[:3]) != ["dataset", "series_id", "name"]:
             raise DataError(f"{path}, row 1: header must start with dataset, series_id, name")
-        for row in table.itertuples(index=False):
-            if row.name:
-                out.setdefault((row.dataset, row.series_id), str(row.name)[:120])
+        flag = table["yearly_event"] if "yearly_event" in table else None
+        if flag is not None and not flag.isin(["", "yes"]).all():
+            row = int(flag.index[~flag.isin(["", "yes"])][0]) + 2
+            raise DataError(f"{path}, row {row}: yearly_event must be 'yes' or empty")
+        for rec in table.to_dict("records"):
+            entry = {k: str(v)[:120] for k, v in rec.items() if k not in ("dataset", "series_id")}
+            out.setdefault((str(rec["dataset"]), str(rec["series_id"])), entry)
     return out
+
+
+def _series_names(folders: tuple[Path, ...]) -> dict[tuple[str, str], str]:
+    """``(dataset, series_id) -> name`` from the series dictionaries (first wins)."""
+    return {k: v["name"] for k, v in _series_dictionary(folders).items() if v.get("name")}
 
 
 def _folders_text(folders: Iterable[Path]) -> str:
