@@ -115,7 +115,7 @@ if len(banded):
     display(
         Markdown(
             "Set by an assumption rather than by evidence, so given as the band of chances "
-            "the assumption's documented range spans (drawn as a red range): "
+            "the assumption's documented range spans (drawn as a red range over the bar): "
             + "; ".join(f"{fmt.md(names[r.goal])}: {fmt.md(r.band)}" for r in banded.itertuples())
             + "."
         )

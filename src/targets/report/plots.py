@@ -396,7 +396,7 @@ def probability_bars(
             i,
             "no forecast"
             if p != p
-            else f"{fmt.probability(lo)}–{fmt.probability(hi)}, set by an assumption"
+            else f"{fmt.probability(lo)}–{fmt.probability(hi)} over an assumption's range"
             if banded
             else fmt.probability(p),
             va="center",
