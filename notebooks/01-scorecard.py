@@ -64,6 +64,9 @@ display(
 # Probability that the goal is met; the measured quantity's forecast median and 80% interval
 # at the deadline; progress (growth achieved against growth required, the Open SDG method
 # used by Statistics Canada's trackers); and, where later figures exist, whether it was met.
+# A count goal whose probability an assumption decides (no size evidence published by the
+# date, or one assumption's documented range alone swinging the probability widely) shows the
+# band of probabilities that range spans and names the assumption, not a point.
 
 # %%
 tables.scorecard(card, vintage.goals)
@@ -107,6 +110,16 @@ if len(bounded):
             + "."
         )
     )
+banded = card[card["band"].notna()]
+if len(banded):
+    display(
+        Markdown(
+            "Set by an assumption rather than by evidence, so given as the band of chances "
+            "the assumption's documented range spans (drawn as a red range over the bar): "
+            + "; ".join(f"{fmt.md(names[r.goal])}: {fmt.md(r.band)}" for r in banded.itertuples())
+            + "."
+        )
+    )
 
 # %% [markdown]
 # ### One chart per goal
@@ -140,6 +153,8 @@ display(
             + (
                 r.verdict
                 if pd.isna(r.probability)
+                else f"{fmt.md(r.band)}, {r.verdict}"
+                if isinstance(r.band, str)
                 else f"{fmt.probability(r.probability)}, {r.verdict}"
             )
             + "\n"
@@ -242,7 +257,8 @@ if counted:
     display(
         Markdown(
             "\n".join(
-                f"* **{fmt.md(names[a.goal.id])}** ({fmt.probability(a.probability)}): "
+                f"* **{fmt.md(names[a.goal.id])}** "
+                f"({fmt.md(assess.band_label(a) or fmt.probability(a.probability))}): "
                 f"{a.count.concentration['statement']} {fit_sentence(a)}"
                 for a in counted
             )

@@ -55,7 +55,11 @@ display(
         + (
             "; ".join(
                 f"{formatting.md(names[gid])}: "
-                f"{formatting.probability(a.probability)} ({a.verdict})"
+                + (
+                    f"{formatting.md(assess.band_label(a))} ({a.verdict})"
+                    if assess.band_label(a)
+                    else f"{formatting.probability(a.probability)} ({a.verdict})"
+                )
                 for gid, a in results.items()
             )
             + "."
@@ -95,6 +99,73 @@ if results:
     display(formatting.table(inputs))
 else:
     plots.no_data("count-goal forecast", as_of)
+
+# %% [markdown]
+# ## Does an assumption decide the answer?
+#
+# Each goal-level input with a range (the number of active entities, their share of GMV, the
+# counted subset's share) held at the low and at the high end of its documented range, the
+# other inputs as fitted. Where the fit had no size evidence at this date, or an assumed
+# input's range alone swings the probability by at least the threshold below (a dated row of
+# the assumptions file), the headline gives that band and names the assumption instead of a
+# point probability; the point is kept for scoring the track record.
+
+# %%
+if results:
+    swing_cut = vintage.assumption("count_assumption_decides_swing").value
+    band_rows = pd.concat(
+        [a.count.assumption_band.assign(goal=names[gid]) for gid, a in results.items()],
+        ignore_index=True,
+    )
+    flagged = {gid: a for gid, a in results.items() if assess.band_label(a)}
+    display(
+        Markdown(
+            f"An assumed input decides the headline when its range swings the probability by "
+            f"at least {formatting.percent(swing_cut)} (on the calibrated scale the headline "
+            "uses), or whenever the fit had no size evidence. "
+            + (
+                "Flagged at this date: "
+                + "; ".join(
+                    f"{formatting.md(names[gid])}: {formatting.md(assess.band_label(a))}"
+                    for gid, a in flagged.items()
+                )
+                + "."
+                if flagged
+                else "No count goal is flagged at this date: the evidence, not an assumption, "
+                "sets each probability."
+            )
+        )
+    )
+    if len(band_rows):
+        display(
+            formatting.table(
+                band_rows.assign(
+                    basis=band_rows["assumed"].map(
+                        lambda v: "assumption" if v else "published figure"
+                    ),
+                    range=[
+                        f"{formatting.number(lo)} to {formatting.number(hi)}"
+                        for lo, hi in zip(band_rows["low"], band_rows["high"], strict=True)
+                    ],
+                ),
+                {
+                    "goal": "text",
+                    "label": "text",
+                    "basis": "text",
+                    "range": "text",
+                    "p_low": "probability",
+                    "p_high": "probability",
+                },
+                headers={
+                    "label": "input",
+                    "range": "documented range",
+                    "p_low": "growth forecast's chance at the low end",
+                    "p_high": "at the high end",
+                },
+            )
+        )
+    else:
+        display(Markdown("No goal-level input has a range at this date."))
 
 # %% [markdown]
 # ## Goal by goal

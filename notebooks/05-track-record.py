@@ -122,9 +122,16 @@ else:
             fmt.table(
                 records.assign(
                     goal=records["goal"].map(names),
+                    # A count goal an assumption decides: the band, with the point scored.
                     chance=[
-                        f"{b} (a bound)" if isinstance(b, str) else fmt.probability(p)
-                        for b, p in zip(records["bound"], records["probability"], strict=True)
+                        f"{b} (a bound)"
+                        if isinstance(b, str)
+                        else f"{w} (point {fmt.probability(p)})"
+                        if isinstance(w, str)
+                        else fmt.probability(p)
+                        for b, w, p in zip(
+                            records["bound"], records["band"], records["probability"], strict=True
+                        )
                     ],
                 ),
                 {

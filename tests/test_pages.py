@@ -119,7 +119,8 @@ def test_every_page_gives_the_scorecard_probability(rendered_reports):
         )
         now = htmllib.unescape(cell.group(1)) if cell else ""
         bound = row.bound if isinstance(row.bound, str) else None
-        expected = row.outcome if isinstance(row.outcome, str) else bound or p
+        band = row.band if isinstance(row.band, str) else None  # an assumption decides
+        expected = row.outcome if isinstance(row.outcome, str) else bound or band or p
         if not now.startswith(expected):
             wrong.append(("index.html", row.goal, expected, now))
         # 01: the bar chart's alt text names each open goal with its probability; a resolved
@@ -132,7 +133,7 @@ def test_every_page_gives_the_scorecard_probability(rendered_reports):
             wrong.append(("01-scorecard.html", row.goal, said, ""))
         # 04: the answer names each count goal with its probability and verdict
         if registry[row.goal].kind == "count" and "04-count-goals.html" in pages:
-            answer = f"{name}: {p} ({row.verdict})"
+            answer = f"{name}: {band or p} ({row.verdict})"
             if answer not in pages["04-count-goals.html"].text:
                 wrong.append(("04-count-goals.html", row.goal, answer, ""))
     # 05: the track record's last row for each goal is the scorecard's number
@@ -144,6 +145,7 @@ def test_every_page_gives_the_scorecard_probability(rendered_reports):
     for row in card.itertuples():
         name, p = names[row.goal], fmt.probability(row.probability)
         p = f"{row.bound} (a bound)" if isinstance(row.bound, str) else p
+        p = f"{row.band} (point {p})" if isinstance(row.band, str) else p
         found = [cells[i + 2] for i in range(len(cells) - 2) if cells[i] == name]
         if found and found[-1] != p:
             wrong.append(("05-track-record.html", row.goal, p, found[-1]))

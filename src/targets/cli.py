@@ -148,7 +148,7 @@ def scorecard_table(vintage) -> pd.DataFrame:
 
     columns = ["goal", "probability", "verdict", "median", "lo_80", "hi_80", "progress"]
     sc = scorecard(vintage=vintage)
-    sc = sc.reindex(columns=[*columns, "bound", "met_in_hindsight"])
+    sc = sc.reindex(columns=[*columns, "bound", "band", "met_in_hindsight"])
     by_id = {g.id: g for g in vintage.goals}
 
     def fmt(goal: str, v: float) -> str:
@@ -167,10 +167,15 @@ def scorecard_table(vintage) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "goal": sc["goal"],
-            # A goal judged on a part of its quantity: the labelled bound, not a chance.
+            # A goal judged on a part of its quantity: the labelled bound, not a chance; a
+            # count goal an assumption decides: the band it spans.
             "P(met)": [
-                b if isinstance(b, str) else ("" if p != p else probability(p))
-                for p, b in zip(sc["probability"], sc["bound"], strict=True)
+                b
+                if isinstance(b, str)
+                else w
+                if isinstance(w, str)
+                else ("" if p != p else probability(p))
+                for p, b, w in zip(sc["probability"], sc["bound"], sc["band"], strict=True)
             ],
             "verdict": sc["verdict"],
             "forecast (80%)": [

@@ -37,6 +37,7 @@ from targets.assess.count import CountDetail, _count
 from targets.assess.explain import _explain
 from targets.assess.hindsight import _hindsight
 from targets.assess.progress import PROGRESS, progress_category, required_growth
+from targets.counts.goal import decisive_assumption
 from targets.errors import ForecastError, TargetsError
 from targets.formatting import probability as fmt_probability
 from targets.sources.goals import Goal
@@ -47,6 +48,8 @@ __all__ = [
     "VERDICTS",
     "Assessment",
     "bound_label",
+    "band_label",
+    "PRIOR_ONLY",
     "CountDetail",
     "assess",
     "headline",
@@ -140,6 +143,16 @@ def _compute(goal: Goal, vintage: Vintage, n_samples: int, seed: int) -> Assessm
     probability = calibrated.probability if calibrated is not None else inside
     hindsight = _hindsight(goal, vintage, result, n_samples, seed)
     outcome = _outcome(goal, hindsight)
+    band = {}
+    if result.get("count") is not None and outcome is None and not bound:
+
+        def reader_scale(p: float) -> float:
+            # The band is on the probability's own scale: calibrated where the point is.
+            if calibrated is None:
+                return p
+            return _calibrate(goal, vintage, p, result["growth"], seed).probability
+
+        band = _assumption_band(result["count"], vintage, probability, reader_scale)
     explanation = _explain(
         goal,
         vintage.as_of,
@@ -153,6 +166,7 @@ def _compute(goal: Goal, vintage: Vintage, n_samples: int, seed: int) -> Assessm
         outcome=outcome,
         series_name=vintage.ref_name(goal.series),
         bound=bound,
+        band=band,
     )
     pending = series_note(goal, vintage)  # the goal's own series not yet published
     explanation = f"{explanation} {pending}" if pending else explanation
@@ -160,8 +174,9 @@ def _compute(goal: Goal, vintage: Vintage, n_samples: int, seed: int) -> Assessm
         goal=goal,
         as_of=vintage.as_of,
         probability=probability,
-        # A bound is not a verdict on the goal: its page says what it bounds.
-        verdict=outcome or ("bound only" if bound else verdict(probability)),
+        # A bound is not a verdict on the goal: its page says what it bounds; an assumption
+        # that decides the answer is named in the verdict.
+        verdict=outcome or ("bound only" if bound else _band_verdict(probability, band)),
         inside_probability=inside,
         calibrated=calibrated,
         outcome=outcome,
@@ -174,7 +189,60 @@ def _compute(goal: Goal, vintage: Vintage, n_samples: int, seed: int) -> Assessm
         samples=samples,
         explanation=explanation,
         count=result.get("count"),
+        band_low=band.get("band_low", float("nan")),
+        band_high=band.get("band_high", float("nan")),
+        band_input=band.get("band_input"),
+        prior_only=bool(band.get("prior_only", False)),
     )
+
+
+#: How the reports flag a count goal fitted to no evidence row.
+PRIOR_ONLY = "prior only: no size evidence published by then"
+
+
+def _assumption_band(detail: CountDetail, vintage: Vintage, probability: float, reader_scale):
+    """Whether an assumption, not the evidence, decides a count goal's probability.
+
+    It does when the size model was fitted to no evidence row (the probability is a
+    prior), or when the decisive assumption's documented range
+    (:func:`targets.counts.goal.decisive_assumption`) swings the probability, on the
+    reader's scale (``reader_scale``: the calibration), by at least the
+    ``count_assumption_decides_swing`` row of the assumptions file. The band is then
+    the probability at either end of that range (and the point between them).
+
+    Returns
+    -------
+    dict
+        ``prior_only`` and, when the band is shown, ``band_low, band_high,
+        band_input`` and ``band_range`` (the assumption's range, low and high).
+    """
+    out: dict = {"prior_only": detail.fitted_rows == 0}
+    row = decisive_assumption(detail)
+    if row is None:
+        return out
+    ends = [reader_scale(float(row["p_low"])), reader_scale(float(row["p_high"]))]
+    cut = vintage.assumption("count_assumption_decides_swing").value
+    if not (out["prior_only"] or abs(ends[1] - ends[0]) >= cut):
+        return out
+    lo, hi = min(*ends, probability), max(*ends, probability)
+    if fmt_probability(lo) == fmt_probability(hi):
+        return out  # the range moves nothing a reader would see: the point stands
+    out.update(
+        band_low=lo,
+        band_high=hi,
+        band_input=f"the assumed {row['label']}",
+        band_range=(float(row["low"]), float(row["high"])),
+    )
+    return out
+
+
+def _band_verdict(probability: float, band: dict) -> str:
+    """The verdict, or the verdicts at the band's ends and the assumption they depend on."""
+    if band.get("band_input"):
+        low, high = verdict(band["band_low"]), verdict(band["band_high"])
+        if low != high:
+            return f"{low} to {high}: depends on {band['band_input']}"
+    return verdict(probability) + (" (prior only)" if band.get("prior_only") else "")
 
 
 def _bound_word(goal: Goal, stands_for: str | None) -> str | None:
@@ -317,6 +385,26 @@ def bound_label(a: Assessment) -> str | None:
     return f"{a.bound} {fmt_probability(a.probability)}" if a.bound else None
 
 
+def band_label(a: Assessment) -> str | None:
+    """A count goal's answer when an assumption decides it, as every table gives it
+    (``"8%–65%, set by the assumed share of new brands"``), with the prior-only flag
+    (:data:`PRIOR_ONLY`) when no size evidence was fitted; ``None`` for a goal whose
+    answer the evidence sets (its point probability is then shown).
+
+    A band whose ends share a verdict (a prior-only goal whose assumption moves it
+    little) is said to range "over" the assumption: it is not set by it."""
+    if a.outcome is not None or a.bound is not None:
+        return None
+    flag = f"; {PRIOR_ONLY}" if a.prior_only else ""
+    if a.band_input:
+        sets = verdict(a.band_low) != verdict(a.band_high)
+        return (
+            f"{fmt_probability(a.band_low)}–{fmt_probability(a.band_high)}"
+            f"{', set by' if sets else ' over'} {a.band_input}{flag}"
+        )
+    return f"{fmt_probability(a.probability)}{flag}" if a.prior_only else None
+
+
 def headline(a: Assessment) -> pd.Series:
     """The row of ``a.proxies`` the probability comes from (the first one forecast)."""
     forecast = a.proxies[np.isfinite(a.proxies["median"].astype(float))]
@@ -329,6 +417,11 @@ CARD_COLUMNS = [
     "probability",
     "verdict",
     "bound",
+    "band",
+    "band_low",
+    "band_high",
+    "band_input",
+    "prior_only",
     "probability_lo_80",
     "probability_hi_80",
     "inside_probability",
@@ -447,6 +540,13 @@ def scorecard(
                 # judged only on a bounding proxy shows the labelled bound.
                 "probability": np.nan if resolved or a.bound else a.probability,
                 "bound": bound_label(a),
+                # An assumption that decides the answer: the band, with the point kept in
+                # "probability" for scoring.
+                "band": band_label(a),
+                "band_low": a.band_low,
+                "band_high": a.band_high,
+                "band_input": a.band_input,
+                "prior_only": a.prior_only,
                 "verdict": a.verdict,
                 "probability_lo_80": np.nan if resolved or cal is None else cal.lo_80,
                 "probability_hi_80": np.nan if resolved or cal is None else cal.hi_80,
@@ -493,12 +593,14 @@ def track_record(
     Returns
     -------
     pandas.DataFrame
-        ``as_of, probability, bound, verdict, median, lo_80, hi_80, method, note,
+        ``as_of, probability, bound, band, verdict, median, lo_80, hi_80, method, note,
         method_change``; dates with too little data have no probability and
         say why; a goal judged only on a bound has its label in ``bound`` and no
-        probability. ``method_change`` is True where the forecast method, or a
-        dated assumption in force, differs from the previous date (a change of
-        method or prior, not news); ``note`` then says which.
+        probability; a count goal whose answer an assumption decides has its band in
+        ``band`` (:func:`band_label`) beside the point probability the record
+        scores. ``method_change`` is True where the forecast method, or a dated
+        assumption in force, differs from the previous date (a change of method or
+        prior, not news); ``note`` then says which.
     """
     full = (vintage or open_vintage()).latest
     goal = full.goal(goal_id)
@@ -526,6 +628,7 @@ def track_record(
                     np.nan if a.outcome is not None or a.bound is not None else a.probability
                 ),
                 "bound": bound_label(a),
+                "band": band_label(a),
                 "verdict": a.verdict,
                 "median": head["median"],
                 "lo_80": head["lo_80"],
@@ -538,6 +641,7 @@ def track_record(
                 "as_of": pd.Timestamp(d) if d is not None else pd.NaT,
                 "probability": np.nan,
                 "bound": None,
+                "band": None,
                 "verdict": "no forecast",
                 "median": np.nan,
                 "lo_80": np.nan,

@@ -70,6 +70,21 @@ class Assessment:
         ``"at least"`` or ``"at most"`` when only a proxy that bounds the goal's
         quantity could be forecast (a part or a whole of it): the probability is then
         a bound on the goal's chance, labelled so, never a plain probability.
+    band_low, band_high : float
+        Count goals whose probability an assumption decides (:attr:`band_input`): the
+        probability with that assumption at either end of its documented range, on
+        the scale of :attr:`probability` (calibrated where it is); NaN otherwise.
+    band_input : str or None
+        The assumption that decides the probability, in the reader's words (``"the
+        assumed share of new brands"``), when the fit used no evidence row
+        (:attr:`prior_only`) or that assumption's range alone swings the probability
+        by at least the ``count_assumption_decides_swing`` row of the assumptions
+        file; ``None`` when the evidence, not an assumption, sets the answer. The
+        reports then show the band, not :attr:`probability` (which stays the point
+        the track record scores).
+    prior_only : bool
+        True for a count goal whose size model was fitted to no evidence row at the
+        as-of date: its probability is a prior.
     """
 
     goal: Goal
@@ -88,6 +103,10 @@ class Assessment:
     calibrated: object = field(default=None, repr=False)
     outcome: str | None = None
     bound: str | None = None
+    band_low: float = float("nan")
+    band_high: float = float("nan")
+    band_input: str | None = None
+    prior_only: bool = False
 
 
 def _as_of(as_of) -> pd.Timestamp | None:

@@ -6,6 +6,7 @@ import numpy as np
 
 from targets import formatting as fmt
 from targets.assess.base import verdict
+from targets.counts.goal import range_text
 from targets.sources.goals import Goal
 
 
@@ -38,11 +39,14 @@ def _explain(
     outcome: str | None = None,
     series_name: str = "",
     bound: str | None = None,
+    band: dict | None = None,
 ) -> str:
     """One paragraph from the numbers of an assessment.
 
     ``notes`` are sentences the goal kind's module adds about its own inputs
-    (placed after the forecast, before progress and hindsight).
+    (placed after the forecast, before progress and hindsight). ``band`` (from
+    :func:`targets.assess._assumption_band`) names the assumption that decides a count
+    goal's probability, whose band the first sentence then gives.
     """
     when = f"as of {as_of.date()}" if as_of is not None else "on the latest data"
     forecast = proxies[np.isfinite(proxies["median"].astype(float))]
@@ -59,6 +63,15 @@ def _explain(
             f"bounds it, the chance is {fmt.probability(probability)}, so the chance that "
             f"'{goal.statement_en}' is met is {bound} {fmt.probability(probability)} (a bound, "
             "not the goal's probability)."
+        )
+    elif band and band.get("band_input"):
+        low, high = band["band_range"]
+        first = (
+            f"{when}, the probability that '{goal.statement_en}' is met is set by an "
+            f"assumption, not by evidence: from {fmt.probability(band['band_low'])} to "
+            f"{fmt.probability(band['band_high'])} as {band['band_input']} goes from one end "
+            f"of its documented range ({range_text(low, high)}) to the other "
+            f"({fmt.probability(probability)} with it drawn across the range)."
         )
     else:
         first = (

@@ -70,6 +70,13 @@ class CountDetail:
         Effective sample size of the fit.
     fitted_rows : int
         Evidence rows in the likelihood.
+    assumption_band : pandas.DataFrame
+        ``input, label, assumed, low, high, p_low, p_high, swing``: the probability
+        with one goal-level input (:data:`BAND_INPUTS`) held at the low and at the
+        high end of its documented range as set at the as-of date (not a posterior
+        percentile), largest swing first; inputs with no range are left out. The
+        first ``assumed`` row is the assumption that decides the answer most
+        (:func:`decisive_assumption`).
     """
 
     inputs: pd.DataFrame
@@ -83,6 +90,7 @@ class CountDetail:
     ess: float
     fitted_rows: int
     draws: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    assumption_band: pd.DataFrame = field(default_factory=lambda: _empty_band())
 
 
 @lru_cache(maxsize=16)
@@ -282,6 +290,7 @@ def _detail(goal: Goal, fit, inputs, gmv: np.ndarray, rng) -> CountDetail:
         }
     )
     tornado, scenarios = _sensitivity(goal, d, np.resize(gmv, len(d)), rng)
+    band = assumption_band(goal, d, np.resize(gmv, len(d)), _inputs_table(inputs), rng)
     return CountDetail(
         inputs=_inputs_table(inputs),
         predictive=fit.predictive,
@@ -294,6 +303,7 @@ def _detail(goal: Goal, fit, inputs, gmv: np.ndarray, rng) -> CountDetail:
         ess=fit.ess,
         fitted_rows=int(fit.evidence["fitted"].sum()),
         draws=d.assign(goal_gmv=np.resize(gmv, len(d))),
+        assumption_band=band,
     )
 
 
@@ -331,7 +341,8 @@ INPUT_LABELS = {
 }
 
 
-def _range(low: float, high: float) -> str:
+def range_text(low: float, high: float) -> str:
+    """An input's range as the explanations write it (``"3% to 15%"``, ``"1,000 to 5,000"``)."""
     if high <= 1.0:
         return f"{low:.0%} to {high:.0%}"
     return f"{low:,.0f} to {high:,.0f}"
@@ -387,6 +398,109 @@ def _sensitivity(goal: Goal, d: pd.DataFrame, gmv: np.ndarray, rng) -> tuple:
     return tornado.reset_index(drop=True), pd.DataFrame(scen)
 
 
+#: Goal-level inputs whose documented range can set a count goal's answer: the column of the
+#: draws and the reader's words (``{entity}`` and ``{counted}`` filled per goal).
+BAND_INPUTS = {
+    "subset_share": "share of {counted}",
+    "population": "number of active {entity}",
+    "gmv_share": "share of GMV sold by {entity}",
+}
+BAND_COLUMNS = ["input", "label", "assumed", "low", "high", "p_low", "p_high", "swing"]
+
+
+def _empty_band() -> pd.DataFrame:
+    return pd.DataFrame(columns=BAND_COLUMNS).astype(
+        {"assumed": bool, **{c: float for c in BAND_COLUMNS[3:]}}
+    )
+
+
+def counted_words(goal: Goal) -> str:
+    """What a count goal counts, in its own name's words (``"new brands"``).
+
+    The words between the goal's number and its threshold in the goal's name;
+    the entity word when the name does not read that way.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> counted_words(SimpleNamespace(name="100 new brands above ¥100M a year", entity="brands"))
+    'new brands'
+    >>> counted_words(SimpleNamespace(name="Top sellers", entity="merchants"))
+    'merchants'
+    """
+    import re
+
+    hit = re.match(r"^[\d,.]+\s+(.+?)\s+(?:above|at|over)\s", goal.name or "")
+    return hit.group(1) if hit else (goal.entity or "entities")
+
+
+def assumption_band(
+    goal: Goal, d: pd.DataFrame, gmv: np.ndarray, inputs: pd.DataFrame, rng
+) -> pd.DataFrame:
+    """The probability with each goal-level input held at either end of its documented range.
+
+    Reuses the posterior draws (as the tornado does) with one column set to the
+    low, then the high end of the input's range in ``inputs`` (the prior range
+    in force at the as-of date, not a posterior percentile): how far that range
+    alone moves the answer.
+
+    Parameters
+    ----------
+    goal : Goal
+    d : pandas.DataFrame
+        Posterior draws (:attr:`targets.counts.model.Fit.draws`).
+    gmv : numpy.ndarray
+        Goal-year GMV per draw (yuan).
+    inputs : pandas.DataFrame
+        :attr:`CountDetail.inputs`.
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`BAND_COLUMNS`, largest swing first.
+    """
+    frame = d.assign(goal_gmv=gmv)
+    words = {"entity": goal.entity or "entities", "counted": counted_words(goal)}
+
+    def chance(column: str, value: float) -> float:
+        held = frame.assign(**{column: value})
+        gmv_held = held["goal_gmv"].to_numpy()
+        expected = countmodel.expected_counts(held, goal.entity_threshold, gmv_held)
+        counts = rng.poisson(np.minimum(expected, 1e12)).astype(float)
+        return float(np.mean(_met(goal, counts)))
+
+    rows = []
+    for r in inputs[inputs["input"].isin(BAND_INPUTS)].itertuples():
+        if not r.high > r.low:
+            continue  # a single value (a definition) has no range to swing
+        p_low, p_high = chance(r.input, float(r.low)), chance(r.input, float(r.high))
+        rows.append(
+            {
+                "input": r.input,
+                "label": BAND_INPUTS[r.input].format(**words),
+                "assumed": bool(r.assumed),
+                "low": float(r.low),
+                "high": float(r.high),
+                "p_low": p_low,
+                "p_high": p_high,
+                "swing": abs(p_high - p_low),
+            }
+        )
+    if not rows:
+        return _empty_band()
+    band = pd.DataFrame(rows, columns=BAND_COLUMNS)
+    return band.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def decisive_assumption(detail: CountDetail) -> pd.Series | None:
+    """The assumed goal-level input whose documented range moves the probability most
+    (a row of :attr:`CountDetail.assumption_band`), or ``None`` when every input with a
+    range rests on a published figure."""
+    assumed = detail.assumption_band[detail.assumption_band["assumed"].astype(bool)]
+    return assumed.iloc[0] if len(assumed) else None
+
+
 def _scenario(name: str, f: pd.DataFrame, count: float, p: float) -> dict:
     return {
         "scenario": name,
@@ -426,7 +540,7 @@ def explanation(goal: Goal, detail: CountDetail, gmv: np.ndarray) -> list[str]:
     assumed = goal_inputs[goal_inputs["assumed"] & (goal_inputs["high"] != 1.0)]
     if len(assumed):
         names = ", ".join(
-            f"{INPUT_LABELS[r.input]} ({_range(r.low, r.high)})" for r in assumed.itertuples()
+            f"{INPUT_LABELS[r.input]} ({range_text(r.low, r.high)})" for r in assumed.itertuples()
         )
         parts.append(f"Set without published evidence at this date: {names}.")
     return parts

@@ -74,6 +74,7 @@ HISTORY_COLUMNS = [
     "as_of",
     "probability",
     "bound",
+    "band",
     "verdict",
     "median",
     "lo_80",
@@ -87,14 +88,20 @@ HISTORY_COLUMNS = [
 
 def chance_text(a) -> str:
     """An assessment in a few words, as the pages' answers give it: the outcome once
-    published, the labelled bound for a goal judged on a part of its quantity, else the
-    probability and its verdict (``"32% (stretch)."``)."""
+    published, the labelled bound for a goal judged on a part of its quantity, the band
+    of a count goal an assumption decides (``"8%–65%, set by the assumed share of new
+    brands."``), else the probability and its verdict (``"32% (stretch)."``)."""
+    from targets.assess import band_label, bound_label, verdict
+
     if a.outcome is not None:
         return f"{a.outcome} (the outcome is published)."
     if a.bound is not None:
-        from targets.assess import bound_label
-
         return f"{bound_label(a)} (a bound, not a probability)."
+    band = band_label(a)
+    if band is not None and a.band_input:
+        return f"{band}."
+    if band is not None:  # prior only, with no assumption range to show
+        return f"{band} ({verdict(a.probability)})."
     return f"{fmt.probability(a.probability)} ({a.verdict})."
 
 
@@ -253,14 +260,19 @@ def goal_rows(as_of: str | None = None) -> list[GoalRow]:
             then = f"not announced by {fmt.date(records_end)}"
         elif not at_announcement.empty and isinstance(at_announcement["bound"].iloc[0], str):
             then = f"{at_announcement['bound'].iloc[0]} (a bound)"
+        elif not at_announcement.empty and isinstance(at_announcement["band"].iloc[0], str):
+            then = at_announcement["band"].iloc[0]
         elif at_announcement.empty or pd.isna(at_announcement["probability"].iloc[0]):
             then = "no forecast"
         else:
             then = fmt.probability(at_announcement["probability"].iloc[0])
         outcome = r.get("outcome")
         bound = r.get("bound")
+        band = r.get("band")
         if isinstance(bound, str):
             now = f"{bound} (a bound)"
+        elif isinstance(band, str):
+            now = band  # an assumption decides: its band, not the point
         elif isinstance(outcome, str):
             figure = r.get("realized")
             now = f"{outcome}: {value(figure)}" if pd.notna(figure) else outcome

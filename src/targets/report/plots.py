@@ -347,7 +347,8 @@ def probability_bars(
     Parameters
     ----------
     scorecard : pandas.DataFrame
-        From :func:`targets.assess.scorecard` (``goal``, ``probability``).
+        From :func:`targets.assess.scorecard` (``goal``, ``probability``; optional
+        ``band_low``, ``band_high``: the band an assumption spans, drawn as a red range).
     names : dict, optional
         Goal id -> the name shown (:func:`targets.formatting.goal_names`).
     """
@@ -374,15 +375,35 @@ def probability_bars(
             ha="center",
             va="bottom",
         )
-    for i, p in enumerate(data["probability"]):
+    # A count goal an assumption decides: the band its documented range spans, drawn over
+    # the bar and labelled with it, not the point alone.
+    lows = data["band_low"] if "band_low" in data else pd.Series(np.nan, index=data.index)
+    highs = data["band_high"] if "band_high" in data else pd.Series(np.nan, index=data.index)
+    for i, (p, lo, hi) in enumerate(zip(data["probability"], lows, highs, strict=True)):
+        banded = lo == lo and hi == hi
+        if banded:
+            ax.errorbar(
+                p,
+                i,
+                xerr=[[p - lo], [hi - p]],
+                fmt="none",
+                ecolor="#B03A2E",
+                elinewidth=2,
+                capsize=4,
+            )
         ax.text(
-            (0.0 if p != p else p) + 0.01,
+            (0.0 if p != p else hi if banded else p) + 0.01,
             i,
-            "no forecast" if p != p else fmt.probability(p),
+            "no forecast"
+            if p != p
+            else f"{fmt.probability(lo)}–{fmt.probability(hi)} over an assumption's range"
+            if banded
+            else fmt.probability(p),
             va="center",
             fontsize=9,
         )
-    ax.set_xlim(0, 1.12)
+    # Room right of the bars for a band's longer label.
+    ax.set_xlim(0, 1.45 if (highs == highs).any() else 1.12)
     ax.set_xticks([0, 0.2, 0.4, 0.6, 0.8, 1.0], ["0%", "20%", "40%", "60%", "80%", "100%"])
     ax.set_xlabel("probability that the goal is met")
     ax.set_title(cjk(title), pad=18)

@@ -196,7 +196,8 @@ def scorecard(card: pd.DataFrame, goals) -> Any:
     """The scorecard (:func:`targets.assess.scorecard`) with plain goal names and units.
 
     ``goals`` are the goals of the registry (``vintage.goals``). One column gives the
-    calibrated chance with its 80% interval, or the labelled bound, or the published
+    calibrated chance with its 80% interval, or the labelled bound, or the band a count
+    goal's deciding assumption spans (with the prior-only flag), or the published
     outcome with its figure; the growth forecast's own chance stands beside it.
     """
     from targets.assess.explain import value_format
@@ -220,6 +221,8 @@ def scorecard(card: pd.DataFrame, goals) -> Any:
             )
         if isinstance(r.get("bound"), str):
             return f"{r['bound']} (a bound)"
+        if isinstance(r.get("band"), str):
+            return r["band"]  # an assumption decides: the band it spans, not the point
         if pd.isna(r.get("probability")):
             return fmt.MISSING
         text = fmt.probability(r["probability"])
