@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from conftest import valid_row, write_csv
@@ -429,3 +431,55 @@ def test_a_pledge_naming_a_list_as_its_data_set_is_named(data_copy):
     path.write_text(text.replace("  dataset: douyin_gmv\n", "  dataset: [x]\n", 1), "utf-8")
     with pytest.raises(GoalError, match=r"^pledges\.yaml, goal 1 \(.*\): dataset \"\['x'\]\""):
         goals.load(path, directory=data_copy)
+
+
+# --- issue 18, item 10: forecast() refuses what it cannot serve, by argument name -----------
+
+
+def _frame(**columns) -> pd.DataFrame:
+    df = pd.DataFrame(
+        {
+            "unique_id": "s",
+            "ds": pd.date_range("2015", periods=6, freq="YS"),
+            "y": [1.0, 2.1, 3.9, 8.2, 15.8, 31.0],
+        }
+    )
+    return df.assign(**columns)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"h": True}, r"h must be a whole number from 1 to 1000; got True"),
+        ({"h": 10**9}, r"h must be a whole number from 1 to 1000; got 1000000000"),
+        ({"h": 2.0}, r"h must be a whole number from 1 to 1000; got 2\.0"),
+        ({"n_samples": "100"}, r"n_samples must be a whole number from 10 to 1,000,000; got '100'"),
+        ({"n_samples": 100.5}, r"n_samples must be a whole number .*; got 100\.5"),
+        ({"n_samples": 10**9}, r"n_samples must be a whole number .*; got 1000000000"),
+        ({"h": 1000, "n_samples": 10**5}, r"h \* n_samples must be at most 10,000,000"),
+        ({"n_jobs": 0}, r"n_jobs must be None, a positive number of workers or -1 .*; got 0"),
+        ({"n_jobs": "2"}, r"n_jobs must be None, .*; got '2'"),
+        ({"n_jobs": True}, r"n_jobs must be None, .*; got True"),
+        (
+            {"df": [1, 2, 3]},
+            r"df must be a pandas DataFrame with columns unique_id, ds, y; got list",
+        ),
+        ({"df": None}, r"df must be a pandas DataFrame .*; got NoneType"),
+        ({"df": _frame(unique_id=np.nan)}, r"unique_id is missing at frame row 0; every row"),
+        ({"df": _frame(unique_id=None)}, r"unique_id is missing at frame row 0"),
+        (
+            {"df": _frame(y=np.linspace(1e300, 2e300, 6))},
+            r"series 's': y is 1e\+300 at 2015-01-01 \(frame row 0\); values above 1e\+100 "
+            r"overflow the models' arithmetic: rescale",
+        ),
+    ],
+    ids=lambda v: str(v)[:40] if isinstance(v, dict) else None,
+)
+def test_forecast_refuses_a_bad_argument_by_name(kwargs, message):
+    from targets import forecast
+    from targets.errors import ForecastError, TargetsError
+
+    args = {"df": _frame(), "h": 2, "models": ["naive"], "n_samples": 50} | kwargs
+    with pytest.raises(ForecastError, match="^" + message) as err:
+        forecast(**args)
+    assert isinstance(err.value, TargetsError)
