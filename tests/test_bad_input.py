@@ -483,3 +483,52 @@ def test_forecast_refuses_a_bad_argument_by_name(kwargs, message):
     with pytest.raises(ForecastError, match="^" + message) as err:
         forecast(**args)
     assert isinstance(err.value, TargetsError)
+
+
+_COUNT_GOAL = _GOAL.replace("kind: aggregate", "kind: count").replace(
+    "  unit: 万亿元\n",
+    "  unit: count\n  entity: merchants\n  entity_threshold: 1\n  entity_threshold_unit: 亿元\n"
+    "  platform: kuaishou\n  population: [1000, 5000]\n  gmv_share: 1\n"
+    "  size_evidence: [kuaishou_gmv]\n",
+)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("population: [1000, 5000]", "population: -5", r"population must be positive; got -5"),
+        ("population: [1000, 5000]", "population: [-5, 10]", r"population must be an assumption"),
+        ("population: [1000, 5000]", "population: .inf", r"population must be an assumption"),
+        ("population: [1000, 5000]", "population: [yes, 10]", r"population must be an assumption"),
+        (
+            "platform: kuaishou",
+            "platform: [x]",
+            r"platform must be one line of text; got \"\['x'\]\"",
+        ),
+        (
+            "size_evidence: [kuaishou_gmv]",
+            "size_evidence: [{series: kuaishou_gmv, top_k: abc}]",
+            r"size_evidence entry 'kuaishou_gmv': top_k must be a whole number of at least 1",
+        ),
+        (
+            "size_evidence: [kuaishou_gmv]",
+            "size_evidence: [{series: kuaishou_gmv, context: [x]}]",
+            r"size_evidence entry 'kuaishou_gmv': context must be text",
+        ),
+        (
+            "  source:",
+            "  base_start: 2020-01-01\n  source:",
+            r"base_start: only a growth goal has a base interval",
+        ),
+    ],
+    ids=lambda v: v if len(v) < 30 else None,
+)
+def test_a_count_goal_field_of_the_wrong_kind_is_named(goal_dir, old, new, message):
+    from targets.errors import GoalError
+    from targets.sources import goals
+
+    (goal_dir / "goals.yaml").write_text(_COUNT_GOAL, encoding="utf-8")
+    assert goals.load(directory=goal_dir)[0].kind == "count"
+    (goal_dir / "goals.yaml").write_text(_COUNT_GOAL.replace(old, new), encoding="utf-8")
+    with pytest.raises(GoalError, match=r"^goals\.yaml, goal 1 \(kuaishou_1t\): " + message):
+        goals.load(directory=goal_dir)

@@ -555,6 +555,10 @@ def _parse_goal(path: Path, i: int, entry: Any, known_series: dict[str, dict[str
     series_currency = None if series_currency == UNPUBLISHED else series_currency
     known_here = known_series
     scale = 1.0
+    if kind != "growth":
+        given = [k for k in ("base_start", "base_end") if entry.get(k) not in (None, "")]
+        if given:
+            raise _fail(path, i, gid, f"{', '.join(given)}: only a growth goal has a base interval")
     if kind == "growth":
         for k in ("base_start", "base_end"):
             if entry.get(k) in (None, ""):
