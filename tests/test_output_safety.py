@@ -425,3 +425,18 @@ def test_an_output_name_too_long_for_any_file_system_is_refused(tmp_path):
     with pytest.raises(OutputError, match=r"the folder name is 256 bytes long; .* at most 255"):
         _stage(out, {"index.html": "i"})
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_table_renders_the_same_html_every_run():
+    import pandas as pd
+
+    from targets import formatting
+
+    df = pd.DataFrame({"goal": ["a", "b"], "p": [0.25, 0.5]})
+    columns = {"goal": "text", "p": lambda v: f"{v:.0%}"}
+    first = formatting.table(df, columns).to_html()
+    assert formatting.table(df, columns).to_html() == first  # pandas' default uuid is random
+    ids = set(re.findall(r'id="(T_[0-9a-f]+)"', first))
+    assert len(ids) == 1
+    other = formatting.table(df.iloc[:1], columns).to_html()
+    assert not ids & set(re.findall(r'id="(T_[0-9a-f]+)"', other))  # one page, two tables
