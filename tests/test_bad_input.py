@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from conftest import valid_row, write_csv
@@ -160,3 +162,373 @@ def test_bad_command_arguments_get_one_line_naming_them(args, expected, tmp_path
     assert out.returncode == 2, out.stderr
     assert expected in out.stderr and "Traceback" not in out.stderr
     assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+# --- issue 18, items 7 and 9: accepted silently or a traceback before -----------------------
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"value": "1_000"}, r"row 3: value '1_000' is not a number in ASCII digits"),
+        ({"value": "１１７６０１"}, r"row 3: value '１１７６０１' is not a number in ASCII digits"),
+        ({"value": "1e308"}, r"row 3: value 1e308 亿元 is too large: it is not a finite number"),
+        (
+            {"qualifier": "range", "value_high": "1e308"},
+            r"row 3: value_high 1e308 亿元 is too large",
+        ),
+        (
+            {"value": "1e300", "unit": "USD trillion"},
+            r"row 3: value 1e300 USD trillion is too large: .* of US dollars",
+        ),
+        ({"published": "2021-W14-4"}, r"row 3: published '2021-W14-4' is not a date in YYYY-MM-DD"),
+        ({"published": "20210408"}, r"row 3: published '20210408' is not a date in YYYY-MM-DD"),
+    ],
+    ids=["underscore", "full-width", "1e308-yi", "1e308-high", "1e300-usd", "week-date", "basic"],
+)
+def test_a_number_or_date_in_another_form_is_refused(tmp_path, overrides, message):
+    rows = [valid_row(period_start="2019-01-01", period_end="2019-12-31"), valid_row(**overrides)]
+    with pytest.raises(DataError, match=message):
+        load_rows(tmp_path, rows)
+
+
+def _size_row(**overrides: str) -> dict[str, str]:
+    row = valid_row(
+        series_id="acme_sellers_above",
+        value="12",
+        unit="count",
+        entity="merchants",
+        platform="acme",
+        threshold_value="1",
+        threshold_unit="亿元",
+    )
+    row.update(overrides)
+    return row
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"threshold_value": "abc"}, r"row 2: threshold_value 'abc' is not a number in ASCII"),
+        ({"threshold_value": "1_0"}, r"row 2: threshold_value '1_0' is not a number in ASCII"),
+        ({"threshold_value": "0"}, r"row 2: threshold_value '0' is not a finite number above 0"),
+        ({"threshold_value": "inf"}, r"row 2: threshold_value 'inf' is not a finite number"),
+        (
+            {"threshold_unit": "bushels"},
+            r"row 2: threshold_unit 'bushels' is not a threshold unit; expected count or a yuan "
+            r"unit: yuan, 万元, 亿元",
+        ),
+        ({"threshold_unit": "USD million"}, r"row 2: threshold_unit 'USD million' is not a"),
+        ({"threshold_unit": ""}, r"row 2: threshold_value is given without threshold_unit"),
+        ({"threshold_value": ""}, r"row 2: threshold_unit is given without threshold_value"),
+        ({"threshold_value": "1e308"}, r"row 2: threshold_value 1e308 亿元 is too large"),
+    ],
+)
+def test_a_size_rows_threshold_is_checked_when_the_file_is_read(tmp_path, overrides, message):
+    from targets.sources.rows import SIZE_COLUMNS
+
+    write_csv(tmp_path / "sizes.csv", [_size_row(**overrides)], [*data.CORE_COLUMNS, *SIZE_COLUMNS])
+    with pytest.raises(DataError, match=r"sizes\.csv, " + message):
+        data.load("sizes", directory=tmp_path)
+
+
+def test_a_size_row_with_a_good_threshold_loads(tmp_path):
+    from targets.sources.rows import SIZE_COLUMNS
+
+    columns = [*data.CORE_COLUMNS, *SIZE_COLUMNS]
+    rows = [_size_row(), _size_row(threshold_value="", threshold_unit="", value="30")]
+    write_csv(tmp_path / "sizes.csv", rows, columns)
+    assert len(data.load("sizes", directory=tmp_path)) == 2
+
+
+_ASSUMPTION = "{id},{value},{high},{unit},assumption,,,,2000-01-01,a modelling choice"
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (
+            {"id": "noise_scale_official", "value": "-0.1", "unit": "log_sd"},
+            r"-0\.1 is not a value in \(0, 5\] as unit 'log_sd' requires",
+        ),
+        (
+            {"id": "noise_scale_official", "value": "0", "unit": "log_sd"},
+            r"0 is not a value in \(0, 5\] as unit 'log_sd' requires",
+        ),
+        (
+            {"id": "count_gmv_share_all_sales", "value": "7", "unit": "share"},
+            r"7 is not a value in \(0, 1\] as unit 'share' requires",
+        ),
+        (
+            {"id": "count_head_sales", "value": "0.1", "high": "7", "unit": "share"},
+            r"7 is not a value in \(0, 1\] as unit 'share' requires",
+        ),
+        (
+            {"id": "engine_max_growth_per_year", "value": "0", "unit": "multiple_per_year"},
+            r"0 is not a value in \(1, 1e\+06\] as unit 'multiple_per_year' requires",
+        ),
+        (
+            {"id": "engine_skill_origins", "value": "-3", "unit": "origins"},
+            r"-3 is not a whole number in \[1, 100\] as unit 'origins' requires",
+        ),
+        (
+            {"id": "engine_skill_origins", "value": "2.5", "unit": "origins"},
+            r"2\.5 is not a whole number in \[1, 100\] as unit 'origins' requires",
+        ),
+        (
+            {"id": "driver_min_regular_years", "value": "0", "unit": "count"},
+            r"0 is not a value in \[1, inf\] as unit 'count' requires",
+        ),
+        (
+            {"id": "count_population_douyin_merchants", "value": "-5", "unit": "count"},
+            r"-5 is not a value in \[1, inf\] as unit 'count' requires",
+        ),
+        (
+            {"id": "curve_saturation_max_multiple", "value": "1_000", "unit": "multiple"},
+            r"value '1_000' is not a number in ASCII digits",
+        ),
+        (
+            {"id": "curve_saturation_max_multiple", "value": "１０００", "unit": "multiple"},
+            r"value '１０００' is not a number in ASCII digits",
+        ),
+        (
+            {"id": "curve_saturation_max_multiple", "value": "1000", "unit": "bushels"},
+            r"unit must be one of log_sd, .*; got 'bushels'",
+        ),
+    ],
+    ids=lambda v: (
+        v["value"] + ("-" + v["high"] if "high" in v else "") + "-" + v["unit"]
+        if isinstance(v, dict)
+        else ""
+    ),
+)
+def test_an_assumption_outside_its_declared_range_is_refused(tmp_path, row, message):
+    text = ",".join(data.ASSUMPTION_COLUMNS) + "\n" + _ASSUMPTION.format(**{"high": "", **row})
+    (tmp_path / "assumptions.csv").write_text(text + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"assumptions\.csv, row 2: " + message):
+        data.load_assumptions(directory=tmp_path)
+
+
+_GOAL = """
+- id: kuaishou_1t
+  statement_zh: 快手电商GMV破万亿
+  statement_en: Kuaishou GMV passes one trillion yuan in 2023.
+  announced: 2022-03-29
+  deadline_start: 2023-01-01
+  deadline_end: 2023-12-31
+  kind: aggregate
+  metric: Kuaishou e-commerce GMV in 2023
+  dataset: kuaishou_gmv
+  series_id: kuaishou_gmv
+  comparator: ">="
+  threshold: 1
+  unit: 万亿元
+  source: {publisher: example, url: http://example.org, published: 2022-03-29}
+"""
+
+
+@pytest.fixture
+def goal_dir(tmp_path: Path) -> Path:
+    """A data folder holding the one data set :data:`_GOAL` is measured on (fast to read)."""
+    from targets.sources.data import data_dir
+
+    (tmp_path / "kuaishou_gmv.csv").write_bytes((data_dir() / "kuaishou_gmv.csv").read_bytes())
+    return tmp_path
+
+
+_SECOND = _GOAL.replace("kuaishou_1t", "kuaishou_2t").replace("threshold: 1\n", "threshold: 2\n")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("dataset: kuaishou_gmv", "dataset: [x]", r"dataset \"\['x'\]\" is not a name"),
+        ("series_id: kuaishou_gmv", "series_id: {a: 1}", r"series_id \"{'a': 1}\" is not a name"),
+        ("threshold: 1\n", "threshold: true\n", r"threshold 'True' is not a number"),
+        ("threshold: 1\n", "threshold: 1_000\n", r"threshold '1_000' is not a number"),
+        ("threshold: 1\n", "threshold: 1:30\n", r"threshold '1:30' is not a number"),
+        ("threshold: 1\n", "threshold: １０\n", r"threshold '１０' is not a number"),
+        ("announced: 2022-03-29", "announced: 2022-W13-2", r"announced '2022-W13-2' is not a date"),
+        ("announced: 2022-03-29", "announced: 20220329", r"announced '20220329' is not a date"),
+        (
+            "statement_en: Kuaishou GMV passes one trillion yuan in 2023.",
+            "statement_en: [a, b]",
+            r"statement_en must be text",
+        ),
+        ("metric: Kuaishou e-commerce GMV in 2023", "metric: {a: 1}", r"metric must be text"),
+        ("  source:", "  note: [x]\n  source:", r"note must be text; got a list"),
+        ("  source:", "  parent: [x]\n  source:", r"parent \"\['x'\]\" is not a goal id"),
+        ("publisher: example", "publisher: [x]", r"source\.publisher must be text"),
+    ],
+    ids=lambda v: v if len(v) < 30 else None,
+)
+def test_a_goal_field_of_the_wrong_kind_is_named(goal_dir, old, new, message):
+    from targets.errors import GoalError
+    from targets.sources import goals
+
+    assert old in _GOAL
+    (goal_dir / "goals.yaml").write_text(_GOAL.replace(old, new), encoding="utf-8")
+    with pytest.raises(GoalError, match=r"^goals\.yaml, goal 1 \(kuaishou_1t\): " + message):
+        goals.load(directory=goal_dir)
+
+
+@pytest.mark.parametrize(
+    ("goal_id", "shown"),
+    [
+        ("[a, b]", "['a', 'b']"),
+        ("{a: 1}", "{'a': 1}"),
+        ("yes", "True"),
+        ("''", ""),
+        ('"a\\nb"', "a\\nb"),
+        ('"\\e[31mred"', "\\x1b[31mred"),
+        ("a/../b", "a/../b"),
+    ],
+    ids=["list", "dict", "yes", "blank", "newline", "ansi", "path"],
+)
+def test_a_goal_id_must_be_a_safe_word(goal_dir, goal_id, shown):
+    from targets.errors import GoalError
+    from targets.sources import goals
+
+    (goal_dir / "goals.yaml").write_text(_GOAL.replace("kuaishou_1t", goal_id), encoding="utf-8")
+    with pytest.raises(GoalError, match=r"^goals\.yaml, goal 1: id .* is not an id") as err:
+        goals.load(directory=goal_dir)
+    assert shown in str(err.value) and "\x1b" not in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            _GOAL.replace("  source:", "  parent: kuaishou_2t\n  source:")
+            + _SECOND.replace("  source:", "  parent: kuaishou_1t\n  source:"),
+            r"goal 1 \(kuaishou_1t\): parent chain loops back to 'kuaishou_1t'",
+        ),
+        (
+            _GOAL.replace("  source:", "  parent: kuaishou_1t\n  source:"),
+            r"goal 1 \(kuaishou_1t\): parent chain loops back to 'kuaishou_1t'",
+        ),
+        (_GOAL.replace("threshold: 1\n", "threshold: 1\n  threshold: 2\n"), r"duplicate key"),
+        ("goals:\n  - " + "[" * 500 + "]" * 500 + "\n", r"nested deeper than 40 levels"),
+        ("goals:\n  - " + "{a: " * 500 + "1" + "}" * 500 + "\n", r"nested deeper than 40 levels"),
+    ],
+    ids=["cycle", "self", "duplicate-key", "500-deep-lists", "500-deep-maps"],
+)
+def test_a_goal_file_that_cannot_be_one_is_refused_in_one_line(goal_dir, text, message):
+    from targets.errors import GoalError
+    from targets.sources import goals
+
+    (goal_dir / "goals.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(GoalError, match=r"^goals\.yaml(, line \d+)?(, goal 1 )?.*" + message):
+        goals.load(directory=goal_dir)
+
+
+def test_a_pledge_naming_a_list_as_its_data_set_is_named(data_copy):
+    from targets.errors import GoalError
+    from targets.sources import goals
+
+    path = data_copy / "pledges.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  dataset: douyin_gmv\n", "  dataset: [x]\n", 1), "utf-8")
+    with pytest.raises(GoalError, match=r"^pledges\.yaml, goal 1 \(.*\): dataset \"\['x'\]\""):
+        goals.load(path, directory=data_copy)
+
+
+# --- issue 18, item 10: forecast() refuses what it cannot serve, by argument name -----------
+
+
+def _frame(**columns) -> pd.DataFrame:
+    df = pd.DataFrame(
+        {
+            "unique_id": "s",
+            "ds": pd.date_range("2015", periods=6, freq="YS"),
+            "y": [1.0, 2.1, 3.9, 8.2, 15.8, 31.0],
+        }
+    )
+    return df.assign(**columns)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"h": True}, r"h must be a whole number from 1 to 1000; got True"),
+        ({"h": 10**9}, r"h must be a whole number from 1 to 1000; got 1000000000"),
+        ({"h": 2.0}, r"h must be a whole number from 1 to 1000; got 2\.0"),
+        ({"n_samples": "100"}, r"n_samples must be a whole number from 10 to 1,000,000; got '100'"),
+        ({"n_samples": 100.5}, r"n_samples must be a whole number .*; got 100\.5"),
+        ({"n_samples": 10**9}, r"n_samples must be a whole number .*; got 1000000000"),
+        ({"h": 1000, "n_samples": 10**5}, r"h \* n_samples must be at most 10,000,000"),
+        ({"n_jobs": 0}, r"n_jobs must be None, a positive number of workers or -1 .*; got 0"),
+        ({"n_jobs": "2"}, r"n_jobs must be None, .*; got '2'"),
+        ({"n_jobs": True}, r"n_jobs must be None, .*; got True"),
+        (
+            {"df": [1, 2, 3]},
+            r"df must be a pandas DataFrame with columns unique_id, ds, y; got list",
+        ),
+        ({"df": None}, r"df must be a pandas DataFrame .*; got NoneType"),
+        ({"df": _frame(unique_id=np.nan)}, r"unique_id is missing at frame row 0; every row"),
+        ({"df": _frame(unique_id=None)}, r"unique_id is missing at frame row 0"),
+        (
+            {"df": _frame(y=np.linspace(1e300, 2e300, 6))},
+            r"series 's': y is 1e\+300 at 2015-01-01 \(frame row 0\); values above 1e\+100 "
+            r"overflow the models' arithmetic: rescale",
+        ),
+    ],
+    ids=lambda v: str(v)[:40] if isinstance(v, dict) else None,
+)
+def test_forecast_refuses_a_bad_argument_by_name(kwargs, message):
+    from targets import forecast
+    from targets.errors import ForecastError, TargetsError
+
+    args = {"df": _frame(), "h": 2, "models": ["naive"], "n_samples": 50} | kwargs
+    with pytest.raises(ForecastError, match="^" + message) as err:
+        forecast(**args)
+    assert isinstance(err.value, TargetsError)
+
+
+_COUNT_GOAL = _GOAL.replace("kind: aggregate", "kind: count").replace(
+    "  unit: 万亿元\n",
+    "  unit: count\n  entity: merchants\n  entity_threshold: 1\n  entity_threshold_unit: 亿元\n"
+    "  platform: kuaishou\n  population: [1000, 5000]\n  gmv_share: 1\n"
+    "  size_evidence: [kuaishou_gmv]\n",
+)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("population: [1000, 5000]", "population: -5", r"population must be positive; got -5"),
+        ("population: [1000, 5000]", "population: [-5, 10]", r"population must be an assumption"),
+        ("population: [1000, 5000]", "population: .inf", r"population must be an assumption"),
+        ("population: [1000, 5000]", "population: [yes, 10]", r"population must be an assumption"),
+        (
+            "platform: kuaishou",
+            "platform: [x]",
+            r"platform must be one line of text; got \"\['x'\]\"",
+        ),
+        (
+            "size_evidence: [kuaishou_gmv]",
+            "size_evidence: [{series: kuaishou_gmv, top_k: abc}]",
+            r"size_evidence entry 'kuaishou_gmv': top_k must be a whole number of at least 1",
+        ),
+        (
+            "size_evidence: [kuaishou_gmv]",
+            "size_evidence: [{series: kuaishou_gmv, context: [x]}]",
+            r"size_evidence entry 'kuaishou_gmv': context must be text",
+        ),
+        (
+            "  source:",
+            "  base_start: 2020-01-01\n  source:",
+            r"base_start: only a growth goal has a base interval",
+        ),
+    ],
+    ids=lambda v: v if len(v) < 30 else None,
+)
+def test_a_count_goal_field_of_the_wrong_kind_is_named(goal_dir, old, new, message):
+    from targets.errors import GoalError
+    from targets.sources import goals
+
+    (goal_dir / "goals.yaml").write_text(_COUNT_GOAL, encoding="utf-8")
+    assert goals.load(directory=goal_dir)[0].kind == "count"
+    (goal_dir / "goals.yaml").write_text(_COUNT_GOAL.replace(old, new), encoding="utf-8")
+    with pytest.raises(GoalError, match=r"^goals\.yaml, goal 1 \(kuaishou_1t\): " + message):
+        goals.load(directory=goal_dir)

@@ -104,6 +104,124 @@ CSV_FAULTS = [
     ),
 ]
 
+
+def _sub(file: str, old: str, new: str) -> Callable[[Path], None]:
+    """Replace the first ``old`` in a data folder's ``file`` by ``new``."""
+
+    def setup(data: Path) -> None:
+        path = data / file
+        text = path.read_text(encoding="utf-8")
+        assert old in text, (file, old)
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    return setup
+
+
+def sized(column: str, value: str) -> Callable[[Path], None]:
+    """Set ``column`` of the first size-evidence row with a sales threshold (row 17)."""
+    return lambda data: _set_cell(data / "size_distribution.csv", 17, column, value)
+
+
+def assumed(row: int, value: str) -> Callable[[Path], None]:
+    return lambda data: _set_cell(data / "assumptions.csv", row, "value", value)
+
+
+#: Issue 18, items 7 and 9: each gave a traceback or was accepted silently.
+ISSUE_18_FAULTS = [
+    Fault(
+        "threshold-abc-data",
+        ("data",),
+        "size_distribution.csv, row 17: threshold_value 'abc' is not a number in ASCII digits",
+        sized("threshold_value", "abc"),
+    ),
+    Fault(
+        "threshold-abc-assess",
+        ("assess",),
+        "size_distribution.csv, row 17: threshold_value 'abc' is not a number",
+        sized("threshold_value", "abc"),
+    ),
+    Fault(
+        "bushels-data",
+        ("data",),
+        "size_distribution.csv, row 17: threshold_unit 'bushels' is not a threshold unit; "
+        "expected count or a yuan unit",
+        sized("threshold_unit", "bushels"),
+    ),
+    Fault(
+        "bushels-assess",
+        ("assess",),
+        "size_distribution.csv, row 17: threshold_unit 'bushels' is not a threshold unit",
+        sized("threshold_unit", "bushels"),
+    ),
+    Fault(
+        "1e308",
+        ("data",),
+        "douyin_gmv.csv, row 3: value 1e308 CNY billion is too large: it is not a finite number "
+        "of yuan",
+        cell(3, "value", "1e308"),
+    ),
+    Fault(
+        "underscore",
+        ("data",),
+        "douyin_gmv.csv, row 3: value '1_000' is not a number in ASCII digits",
+        cell(3, "value", "1_000"),
+    ),
+    Fault(
+        "full-width",
+        ("data",),
+        "douyin_gmv.csv, row 3: value '１０００' is not a number in ASCII digits",
+        cell(3, "value", "１０００"),
+    ),
+    Fault(
+        "week-date",
+        ("data",),
+        "douyin_gmv.csv, row 3: published '2021-W14-4' is not a date in YYYY-MM-DD form",
+        cell(3, "published", "2021-W14-4"),
+    ),
+    Fault(
+        "driver-min-years-0",
+        ("assess",),
+        "assumptions.csv, row 28: 0 is not a value in [1, inf] as unit 'count' requires",
+        assumed(28, "0"),
+    ),
+    Fault(
+        "negative-population",
+        ("assess",),
+        "assumptions.csv, row 14: -5 is not a value in [1, inf] as unit 'count' requires",
+        assumed(14, "-5"),
+    ),
+    Fault(
+        "goal-dataset-list",
+        ("goals",),
+        "goals.yaml, goal 1 (merchants_100m): dataset \"['x']\" is not a name",
+        _sub("goals.yaml", "  dataset: douyin_gmv\n", "  dataset: [x]\n"),
+    ),
+    Fault(
+        "pledge-dataset-list",
+        ("backtest-goals", "--n-samples", "20"),
+        "pledges.yaml, goal 1 (douyin_2021_300b): dataset \"['x']\" is not a name",
+        _sub("pledges.yaml", "  dataset: douyin_gmv\n", "  dataset: [x]\n"),
+    ),
+    Fault(
+        "goal-500-deep",
+        ("goals",),
+        "goals.yaml: malformed YAML: nested deeper than 40 levels",
+        _sub("goals.yaml", "  note: A subset", "  x: " + "[" * 500 + "]" * 500 + "\n  note: A"),
+    ),
+    Fault(
+        "goal-threshold-true",
+        ("goals",),
+        "goals.yaml, goal 1 (merchants_100m): threshold 'True' is not a number",
+        _sub("goals.yaml", "  threshold: 1000\n", "  threshold: true\n"),
+    ),
+    Fault(
+        "goal-threshold-1_000",
+        ("goals",),
+        "goals.yaml, goal 1 (merchants_100m): threshold '1_000' is not a number",
+        _sub("goals.yaml", "  threshold: 1000\n", "  threshold: 1_000\n"),
+    ),
+]
+
 CLI_FAULTS = [
     Fault(
         "as-of-empty", ("assess", "--as-of", ""), "as_of must be a date like '2021-04-08'; got ''"
@@ -138,6 +256,23 @@ CLI_FAULTS = [
     Fault(
         "unknown-format", ("data", "--format", "xml"), "argument --format: invalid choice: 'xml'"
     ),
+    Fault("as-of-minus-1", ("assess", "--as-of", "-1"), "got '-1' (write YYYY-MM-DD)"),
+    Fault("as-of-basic", ("assess", "--as-of", "20210408"), "got '20210408' (write YYYY-MM-DD)"),
+    Fault("as-of-week", ("report", "--as-of", "2021-W14-4"), "got '2021-W14-4' (write YYYY-MM-DD)"),
+    Fault(
+        "as-of-zone", ("assess", "--as-of", "2021-04-08Z"), "got '2021-04-08Z' (write YYYY-MM-DD)"
+    ),
+    Fault("output-root", ("report", "--output", "/"), "the root of the file system is not a"),
+    Fault(
+        "output-256-bytes",
+        ("report", "--output", "a" * 256),
+        "the folder name is 256 bytes long; file systems allow at most 255",
+    ),
+    Fault(
+        "backtest-0-samples",
+        ("backtest-goals", "--n-samples", "0"),
+        "--n-samples: expected a whole number of at least 1; got 0",
+    ),
 ]
 
 
@@ -154,7 +289,9 @@ REPO_DATA = _tree(data_dir())
 
 @pytest.mark.parametrize(
     ("kind", "fault"),
-    [("csv", f) for f in CSV_FAULTS] + [("cli", f) for f in CLI_FAULTS],
+    [("csv", f) for f in CSV_FAULTS]
+    + [("issue18", f) for f in ISSUE_18_FAULTS]
+    + [("cli", f) for f in CLI_FAULTS],
     ids=lambda v: v if isinstance(v, str) else v.id,
 )
 def test_fault_ends_in_a_clear_error_and_touches_nothing(tmp_path, kind, fault):

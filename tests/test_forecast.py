@@ -121,7 +121,7 @@ def test_ensemble_leaves_out_a_model_that_cannot_fit_and_says_so():
             {"freq": "W"},
             r"freq must be one of YS, QS, MS \(or an alias: Y, YE, A, Q, QE, M, ME\); got 'W'",
         ),
-        ({"h": 0}, "h must be a positive integer"),
+        ({"h": 0}, "h must be a whole number from 1 to 1000; got 0"),
         ({"level": (80, 120)}, "levels must be between 0 and 100"),
     ],
 )

@@ -8,6 +8,7 @@ and the process table.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import stat
@@ -305,3 +306,137 @@ def test_a_report_from_before_the_marker_is_recognised_and_replaced(tmp_path, no
     run = write(out, notebooks[:1], force=True)  # ... unless the user says so
     assert run.ok
     assert sorted(p.name for p in out.iterdir()) == sorted(names)
+
+
+# --------------------------------------------------------------------------- issue 18, item 8
+
+
+def _stage(out: Path, pages: dict[str, str], *, force: bool = False) -> None:
+    """Install a report of ``pages`` (name: text) into ``out`` the way ``write_reports`` does."""
+    from targets.report.output import write_file
+
+    with Staging(out, force=force) as stage:
+        for name, text in pages.items():
+            write_file(stage.folder / name, text)
+        stage.install(out, list(pages), force=force)
+
+
+@pytest.mark.parametrize("blocked", ["index.html", "02-b.html", MARKER])
+def test_a_folder_with_a_pages_name_is_refused_before_anything_moves(tmp_path, blocked):
+    out = tmp_path / "out"
+    (out / blocked).mkdir(parents=True)
+    (out / blocked / "inside.txt").write_text("mine", encoding="utf-8")
+    before = snapshot(tmp_path)
+    pages = {"01-a.html": "a", "02-b.html": "b", "index.html": "i"}
+    with pytest.raises(OutputError, match=rf"out: {blocked} in it is a folder, not a page"):
+        _stage(out, pages, force=True)
+    assert snapshot(tmp_path) == before  # no page installed, no staging or lock left
+
+
+def _disk_full_after(monkeypatch, size: int) -> None:
+    """Fault injection: our writes of more than ``size`` bytes fail as on a full disk."""
+    import errno
+
+    from targets import portable
+
+    real = portable.write_at
+
+    def write_at(fd: int, data: bytes, offset: int) -> None:
+        if len(data) > size:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real(fd, data, offset)
+
+    monkeypatch.setattr(portable, "write_at", write_at)
+
+
+def test_a_full_disk_at_the_lock_names_it_and_leaves_nothing(tmp_path, monkeypatch):
+    _disk_full_after(monkeypatch, 0)
+    with pytest.raises(
+        OutputError,
+        match=r"out: the lock file .*\.out\.targets-lock could not be written \(No space left on "
+        r"device\); nothing was written",
+    ):
+        _stage(tmp_path / "out", {"index.html": "i"})
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_full_disk_at_a_page_names_it_and_leaves_nothing(tmp_path, monkeypatch):
+    from targets.report.output import WriteError
+
+    out = tmp_path / "out"
+    _stage(out, {"index.html": "old report"})
+    before = snapshot(tmp_path)
+    _disk_full_after(monkeypatch, 100)
+    with pytest.raises(WriteError, match=r"index\.html: could not be written \(No space left"):
+        _stage(out, {"index.html": "x" * 200})
+    assert snapshot(tmp_path) == before
+
+
+def test_a_full_disk_during_a_report_names_the_output_and_leaves_nothing(
+    tmp_path, monkeypatch, notebooks
+):
+    out = tmp_path / "r"
+    _disk_full_after(monkeypatch, 100)  # forked workers inherit it: their pages fail first
+    with pytest.raises(OutputError) as err:
+        report.write_reports(out, notebooks=notebooks[:1], progress=False, jobs=1)
+    message = str(err.value)
+    assert re.match(
+        rf"--output {re.escape(str(out))}: could not write (01-tiny|index)\.html \(No space left "
+        r"on device\); no report was installed and nothing there changed$",
+        message,
+    ), message
+    assert "staging" not in message and "\n" not in message
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_names_an_os_error_without_a_double_colon(capsys, monkeypatch):
+    import errno
+
+    from targets import cli
+
+    def boom(args):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(cli, "_cmd_data", boom)
+    assert cli.main(["data"]) == 2
+    assert capsys.readouterr().err == "error: No space left on device\n"
+
+
+# --------------------------------------------------------------------------- issue 18, item 10
+
+
+def test_a_long_output_name_gets_short_lock_staging_and_failed_names(tmp_path):
+    from targets.report.output import NAME_MAX, failed_output, side_name
+
+    name = "年" * 83 + "a"  # 250 bytes in UTF-8: a valid folder name
+    assert len(os.fsencode(name)) == 250
+    out = tmp_path / name
+    _stage(out, {"index.html": "i"})
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "index.html"]
+    assert list(tmp_path.iterdir()) == [out]  # lock and staging removed
+    for side in (failed_output(out).name, side_name(name, ".", ".targets-staging-", room=8)):
+        assert len(os.fsencode(side)) <= NAME_MAX
+        assert side.startswith(("年", ".年"))
+    assert failed_output(out) != failed_output(tmp_path / (name[:-1] + "b"))
+
+
+def test_an_output_name_too_long_for_any_file_system_is_refused(tmp_path):
+    out = tmp_path / ("a" * 256)
+    with pytest.raises(OutputError, match=r"the folder name is 256 bytes long; .* at most 255"):
+        _stage(out, {"index.html": "i"})
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_table_renders_the_same_html_every_run():
+    import pandas as pd
+
+    from targets import formatting
+
+    df = pd.DataFrame({"goal": ["a", "b"], "p": [0.25, 0.5]})
+    columns = {"goal": "text", "p": lambda v: f"{v:.0%}"}
+    first = formatting.table(df, columns).to_html()
+    assert formatting.table(df, columns).to_html() == first  # pandas' default uuid is random
+    ids = set(re.findall(r'id="(T_[0-9a-f]+)"', first))
+    assert len(ids) == 1
+    other = formatting.table(df.iloc[:1], columns).to_html()
+    assert not ids & set(re.findall(r'id="(T_[0-9a-f]+)"', other))  # one page, two tables

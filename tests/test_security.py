@@ -350,3 +350,63 @@ def test_report_pages_carry_a_policy_that_runs_no_script():
         (meta,) = re.findall(r"<meta[^>]*Content-Security-Policy[^>]*>", page)
         (policy,) = re.findall(r'content="([^"]+)"', meta)
         assert "script-src 'none'" in policy and "default-src 'none'" in policy
+
+
+# --- 5. no terminal escape from data reaches the terminal raw (issue 18, item 10) ------------
+
+_ESCAPES = "\\e[31mRED\\e[0m\\e]0;pwned\\a\\x9b2J"
+_ANSI_GOAL = """
+- id: kuaishou_1t
+  name: "N {e}"
+  statement_en: "S {e}"
+  announced: 2022-03-29
+  deadline_start: 2023-01-01
+  deadline_end: 2023-12-31
+  kind: aggregate
+  metric: "M {e}"
+  dataset: kuaishou_gmv
+  series_id: kuaishou_gmv
+  comparator: ">="
+  threshold: 1
+  unit: 万亿元
+  note: "T {e}"
+  source: {{publisher: "P {e}", url: http://example.org, published: 2022-03-29}}
+"""
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_goal_text_reaches_the_terminal_without_escapes(tmp_path, monkeypatch, capsys, fmt):
+    from targets import cli
+    from targets.sources.data import data_dir
+
+    (tmp_path / "kuaishou_gmv.csv").write_bytes((data_dir() / "kuaishou_gmv.csv").read_bytes())
+    (tmp_path / "goals.yaml").write_text(_ANSI_GOAL.format(e=_ESCAPES), encoding="utf-8")
+    monkeypatch.setenv("TARGETS_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("TARGETS_GOALS", raising=False)
+    assert cli.main(["goals", "--format", fmt]) == 0
+    out = capsys.readouterr().out
+    assert "RED" in out and "pwned" in out  # the text is kept, its control characters are not
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", out), repr(out)
+
+
+def test_an_error_quoting_goal_text_carries_no_escapes(tmp_path, monkeypatch, capsys):
+    from targets import cli
+    from targets.sources.data import data_dir
+
+    (tmp_path / "kuaishou_gmv.csv").write_bytes((data_dir() / "kuaishou_gmv.csv").read_bytes())
+    text = _ANSI_GOAL.format(e="") + f'  "x{_ESCAPES}": 1\n'  # an unknown field, named raw
+    (tmp_path / "goals.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.setenv("TARGETS_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("TARGETS_GOALS", raising=False)
+    assert cli.main(["goals"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: goals.yaml, goal 1 (kuaishou_1t): unknown field(s): x [31mRED")
+    assert err.count("\n") == 1 and not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", err), err
+
+
+def test_clean_drops_every_terminal_control_character():
+    from targets.cli import clean
+
+    controls = "".join(map(chr, [*range(0, 32), *range(127, 160)]))
+    assert clean("a" + controls + "b") == "a" + " " * len(controls) + "b"
+    assert clean("a\nb\tc\x1b", lines=True) == "a\nb\tc "

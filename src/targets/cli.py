@@ -13,9 +13,10 @@ from targets.errors import TargetsError
 
 def _print_table(df: pd.DataFrame, fmt: str) -> None:
     if fmt == "json":
+        df = df.map(_clean_value)
         print(df.to_json(orient="records", date_format="iso", force_ascii=False, indent=2))
     elif fmt == "csv":  # ten significant digits: no float noise such as 670162.3999999999
-        plain = df.copy()
+        plain = df.map(_clean_value)
         for col in plain.columns[plain.dtypes.map(pd.api.types.is_float_dtype)]:
             plain[col] = plain[col].map(_plain_number)
         print(plain.to_csv(index=False, date_format="%Y-%m-%d"), end="")
@@ -34,7 +35,35 @@ def _plain_number(value: float) -> str:
     return np.format_float_positional(float(value), precision=10, fractional=False, trim="-")
 
 
-_CONTROL = dict.fromkeys([*range(0, 32), 127], " ")  # ANSI escapes and line breaks
+#: Terminal control characters (ANSI escape sequences start with ESC, 27, or CSI, 155) and
+#: line breaks: data and goal text reach the terminal as plain text.
+_CONTROL = dict.fromkeys([*range(0, 32), *range(127, 160)], " ")
+#: The same, keeping tabs and line breaks (quoted in CSV, escaped in JSON).
+_CONTROL_KEEP_LINES = {k: v for k, v in _CONTROL.items() if k not in (9, 10)}
+
+
+def clean(text: object, *, lines: bool = False) -> str:
+    """``text`` with terminal control characters made spaces (line breaks too, unless
+    ``lines``), so that nothing read from a data or goal file can move the cursor, recolour
+    or retitle the user's terminal.
+
+    Examples
+    --------
+    >>> clean("\x1b[31mred\x1b]0;title\x07 \x9b2J")
+    ' [31mred ]0;title   2J'
+    """
+    return str(text).translate(_CONTROL_KEEP_LINES if lines else _CONTROL)
+
+
+def _clean_value(value: object) -> object:
+    """A cell for CSV or JSON: text (also inside lists and mappings) cleaned, lines kept."""
+    if isinstance(value, str):
+        return clean(value, lines=True)
+    if isinstance(value, list | tuple):
+        return type(value)(_clean_value(v) for v in value)
+    if isinstance(value, dict):
+        return {_clean_value(k): _clean_value(v) for k, v in value.items()}
+    return value
 
 
 def _cell(value: object) -> str:
@@ -55,7 +84,7 @@ def _cell(value: object) -> str:
         if abs(v) >= 1000:
             return f"{v:,.0f}"
         return f"{v:.6g}" if abs(v) >= 1e-4 else f"{v:.8f}".rstrip("0")
-    return str(value).translate(_CONTROL)
+    return clean(value)
 
 
 def _positive_int(text: str) -> int:
@@ -234,9 +263,9 @@ def _cmd_assess(args: argparse.Namespace) -> int:
             for g, e, rows in zip(
                 card["goal"], card["explanation"], card["predictive"], strict=True
             ):
-                print(f"\n{g}: {e}")
+                print(f"\n{g}: {clean(e, lines=True)}")
                 if rows:  # a count goal: its size model against every evidence row
-                    print("\n" + predictive_table(rows).to_string(index=False))
+                    print("\n" + predictive_table(rows).map(_cell).to_string(index=False))
     else:
         # JSON carries, per goal, the rows its verdict hangs on (leave-one-row-out) and, per
         # count goal, the size model's posterior predictive check of every evidence row.
@@ -263,7 +292,7 @@ def _cmd_backtest_goals(args: argparse.Namespace) -> int:
         print(
             json.dumps(
                 {
-                    k: json.loads(v.to_json(orient="records", date_format="iso"))
+                    k: json.loads(v.map(_clean_value).to_json(orient="records", date_format="iso"))
                     for k, v in result.items()
                 },
                 ensure_ascii=False,
@@ -339,7 +368,7 @@ def _cmd_backtest_goals(args: argparse.Namespace) -> int:
             "probability comes from the track record alone):"
         )
         for r in missing.itertuples():
-            print(f"  {r.id}: {r.note}")
+            print(f"  {r.id}: {clean(r.note)}")
     return 0
 
 
@@ -369,8 +398,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
         if not r.ok:
             cell = f"cell {r.failed_cell}" if r.failed_cell is not None else "before execution"
             line += f"\n       {cell}: {r.error}"
-        print(line)
-    print(f"\nreports: {run.output / 'index.html'}")
+        print(clean(line, lines=True))
+    print(f"\nreports: {clean(run.output / 'index.html')}")
     print(f"\nGoal scorecard ({'as of ' + args.as_of if args.as_of else 'latest data'})")
     _print_table(scorecard_table(_vintage(args)), "table")
     if not run.ok:
@@ -557,14 +586,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         _check_as_of(args)
         return int(args.func(args))
     except TargetsError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {clean(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("\ninterrupted: nothing was written", file=sys.stderr)
         return 130
     except OSError as exc:
-        where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
-        print(f"error:{where}: {exc.strerror or exc}", file=sys.stderr)
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        print(f"error: {clean(where)}{exc.strerror or exc}", file=sys.stderr)
         return 2
 
 

@@ -18,6 +18,7 @@ entry, so a reader never has to decode an id such as ``creators_10m``.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections.abc import Callable, Mapping
@@ -293,7 +294,15 @@ def table(
         shown[c] = [fmt(v) for v in shown[c].tolist()]
     names = {c: (headers or {}).get(c, c.replace("_", " ")) for c in shown.columns}
     shown = shown.rename(columns=names)
-    styler = shown.style.hide(axis="index").format(escape="html").set_table_styles(_CSS)
+    # pandas names each table by a random uuid (its element ids and CSS selectors); one from
+    # the table's content makes a rerun's page byte-identical, and two tables on one page
+    # differ unless they are the same table.
+    kinds_named = [
+        (c, k if isinstance(k, str) else getattr(k, "__qualname__", "")) for c, k in columns.items()
+    ]
+    key = hashlib.sha256(f"{shown.to_json()}|{kinds_named}|{caption}".encode()).hexdigest()
+    styler = shown.style.set_uuid(key[:12])
+    styler = styler.hide(axis="index").format(escape="html").set_table_styles(_CSS)
     numeric = [names[c] for c, k in columns.items() if isinstance(k, str) and k in _NUMERIC]
     if numeric:
         styler = styler.set_properties(

@@ -92,9 +92,14 @@ def read_at(fd: int, size: int, offset: int) -> bytes:
 
 
 def write_at(fd: int, data: bytes, offset: int) -> None:
-    """``os.pwrite`` where it exists, else a seek and a write."""
-    if hasattr(os, "pwrite"):
-        os.pwrite(fd, data, offset)
-        return
-    os.lseek(fd, offset, os.SEEK_SET)
-    os.write(fd, data)
+    """Write all of ``data`` at ``offset``: ``os.pwrite`` where it exists, else a seek and
+    writes (a write may take fewer bytes than given; the rest follows)."""
+    view = memoryview(data)
+    if not hasattr(os, "pwrite"):
+        os.lseek(fd, offset, os.SEEK_SET)
+    while view:
+        if hasattr(os, "pwrite"):
+            n = os.pwrite(fd, view, offset)
+        else:
+            n = os.write(fd, view)
+        view, offset = view[n:], offset + n

@@ -208,17 +208,22 @@ def _when(g: pd.DataFrame, row: object) -> str:
     return str(stamp.date()) if not pd.isna(stamp) else "an undated row"
 
 
+#: The largest ``y`` a series may hold: squares of values near 1e154 overflow a float, and
+#: the fitted paths grow beyond the last value; no total in any unit comes near.
+MAX_Y = 1e100
+
+
 def validate_frame(df: pd.DataFrame, freq: str) -> dict[str, pd.Series]:
     """Check a ``unique_id, ds, y`` frame and split it into regular series.
 
     Raises
     ------
     ForecastError
-        For missing columns, an unknown frequency, unparseable dates, missing
-        or non-positive values (every model works on logs), duplicated periods
-        (overlapping intervals), infinite values (names the series, period and
-        frame row), or a series that is not regular at ``freq`` (names the
-        first missing period).
+        For missing columns, an unknown frequency, unparseable dates, a missing
+        ``unique_id``, missing or non-positive values (every model works on
+        logs), duplicated periods (overlapping intervals), infinite values or
+        values above :data:`MAX_Y` (names the series, period and frame row), or a
+        series that is not regular at ``freq`` (names the first missing period).
     """
     freq = normalise_freq(freq)
     missing = [c for c in ("unique_id", "ds", "y") if c not in df.columns]
@@ -231,6 +236,9 @@ def validate_frame(df: pd.DataFrame, freq: str) -> dict[str, pd.Series]:
     if ds.isna().any():
         bad = ds.index[ds.isna()][0]
         raise ForecastError(f"ds has a missing date at frame row {bad}")
+    if df["unique_id"].isna().any():
+        bad = df.index[df["unique_id"].isna().to_numpy()][0]
+        raise ForecastError(f"unique_id is missing at frame row {bad}; every row names its series")
     ds = period_starts(ds, freq)
     y = pd.to_numeric(df["y"], errors="coerce")
     out: dict[str, pd.Series] = {}
@@ -253,6 +261,13 @@ def validate_frame(df: pd.DataFrame, freq: str) -> dict[str, pd.Series]:
             raise ForecastError(
                 f"series {uid!r}: non-positive value at {bad.date()}; the models work on the "
                 "log scale and need positive totals"
+            )
+        if (g["y"] > MAX_Y).any():
+            bad = g.index[g["y"] > MAX_Y][0]
+            raise ForecastError(
+                f"series {uid!r}: y is {float(g['y'].loc[bad]):.3g} at {_when(g, bad)} (frame "
+                f"row {bad}); values above {MAX_Y:.0e} overflow the models' arithmetic: "
+                "rescale the series (e.g. to billions)"
             )
         if g["ds"].duplicated().any():
             dup = g.loc[g["ds"].duplicated(), "ds"].iloc[0]
@@ -364,6 +379,41 @@ def run_parallel(
     if len(tasks) <= 1 or n_jobs == 1:
         return [fn(*t) for t in tasks]
     return list(joblib.Parallel(n_jobs=n_jobs)(joblib.delayed(fn)(*t) for t in tasks))
+
+
+#: Bounds of a forecast request: periods ahead, sample paths, and paths times periods (one
+#: model's paths take 8 bytes each, so 10 million are 80 MB).
+MAX_H = 1000
+MAX_SAMPLES = 1_000_000
+MAX_DRAWS = 10_000_000
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_)
+
+
+def _check_arguments(df: Any, h: Any, n_samples: Any, n_jobs: Any) -> None:
+    """Refuse, by name, a request :func:`forecast` cannot serve, before any work starts."""
+    if not isinstance(df, pd.DataFrame):
+        raise ForecastError(
+            f"df must be a pandas DataFrame with columns unique_id, ds, y; got {type(df).__name__}"
+        )
+    if not _whole(h) or not 1 <= h <= MAX_H:
+        raise ForecastError(f"h must be a whole number from 1 to {MAX_H}; got {h!r}")
+    if not _whole(n_samples) or not 10 <= n_samples <= MAX_SAMPLES:
+        raise ForecastError(
+            f"n_samples must be a whole number from 10 to {MAX_SAMPLES:,}; got {n_samples!r}"
+        )
+    if h * n_samples > MAX_DRAWS:
+        raise ForecastError(
+            f"h * n_samples must be at most {MAX_DRAWS:,} (each model holds that many draws "
+            f"per series); got {h} * {n_samples:,}"
+        )
+    if n_jobs is not None and (not _whole(n_jobs) or n_jobs == 0):
+        raise ForecastError(
+            f"n_jobs must be None, a positive number of workers or -1 for every core; "
+            f"got {n_jobs!r}"
+        )
 
 
 def _root_seed(seed: int | None) -> int:
@@ -574,7 +624,11 @@ def forecast(
     Raises
     ------
     ForecastError
-        For an unknown model or frequency, bad levels or seed, a malformed frame,
+        For a ``df`` that is not a DataFrame, ``h`` or ``n_samples`` that are not
+        whole numbers in range (``1 <= h <= 1000``, ``10 <= n_samples <=
+        1,000,000``, ``h * n_samples <= 10,000,000``), ``n_jobs`` of 0 or not a
+        whole number, forecast dates past ``pandas.Timestamp.max``, an unknown
+        model or frequency, bad levels or seed, a malformed frame,
         a single requested model that cannot be fitted (too few points, ...), or
         a series on which none of the requested models can be fitted (the first
         refusal is named, as it would be for that model alone).
@@ -593,10 +647,7 @@ def forecast(
     >>> list(fc.columns)
     ['unique_id', 'ds', 'model', 'mean', 'median', 'lo-80', 'hi-80', 'lo-95', 'hi-95']
     """
-    if not isinstance(h, int | np.integer) or h < 1:
-        raise ForecastError(f"h must be a positive integer; got {h!r}")
-    if n_samples < 10:
-        raise ForecastError(f"n_samples must be at least 10; got {n_samples}")
+    _check_arguments(df, h, n_samples, n_jobs)
     freq = normalise_freq(freq)
     names = _check_models(models)
     levels = _check_levels(level)
@@ -619,7 +670,13 @@ def forecast(
             cap=cap,
             future_cap=None if cap is None else float(cap[-1]),
         )
-    future = {uid: s.future_ds(h) for uid, s in inputs.items()}
+    try:
+        future = {uid: s.future_ds(h) for uid, s in inputs.items()}
+    except (pd.errors.OutOfBoundsDatetime, OverflowError):
+        raise ForecastError(
+            f"h={h} periods at freq {freq!r} run past the last date pandas can hold "
+            f"({pd.Timestamp.max.date()}); ask for fewer periods"
+        ) from None
     settings = EnsembleSettings.load(members, assumptions)
     chunks = run_parallel(
         _forecast_chunk,

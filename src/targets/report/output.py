@@ -44,10 +44,25 @@ from targets.errors import TargetsError
 MARKER = ".targets-report.json"
 _STAGING_TAG = ".targets-staging-"
 _LOCK_SUFFIX = ".targets-lock"
+_FAILED_SUFFIX = ".failed"
+#: The longest file name (in bytes) most file systems allow (ext4, XFS, APFS, NTFS in UTF-16).
+NAME_MAX = 255
 
 
 class OutputError(TargetsError):
     """The output folder cannot be written without touching a user's files."""
+
+
+class WriteError(OutputError):
+    """A file of ours could not be written (a full disk, a quota); names the file and why."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: could not be written ({reason})")
+        self.path = path
+        self.reason = reason
+
+    def __reduce__(self):  # raised in report workers, so it crosses processes
+        return (WriteError, (self.path, self.reason))
 
 
 def _umask() -> int:
@@ -59,6 +74,58 @@ def _umask() -> int:
 def folder_mode() -> int:
     """Mode for a folder we create: ``0777`` minus the umask (0755 by default)."""
     return 0o777 & ~_umask()
+
+
+def side_name(name: str, prefix: str = "", suffix: str = "", room: int = 0) -> str:
+    """``prefix + name + suffix``, the name of a file we keep beside the output ``name``.
+
+    When that would not fit in :data:`NAME_MAX` bytes (with ``room`` bytes more that
+    ``tempfile`` adds), ``name`` is cut and a hash of the whole name added, so each output
+    still gets its own lock, staging folder and ``.failed`` folder.
+
+    Examples
+    --------
+    >>> side_name("reports", ".", ".targets-lock")
+    '.reports.targets-lock'
+    >>> len(side_name("a" * 250, ".", ".targets-lock").encode())
+    255
+    """
+    whole = prefix + name + suffix
+    if len(os.fsencode(whole)) + room <= NAME_MAX:
+        return whole
+    digest = "~" + hashlib.sha256(os.fsencode(name)).hexdigest()[:16]
+    budget = NAME_MAX - room - len(os.fsencode(prefix + suffix + digest))
+    cut = os.fsencode(name)[:budget].decode("utf-8", errors="ignore")
+    return prefix + cut + digest + suffix
+
+
+def failed_output(output: Path) -> Path:
+    """Where a report whose notebooks failed is written: ``<output>.failed`` beside it."""
+    return output.with_name(side_name(output.name, suffix=_FAILED_SUFFIX))
+
+
+def write_file(path: Path, data: str | bytes) -> None:
+    """Write ``data`` (text as UTF-8) to ``path`` in a folder of ours, never through a link.
+
+    Raises
+    ------
+    WriteError
+        Naming ``path`` and the reason (a full disk, a quota) if it cannot be written
+        whole; the partial file is removed.
+    """
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | portable.NOFOLLOW | portable.CLOEXEC
+    try:
+        fd = os.open(path, flags | getattr(os, "O_BINARY", 0), 0o666)
+    except OSError as exc:
+        raise WriteError(path, exc.strerror or str(exc)) from None
+    try:
+        portable.write_at(fd, raw, 0)
+    except OSError as exc:
+        os.close(fd)
+        path.unlink(missing_ok=True)
+        raise WriteError(path, exc.strerror or str(exc)) from None
+    os.close(fd)
 
 
 def _plain_name(name: object) -> bool:
@@ -176,6 +243,12 @@ def check_name(output: Path) -> None:
             f"--output {output}: the root of the file system is not a report folder; choose "
             "a new or empty folder"
         )
+    size = len(os.fsencode(output.name))
+    if size > NAME_MAX:
+        raise OutputError(
+            f"--output {output.name[:40]}...: the folder name is {size} bytes long; file "
+            f"systems allow at most {NAME_MAX}. Choose a shorter name."
+        )
 
 
 def check(output: Path, *, force: bool = False) -> None:
@@ -204,6 +277,7 @@ def check(output: Path, *, force: bool = False) -> None:
             )
         if not os.access(output, os.W_OK | os.X_OK):
             raise OutputError(f"--output {output}: no permission to write into this folder")
+        _check_replaceable(output, ["index.html", MARKER])
         return
     ancestor = output.parent
     while not ancestor.exists():
@@ -214,6 +288,17 @@ def check(output: Path, *, force: bool = False) -> None:
         raise OutputError(
             f"--output {output}: no permission to create it in {ancestor}; choose a folder you "
             "can write to"
+        )
+
+
+def _check_replaceable(output: Path, names: Iterable[str]) -> None:
+    """Refuse, before anything is moved, a report file whose name is taken by a folder."""
+    blocked = [n for n in names if (output / n).is_dir() and not (output / n).is_symlink()]
+    if blocked:
+        raise OutputError(
+            f"--output {output}: {_describe(blocked)} in it is a folder, not a page; a report "
+            "file cannot replace it and nothing was written. Rename or remove it, or choose "
+            "another --output."
         )
 
 
@@ -277,8 +362,15 @@ def _lock(path: Path, output: Path) -> _Lock:
         except FileNotFoundError:
             same = False
         if same:
-            os.ftruncate(fd, 0)
-            portable.write_at(fd, str(os.getpid()).encode(), 0)
+            try:
+                os.ftruncate(fd, 0)
+                portable.write_at(fd, str(os.getpid()).encode(), 0)
+            except OSError as exc:  # a full disk: leave no lock behind
+                _Lock(path, fd).release()
+                raise OutputError(
+                    f"--output {output}: the lock file {path} could not be written "
+                    f"({exc.strerror or exc}); nothing was written"
+                ) from None
             return _Lock(path, fd)
         os.close(fd)  # the holder removed it between our open and flock: try again
 
@@ -309,11 +401,19 @@ class Staging:
             # Keyed by the resolved path: two names of one folder (a symbolic link) share a lock.
             real = self.output.resolve()
             home = real.parent if os.access(real.parent, os.W_OK | os.X_OK) else real
-            self._lock = _lock(home / f".{real.name}{_LOCK_SUFFIX}", self.output)
-            self.folder = Path(tempfile.mkdtemp(prefix=f".{real.name}{_STAGING_TAG}", dir=home))
+            self._lock = _lock(home / side_name(real.name, ".", _LOCK_SUFFIX), self.output)
+            prefix = side_name(real.name, ".", _STAGING_TAG, room=8)  # mkdtemp adds 8
+            self.folder = Path(tempfile.mkdtemp(prefix=prefix, dir=home))
         except PermissionError as exc:
             self._cleanup()
             raise OutputError(f"--output {self.output}: no permission to write ({exc})") from None
+        except OSError as exc:
+            self._cleanup()
+            where = exc.filename or home
+            raise OutputError(
+                f"--output {self.output}: {where} could not be created ({exc.strerror or exc}); "
+                "nothing was written"
+            ) from None
         except BaseException:
             self._cleanup()
             raise
@@ -351,10 +451,11 @@ class Staging:
         """
         files = sorted(files)
         hashes = {name: _sha256(self.folder / name) for name in files}
-        (self.folder / MARKER).write_text(
-            json.dumps({"tool": "targets", "files": hashes}, indent=1) + "\n", encoding="utf-8"
+        write_file(
+            self.folder / MARKER, json.dumps({"tool": "targets", "files": hashes}, indent=1) + "\n"
         )
         check(destination, force=force)
+        _check_replaceable(destination, files)
         if not destination.exists():
             os.chmod(self.folder, folder_mode())
             try:
@@ -364,6 +465,7 @@ class Staging:
                 if exc.errno not in (errno.EEXIST, errno.ENOTEMPTY, errno.EISDIR):
                     raise
                 check(destination, force=force)
+                _check_replaceable(destination, files)
         # Only files proven ours are removed: listed with the hash they still have. Pages of a
         # report from before the marker are removed only with force.
         previous = _written_by_us(destination) | (_legacy_report(destination) if force else set())

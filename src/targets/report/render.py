@@ -33,7 +33,16 @@ import nbformat
 from targets.assess import store
 from targets.errors import TargetsError
 from targets.report.frontpage import render_index
-from targets.report.output import Staging, check_name, foreign_entries, read_marker
+from targets.report.output import (
+    OutputError,
+    Staging,
+    WriteError,
+    check_name,
+    failed_output,
+    foreign_entries,
+    read_marker,
+    write_file,
+)
 from targets.report.procs import die_with_parent
 
 KERNEL_NAME = "targets"
@@ -241,7 +250,7 @@ def _run_one(
         )
     text = render_html(nb, with_code=with_code)
     tmp = out_dir / (name + ".part")
-    tmp.write_text(text, encoding="utf-8")
+    write_file(tmp, text)
     tmp.replace(out_dir / name)
     return NotebookResult(
         notebook=path.name,
@@ -329,6 +338,8 @@ def _execute_all(
             p = futures[fut]
             try:
                 res = fut.result()
+            except WriteError:  # a full disk is not a notebook's failure: stop the report
+                raise
             except Exception:  # worker crashed: report it, keep the others
                 res = NotebookResult(
                     p.name,
@@ -410,21 +421,28 @@ def write_reports(
         as_of = as_timestamp(as_of).date().isoformat()  # type: ignore[union-attr]
     parameters: dict[str, object] = {"as_of": str(as_of)} if as_of is not None else {}
     workers = max(1, min(jobs or os.cpu_count() or 1, len(paths)))
-    failed_output = output.with_name(output.name + ".failed")
-    with _shared_store(), _StopOnSigterm(), Staging(output, force=force) as stage:
-        results = _execute_all(paths, stage.folder, parameters, with_code, workers, progress)
-        ordered = [results[p.name] for p in paths]
-        as_of_arg = str(as_of) if as_of is not None else None
-        rows = summary(as_of_arg) if summary else []
-        index = stage.folder / "index.html"
-        index.write_text(render_index(ordered, as_of_arg, rows=rows), encoding="utf-8")
-        files = [r.html_name for r in ordered if (stage.folder / r.html_name).exists()]
-        run = ReportRun(output, ordered)
-        if run.ok:
-            run.output = stage.install(output, [*files, "index.html"], force=force)
-            if failed_output.is_dir() and read_marker(failed_output) is not None:
-                if not foreign_entries(failed_output):
-                    shutil.rmtree(failed_output, ignore_errors=True)
-        else:
-            run.output = stage.install(failed_output, [*files, "index.html"])
-        return run
+    failed = failed_output(output)
+    try:
+        with _shared_store(), _StopOnSigterm(), Staging(output, force=force) as stage:
+            results = _execute_all(paths, stage.folder, parameters, with_code, workers, progress)
+            ordered = [results[p.name] for p in paths]
+            as_of_arg = str(as_of) if as_of is not None else None
+            rows = summary(as_of_arg) if summary else []
+            index = stage.folder / "index.html"
+            write_file(index, render_index(ordered, as_of_arg, rows=rows))
+            files = [r.html_name for r in ordered if (stage.folder / r.html_name).exists()]
+            run = ReportRun(output, ordered)
+            if run.ok:
+                run.output = stage.install(output, [*files, "index.html"], force=force)
+                if failed.is_dir() and read_marker(failed) is not None:
+                    if not foreign_entries(failed):
+                        shutil.rmtree(failed, ignore_errors=True)
+            else:
+                run.output = stage.install(failed, [*files, "index.html"])
+            return run
+    except WriteError as exc:  # removed with the staging folder: name the output, not it
+        raise OutputError(
+            f"--output {output}: could not write {exc.path.name.removesuffix('.part')} "
+            f"({exc.reason}); no report was "
+            "installed and nothing there changed"
+        ) from None

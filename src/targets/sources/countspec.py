@@ -20,6 +20,7 @@ reads and checks the fields.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,6 +67,8 @@ def parse_count_spec(entry: dict) -> CountSpec:
     for key in ("platform", "population", "gmv_share"):
         if entry.get(key) in (None, ""):
             raise GoalError(f"a count goal needs {key} (see README, 'Count goals')")
+    if not (isinstance(entry["platform"], str) and entry["platform"].isprintable()):
+        raise GoalError(f"platform must be one line of text; got {str(entry['platform'])[:40]!r}")
     for key in ("population", "gmv_share", "subset_share"):
         _check_ref(key, entry.get(key))
     raw = entry.get("size_evidence") or []
@@ -91,12 +94,26 @@ def parse_count_spec(entry: dict) -> CountSpec:
             )
         if role == "shown" and not item.get("why"):
             raise GoalError(f"size_evidence entry {item['series']!r}: role 'shown' needs why")
+        for key in ("series", "context", "population_series", "total_series", "why"):
+            if item.get(key) is not None and not isinstance(item[key], str):
+                raise GoalError(
+                    f"size_evidence entry {str(item['series'])[:40]!r}: {key} must be text; "
+                    f"got {str(item[key])[:40]!r}"
+                )
+        top_k = item.get("top_k")
+        if top_k is not None and not (
+            isinstance(top_k, int) and not isinstance(top_k, bool) and top_k >= 1
+        ):
+            raise GoalError(
+                f"size_evidence entry {item['series']!r}: top_k must be a whole number of at "
+                f"least 1; got {str(top_k)[:40]!r}"
+            )
         specs.append(
             EvidenceSpec(
                 series=str(item["series"]),
                 role=role,
                 context=item.get("context"),
-                top_k=float(item["top_k"]) if item.get("top_k") is not None else None,
+                top_k=float(top_k) if top_k is not None else None,
                 population_series=item.get("population_series"),
                 total_series=item.get("total_series"),
                 why=str(item.get("why", "")),
@@ -115,17 +132,21 @@ def parse_count_spec(entry: dict) -> CountSpec:
     )
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
 def _check_ref(key: str, value: Any) -> None:
-    if value is None or isinstance(value, str):
+    if value is None or (isinstance(value, str) and value.isprintable()):
         return
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if _is_number(value):
         if value <= 0:
             raise GoalError(f"{key} must be positive; got {value}")
         return
     if (
         isinstance(value, list)
         and len(value) == 2
-        and all(isinstance(v, (int, float)) for v in value)
+        and all(_is_number(v) for v in value)
         and 0 < value[0] <= value[1]
     ):
         return

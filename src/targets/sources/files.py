@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -150,8 +151,16 @@ class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
         return super().construct_mapping(node, deep=deep)
 
 
+def _plain_resolver(tag: str, rx: re.Pattern) -> tuple[str, re.Pattern]:
+    """YAML 1.1 reads ``1_000`` as 1000 and ``1:30`` as 90 (base 60): a goal file's numbers are
+    plain, so such scalars stay text and the field's check refuses them by name."""
+    if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+        return tag, re.compile(r"(?![^\n]*[_:])" + rx.pattern, rx.flags)
+    return tag, rx
+
+
 _Loader.yaml_implicit_resolvers = {
-    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    key: [_plain_resolver(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 

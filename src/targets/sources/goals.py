@@ -303,7 +303,7 @@ def _date(path: Path, i: int, gid: str, field: str, value: Any) -> date:
 
 #: What a goal id may be: it names files, anchors and cache entries.
 _GOAL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,79}")
-_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
 
 def _number(path: Path, i: int, gid: str, field: str, value: Any, *, positive=True) -> float:
@@ -473,8 +473,18 @@ def _parse_goal(path: Path, i: int, entry: Any, known_series: dict[str, dict[str
             gid,
             f"comparator must be one of {', '.join(COMPARATORS)}; got {entry['comparator']!r}",
         )
+    for key in ("dataset", "series_id"):
+        name = entry[key]
+        if not (isinstance(name, str) and name.strip() and name.isprintable() and len(name) < 200):
+            raise _fail(
+                path,
+                i,
+                gid,
+                f"{key} {str(name)[:40]!r} is not a name: expected one line of text (a data set "
+                "is a CSV file's name without .csv, a series_id a value of its first column)",
+            )
     series_published = _check_known(
-        path, i, gid, "series", str(entry["dataset"]), str(entry["series_id"]), known_series
+        path, i, gid, "series", entry["dataset"], entry["series_id"], known_series
     )
     announced = _date(path, i, gid, "announced", entry["announced"])
     start = _date(path, i, gid, "deadline_start", entry["deadline_start"])
@@ -545,6 +555,10 @@ def _parse_goal(path: Path, i: int, entry: Any, known_series: dict[str, dict[str
     series_currency = None if series_currency == UNPUBLISHED else series_currency
     known_here = known_series
     scale = 1.0
+    if kind != "growth":
+        given = [k for k in ("base_start", "base_end") if entry.get(k) not in (None, "")]
+        if given:
+            raise _fail(path, i, gid, f"{', '.join(given)}: only a growth goal has a base interval")
     if kind == "growth":
         for k in ("base_start", "base_end"):
             if entry.get(k) in (None, ""):
@@ -603,7 +617,7 @@ def _parse_goal(path: Path, i: int, entry: Any, known_series: dict[str, dict[str
         entity_threshold = (
             _number(path, i, gid, "entity_threshold", entry["entity_threshold"]) * eunit.factor
         )
-        entity = str(entry["entity"])
+        entity = _text(path, i, gid, "entity", entry["entity"])
         threshold = threshold_as_stated
         try:
             count_spec = parse_count_spec(entry)
@@ -618,13 +632,13 @@ def _parse_goal(path: Path, i: int, entry: Any, known_series: dict[str, dict[str
         raise _fail(path, i, gid, "source needs publisher, url and published")
     return Goal(
         id=str(gid),
-        statement_zh=str(entry.get("statement_zh") or ""),
-        statement_en=str(entry["statement_en"]).strip(),
+        statement_zh=_text(path, i, gid, "statement_zh", entry.get("statement_zh")),
+        statement_en=_text(path, i, gid, "statement_en", entry["statement_en"]),
         announced=announced,
         deadline_start=start,
         deadline_end=end,
         kind=kind,
-        metric=str(entry["metric"]).strip(),
+        metric=_text(path, i, gid, "metric", entry["metric"]),
         dataset=entry["dataset"],
         series_id=entry["series_id"],
         comparator=comparator,
@@ -632,14 +646,14 @@ def _parse_goal(path: Path, i: int, entry: Any, known_series: dict[str, dict[str
         unit=unit.name,
         threshold_as_stated=threshold_as_stated,
         source=Source(
-            str(src["publisher"]),
-            str(src["url"]),
+            _text(path, i, gid, "source.publisher", src["publisher"]),
+            _text(path, i, gid, "source.url", src["url"]),
             _date(path, i, gid, "source.published", src["published"]),
         ),
         entity=entity,
         entity_threshold=entity_threshold,
-        parent=entry.get("parent"),
-        note=str(entry.get("note") or "").strip(),
+        parent=_parent(path, i, gid, entry.get("parent")),
+        note=_text(path, i, gid, "note", entry.get("note")),
         series_published=series_published,
         count_spec=count_spec,
         threshold_high=threshold_high,
@@ -656,6 +670,24 @@ def _parse_goal(path: Path, i: int, entry: Any, known_series: dict[str, dict[str
         definitions=_definitions(path, i, gid, "definitions", entry.get("definitions")),
         name=_name(path, i, gid, entry.get("name")),
     )
+
+
+def _parent(path: Path, i: int, gid: str, value: Any) -> str | None:
+    if value is None or (isinstance(value, str) and _GOAL_ID.fullmatch(value)):
+        return value
+    raise _fail(path, i, gid, f"parent {str(value)[:40]!r} is not a goal id")
+
+
+def _text(path: Path, i: int, gid: str, field: str, value: Any) -> str:
+    """A text field (a statement, the metric, a note): text as written, stripped; ``""`` when
+    absent. A list, a mapping, a boolean or a number is refused by name."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise _fail(
+            path, i, gid, f"{field} must be text; got a {type(value).__name__}: {str(value)[:40]!r}"
+        )
+    return value.strip()
 
 
 def _name(path: Path, i: int, gid: str, value: Any) -> str:

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from targets.errors import DataError
-from targets.sources.units import parse_unit
+from targets.sources.units import Unit, known_units, parse_unit
 
 CORE_COLUMNS: list[str] = [
     "series_id",
@@ -127,6 +127,9 @@ def parse_observations(path: Path, dataset: Dataset, raw: pd.DataFrame) -> pd.Da
             f"expected columns in this order: {', '.join(expected)}",
         )
     records = [_parse_row(path, i + 2, rec) for i, rec in enumerate(raw.to_dict("records"))]
+    if set(SIZE_COLUMNS) <= set(dataset.extra_columns):
+        for i, rec in enumerate(raw.to_dict("records")):
+            _parse_size_columns(path, i + 2, rec)
     frame = pd.DataFrame.from_records(records, columns=[*expected, *_COMPUTED])
     # One dtype per column whatever the rows (an empty file too): dates, floats, line numbers.
     for column in _DATE_COLUMNS:
@@ -176,15 +179,60 @@ def _parse_date(path: Path, row: int, column: str, text: str) -> pd.Timestamp | 
     return pd.Timestamp(day)
 
 
+#: A number as a data file writes it: ASCII digits, an optional sign, point and exponent, or
+#: ``inf``/``nan`` (refused later with a message of their own). Python's ``float`` also reads
+#: ``1_000`` and full-width digits (``１０００``); a data file may not.
+_PLAIN_NUMBER = re.compile(
+    r"[+-]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity|nan)",
+    re.IGNORECASE,
+)
+
+
 def _parse_number(path: Path, row: int, column: str, text: str) -> float:
     if text == "":
         return np.nan
-    try:
-        return float(text)
-    except ValueError:
+    if not _PLAIN_NUMBER.fullmatch(text.strip()):
         raise _fail(
-            path, row, f"{column} {text!r} is not a number (write 11844, not 11,844)"
-        ) from None
+            path,
+            row,
+            f"{column} {text[:40]!r} is not a number in ASCII digits (write 11844, not 11,844, "
+            "11_844 or full-width digits)",
+        )
+    return float(text)
+
+
+def _is_yuan(unit: Unit) -> bool:
+    return unit.dimension == "money" and unit.currency == "CNY"
+
+
+def _parse_size_columns(path: Path, row: int, rec: dict[str, str]) -> None:
+    """Check a size-evidence row's ``threshold_value`` and ``threshold_unit``: both or neither,
+    a finite positive number and a yuan unit or ``count`` (the threshold's own unit)."""
+    value, unit_text = rec["threshold_value"].strip(), rec["threshold_unit"].strip()
+    if not value and not unit_text:
+        return
+    if not value or not unit_text:
+        given, missing = "threshold_value", "threshold_unit"
+        if not value:
+            given, missing = missing, given
+        raise _fail(path, row, f"{given} is given without {missing}; give both or neither")
+    number = _parse_number(path, row, "threshold_value", value)
+    if not (np.isfinite(number) and number > 0):
+        raise _fail(path, row, f"threshold_value {value[:40]!r} is not a finite number above 0")
+    yuan_units = [u for u in known_units() if _is_yuan(parse_unit(u))]
+    try:
+        unit = parse_unit(unit_text)
+    except KeyError:
+        unit = None
+    if unit is None or not (unit.name == "count" or _is_yuan(unit)):
+        raise _fail(
+            path,
+            row,
+            f"threshold_unit {unit_text[:40]!r} is not a threshold unit; expected count or a "
+            f"yuan unit: {', '.join(yuan_units)}",
+        )
+    if unit.name != "count" and not np.isfinite(number * unit.factor):
+        raise _fail(path, row, f"threshold_value {value[:40]} {unit_text} is too large")
 
 
 def _parse_row(path: Path, row: int, rec: dict[str, str]) -> dict[str, object]:
@@ -297,6 +345,15 @@ def _parse_row(path: Path, row: int, rec: dict[str, str]) -> dict[str, object]:
     out["value_yuan"] = value * unit.factor if money_cny else np.nan
     out["value_high_yuan"] = value_high * unit.factor if money_cny else np.nan
     out["value_usd"] = value * unit.factor if money_usd else np.nan
+    for col, number in (("value", value), ("value_high", value_high)):
+        if unit.dimension == "money" and np.isinf(number * unit.factor):
+            base = "yuan" if money_cny else "US dollars"
+            raise _fail(
+                path,
+                row,
+                f"{col} {rec[col][:40]} {rec['unit']} is too large: it is not a finite number "
+                f"of {base}; write the published figure",
+            )
     out["ratio"] = ratio
     out["currency"] = unit.currency
     out["row"] = row
