@@ -591,6 +591,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\ninterrupted: nothing was written", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader stopped reading (``targets data | head``): not an error of ours. Send
+        # what is still buffered nowhere, so Python's exit does not report it again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except OSError as exc:
         where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
         print(f"error: {clean(where)}{exc.strerror or exc}", file=sys.stderr)
