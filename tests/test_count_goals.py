@@ -172,3 +172,36 @@ def test_a_count_goal_for_a_new_platform_is_a_yaml_entry(tmp_path, monkeypatch):
     assert inputs.loc["population", "assumed"] and inputs.loc["gmv_share", "assumed"]
     assert "Kuaishou" in a.proxies.iloc[0]["proxy"]
     assert "written in goals.yaml without a source" in inputs.loc["population", "reasoning"]
+
+
+def test_concentration_statement_says_when_the_goal_needs_more_than_all_sales():
+    from targets.counts.goal import _concentration_statement
+    from targets.sources.vintage import open_vintage
+
+    goal = open_vintage().goal("merchants_100m")
+    total = np.full(10, 8e10)  # ¥80B of goal-year sales; the goal's top 1,000 need ¥100B
+    args = ("merchants", "the evidence puts", 1000.0, (5e7, 2e7, 9e7))
+    over = _concentration_statement(goal, *args, 1.25, total, (0.4, 0.3, 0.5))
+    assert "cannot be met" in over and "125" not in over
+    under = _concentration_statement(goal, *args, 0.25, total, (0.4, 0.3, 0.5))
+    assert "at least 25.0% of goal-year sales" in under
+    assert "necessary, not sufficient" in under and "cannot be met" not in under
+
+
+def test_concentration_statement_explains_a_subset_goals_rank():
+    from targets.counts.goal import _concentration_statement
+    from targets.sources.vintage import open_vintage
+
+    goal = open_vintage().goal("new_brands_100m")  # 100 new brands
+    text = _concentration_statement(
+        goal,
+        "brands",
+        "the evidence puts",
+        1114.0,
+        (5e7, 2e7, 9e7),
+        0.2,
+        np.full(5, 1e12),
+        (0.3, 0.2, 0.4),
+    )
+    assert "1,114th-largest of the brands (about 1,114 of all brands above" in text
+    assert "so that 100 of them are in the counted subset" in text

@@ -253,15 +253,8 @@ def _detail(goal: Goal, fit, inputs, gmv: np.ndarray, rng) -> CountDetail:
     need_med = float(np.median(needed))
     entity = goal.entity or "entities"
     source = "the evidence puts" if int(fit.evidence["fitted"].sum()) else "the prior alone puts"
-    statement = (
-        f"Met if the {_ordinal(k)}-largest of the {entity} sells at least "
-        f"{format_yuan(goal.entity_threshold)} in the goal year; {source} its sales at "
-        f"{format_yuan(kth_med)} (80%: {format_yuan(kth_lo)} to {format_yuan(kth_hi)}). "
-        f"The top {k:,.0f} would then hold at least {need_med:.1%} of goal-year sales (that "
-        f"many times the threshold, over the median goal-year sales of "
-        f"{format_yuan(float(np.median(total)))}); {source} their share at {med:.1%} "
-        f"(80%: {lo:.1%} to {hi:.1%}): a share above that is needed, not enough, since "
-        "a few of the largest can hold it."
+    statement = _concentration_statement(
+        goal, entity, source, k, (kth_med, kth_lo, kth_hi), need_med, total, (med, lo, hi)
     )
     concentration = {
         "top_k": k,
@@ -304,6 +297,46 @@ def _detail(goal: Goal, fit, inputs, gmv: np.ndarray, rng) -> CountDetail:
         fitted_rows=int(fit.evidence["fitted"].sum()),
         draws=d.assign(goal_gmv=np.resize(gmv, len(d))),
         assumption_band=band,
+    )
+
+
+def _concentration_statement(
+    goal: Goal,
+    entity: str,
+    source: str,
+    k: float,
+    kth: tuple[float, float, float],
+    need: float,
+    total: np.ndarray,
+    share: tuple[float, float, float],
+) -> str:
+    """What the goal asks of the size distribution, in words: the sales of the k-th largest
+    entity, and the share of goal-year sales the top k would hold."""
+    threshold = format_yuan(goal.entity_threshold)
+    subset = ""
+    if k > goal.threshold * 1.001:  # the goal counts a subset (e.g. new brands)
+        subset = (
+            f" (about {k:,.0f} of all {entity} above {threshold}, so that {goal.threshold:,.0f}"
+            " of them are in the counted subset)"
+        )
+    median_total = float(np.median(total))
+    text = (
+        f"Met if the {_ordinal(k)}-largest of the {entity}{subset} sells at least {threshold} "
+        f"in the goal year; {source} its sales at {format_yuan(kth[0])} (80%: "
+        f"{format_yuan(kth[1])} to {format_yuan(kth[2])}). "
+    )
+    if need >= 1.0:
+        return text + (
+            f"The top {k:,.0f} would then sell {format_yuan(k * goal.entity_threshold)}, more "
+            f"than the median goal-year sales of {format_yuan(median_total)} of all {entity}: "
+            "at that level of sales the goal cannot be met."
+        )
+    return text + (
+        f"The top {k:,.0f} would then hold at least {need:.1%} of goal-year sales ({k:,.0f} "
+        f"times {threshold}, over the median goal-year sales of {format_yuan(median_total)}); "
+        f"{source} their share at {share[0]:.1%} (80%: {share[1]:.1%} to {share[2]:.1%}). "
+        "Holding that share is necessary, not sufficient: a few very large "
+        f"{entity} can hold it while the {_ordinal(k)}-largest sells less."
     )
 
 
