@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # The project's Lab opens the notebooks' py:percent twins as notebooks (Jupytext), by default.
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
+# The project's Lab saves notebooks as the repository holds them: no outputs (targets.lab).
+SERVER_CONFIG := $(VENV)/etc/jupyter/jupyter_server_config.d/targets.json
 # Jupyter refuses to start as root unless told; containers and CI often run as root.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 LAB_ARGS ?=
@@ -22,6 +24,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	$(BIN)/python -m ipykernel install --prefix $(VENV) --name targets --display-name "Python (targets)"
 	mkdir -p $(LAB_SETTINGS) && cp etc/jupyterlab-overrides.json $(LAB_SETTINGS)/overrides.json
+	mkdir -p $(dir $(SERVER_CONFIG)) && cp etc/jupyter_server_config.json $(SERVER_CONFIG)
 	touch $(STAMP)
 
 report: $(STAMP) fonts
@@ -50,7 +53,10 @@ test: $(STAMP) browser fonts
 $(LAB_SETTINGS)/overrides.json: etc/jupyterlab-overrides.json | $(STAMP)
 	mkdir -p $(LAB_SETTINGS) && cp etc/jupyterlab-overrides.json $@
 
-lab: $(STAMP) $(LAB_SETTINGS)/overrides.json
+$(SERVER_CONFIG): etc/jupyter_server_config.json | $(STAMP)
+	mkdir -p $(dir $(SERVER_CONFIG)) && cp etc/jupyter_server_config.json $@
+
+lab: $(STAMP) $(LAB_SETTINGS)/overrides.json $(SERVER_CONFIG)
 	JUPYTER_PATH=$(CURDIR)/$(VENV)/share/jupyter $(BIN)/jupyter lab $(ALLOW_ROOT) $(LAB_ARGS) notebooks
 
 clean:

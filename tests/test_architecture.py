@@ -13,6 +13,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "targets"
 #: Layers from sources to pages: a module may import only from its own layer or below.
 LAYERS = {
     "errors": 0,
+    "lab": 0,
     "_quiet": 0,
     "portable": 0,
     "sources": 1,

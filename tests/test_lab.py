@@ -67,3 +67,42 @@ def test_make_lab_starts_and_opens_py_twins_as_notebooks(tmp_path):
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.communicate(timeout=30)
+
+
+def _lab_contents_manager(root: Path):
+    """Jupytext's contents manager (as JupyterLab runs it) with the project's server config."""
+    from jupytext.async_contentsmanager import AsyncTextFileContentsManager
+    from traitlets.config import Config
+
+    config = Config(json.loads((REPO / "etc" / "jupyter_server_config.json").read_text()))
+    return AsyncTextFileContentsManager(root_dir=str(root), config=config)
+
+
+def test_a_save_without_edits_leaves_both_twins_byte_identical(tmp_path):
+    import asyncio
+
+    folder = tmp_path / "notebooks"
+    shutil.copytree(REPO / "notebooks", folder)
+    manager = _lab_contents_manager(folder)
+    for ipynb in sorted(folder.glob("*.ipynb")):
+        twin = ipynb.with_suffix(".py")
+        before = ipynb.read_bytes(), twin.read_bytes()
+        model = asyncio.run(manager.get(ipynb.name))
+        # What a session leaves in the model: outputs, counts, the kernel's language_info.
+        model["content"]["metadata"]["language_info"] = {"name": "python", "version": "3.11"}
+        for cell in model["content"]["cells"]:
+            if cell["cell_type"] == "code":
+                cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "x\n"}]
+                cell["execution_count"] = 7
+                cell["metadata"]["scrolled"] = True
+        asyncio.run(manager.save({"type": "notebook", "content": model["content"]}, ipynb.name))
+        assert (ipynb.read_bytes(), twin.read_bytes()) == before, ipynb.name
+
+
+def test_the_pre_save_hook_leaves_other_files_alone(tmp_path):
+    import asyncio
+
+    manager = _lab_contents_manager(tmp_path)
+    text = "outputs: keep me\n"
+    asyncio.run(manager.save({"type": "file", "format": "text", "content": text}, "notes.txt"))
+    assert (tmp_path / "notes.txt").read_text() == text
