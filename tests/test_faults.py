@@ -126,6 +126,21 @@ def assumed(row: int, value: str) -> Callable[[Path], None]:
     return lambda data: _set_cell(data / "assumptions.csv", row, "value", value)
 
 
+def assumption_row(assumption_id: str) -> int:
+    """The 1-based line of the first row of ``assumption_id`` in the shipped assumptions."""
+    from targets.sources.data import data_dir
+
+    with (data_dir() / "assumptions.csv").open(encoding="utf-8", newline="") as fh:
+        for line, row in enumerate(csv.reader(fh), start=1):
+            if row and row[0] == assumption_id:
+                return line
+    raise AssertionError(f"no assumption {assumption_id!r}")
+
+
+MIN_YEARS_ROW = assumption_row("driver_min_regular_years")
+POPULATION_ROW = assumption_row("count_population_douyin_merchants")
+
+
 #: Issue 18, items 7 and 9: each gave a traceback or was accepted silently.
 ISSUE_18_FAULTS = [
     Fault(
@@ -181,14 +196,16 @@ ISSUE_18_FAULTS = [
     Fault(
         "driver-min-years-0",
         ("assess",),
-        "assumptions.csv, row 28: 0 is not a value in [1, inf] as unit 'count' requires",
-        assumed(28, "0"),
+        f"assumptions.csv, row {MIN_YEARS_ROW}: 0 is not a value in [1, inf] as unit 'count' "
+        "requires",
+        assumed(MIN_YEARS_ROW, "0"),
     ),
     Fault(
         "negative-population",
         ("assess",),
-        "assumptions.csv, row 14: -5 is not a value in [1, inf] as unit 'count' requires",
-        assumed(14, "-5"),
+        f"assumptions.csv, row {POPULATION_ROW}: -5 is not a value in [1, inf] as unit 'count' "
+        "requires",
+        assumed(POPULATION_ROW, "-5"),
     ),
     Fault(
         "goal-dataset-list",

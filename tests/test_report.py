@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import re
 import subprocess
@@ -74,6 +75,11 @@ def test_index_and_scorecard_report_show_the_scorecard_numbers(rendered):
         elif isinstance(row.bound, str):  # judged on a part: the labelled bound
             assert f'<td class="num">{row.bound} (a bound' in index, row.goal
             assert "(a bound, not the goal's probability)" in page.replace("&#x27;", "'")
+        elif isinstance(row.band, str):  # an assumption decides: its band, not a point
+            assert f'<td class="num">{row.band}' in html.unescape(index), row.goal
+            name = goal_names(goals.load())[row.goal]
+            assert f"{name}</strong>: {row.band}" in html.unescape(page), row.goal
+            assert "is met is set by an assumption, not by evidence" in page, row.goal
         else:  # the chance, with its interval
             p = probability(row.probability)
             assert re.search(rf'<td class="num">{re.escape(p)}[ <]', index), (row.goal, p)

@@ -118,10 +118,19 @@ def _finding(check: str, file: str, r: pd.Series, detail: str) -> dict:
         "dataset": str(r["dataset"]),
         "series_id": str(r["series_id"]),
         "period": _period(r),
-        "value": f"{r['value']:g} {r['unit']}",
+        "value": f"{_figure(r['value'])} {r['unit']}",
         "published": "" if pd.isna(r["published"]) else r["published"].date().isoformat(),
         "detail": detail,
     }
+
+
+def _figure(value: float) -> str:
+    """A figure as written, without scientific notation (``3,000,000``, ``8,530.62``)."""
+    return (
+        np.format_float_positional(float(value), trim="-")
+        if abs(value) < 1000
+        else (f"{value:,.2f}".rstrip("0").rstrip("."))
+    )
 
 
 def _period(r: pd.Series) -> str:
@@ -157,7 +166,7 @@ def _undated_assumptions(assumptions: pd.DataFrame) -> pd.DataFrame:
                 "dataset": "",
                 "series_id": str(a["assumption_id"]),
                 "period": "",
-                "value": f"{a['value']:g} {a['unit']}",
+                "value": f"{_figure(a['value'])} {a['unit']}",
                 "published": "",
                 "detail": "no usable_from: it applies at every as-of date",
             }
@@ -212,7 +221,7 @@ def _part_above_whole(
             for _, p in pairs[pairs["low"] > pairs["high_whole"]].iterrows():
                 detail = (
                     f"larger than {name(dataset, whole)} over the same period "
-                    f"({p['value_whole']:g} {p['unit_whole']}, line {int(p['row_whole'])}), "
+                    f"({_figure(p['value_whole'])} {p['unit_whole']}, line {int(p['row_whole'])}), "
                     "which contains it (the series dictionary says so)"
                 )
                 out.append(_finding("part_above_whole", files_of[dataset], p, detail))
@@ -239,7 +248,8 @@ def _within_series(rows: pd.DataFrame, files_of: dict[str, str]) -> pd.DataFrame
                 if a["low"] > b["high"]:
                     detail = (
                         f"larger than the same series over {_period(pd.Series(b))} "
-                        f"({b['value']:g} {b['unit']}, line {int(b['row'])}), which contains it"
+                        f"({_figure(b['value'])} {b['unit']}, line {int(b['row'])}), "
+                        "which contains it"
                     )
                     out.append(_finding("part_above_whole", files_of[dataset], a_row, detail))
                     continue
