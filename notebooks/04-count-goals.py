@@ -168,6 +168,72 @@ if results:
         display(Markdown("No goal-level input has a range at this date."))
 
 # %% [markdown]
+# ## How has the count model done on counts that were published?
+#
+# The model above is checked on simulated platforms of families it does not fit
+# (`benchmarks/bench_counts_families.py`). Here it meets real outcomes: each count in the
+# count record (`data/count_record.yaml`) was forecast by the same model the day before its
+# period, from the rows published by then, and is set beside the published count and beside
+# the strongest simple baseline: the last published count grown with the forecast of sales.
+# The CRPS measures the whole forecast distribution against the count (in entities; lower
+# is better). Only counts published by this report's date are listed.
+
+# %%
+from targets.assess.count_record import count_record
+
+record = count_record(vintage)
+if record.empty:
+    plots.no_data("published count the model could have forecast", as_of)
+else:
+    inside = int(record["inside_80"].sum())
+    better = int((record["crps"] < record["baseline_crps"]).sum())
+    display(
+        Markdown(
+            f"{len(record)} published counts: {inside} inside the model's 80% interval "
+            f"(the baseline's: {int(record['baseline_inside_80'].fillna(False).sum())}); the "
+            f"model's CRPS is lower than the baseline's for {better} of them (mean CRPS "
+            f"{record['crps'].mean():,.0f} against {record['baseline_crps'].mean():,.0f} "
+            "entities). Too few counts to call the model better or worse than the baseline: "
+            "they are shown as they came out."
+        )
+    )
+    display(
+        formatting.table(
+            record.assign(
+                model=[
+                    f"{r.median:,.0f} ({r.lo_80:,.0f} to {r.hi_80:,.0f})"
+                    for r in record.itertuples()
+                ],
+                baseline=[
+                    f"{r.baseline_median:,.0f} ({r.baseline_lo_80:,.0f} to "
+                    f"{r.baseline_hi_80:,.0f}), from {r.baseline_from}"
+                    for r in record.itertuples()
+                ],
+            ),
+            {
+                "name": "text",
+                "as_of": "date",
+                "fitted_rows": "count",
+                "model": "text",
+                "published": "count",
+                "crps": lambda v: f"{v:,.0f}",
+                "baseline": "text",
+                "baseline_crps": lambda v: f"{v:,.0f}",
+            },
+            headers={
+                "name": "count",
+                "as_of": "forecast as of",
+                "fitted_rows": "rows fitted",
+                "model": "model: median (80% interval)",
+                "published": "published count",
+                "crps": "model CRPS",
+                "baseline": "baseline: last count grown with sales",
+                "baseline_crps": "baseline CRPS",
+            },
+        )
+    )
+
+# %% [markdown]
 # ## Goal by goal
 #
 # For each goal: the concentration the goal implies against the one the evidence implies,
