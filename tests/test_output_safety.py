@@ -221,6 +221,10 @@ def _wait_until(condition, timeout: float) -> bool:
     return condition()
 
 
+def _sigint_as_at_a_terminal() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.fixture
 def sleeping_report(tmp_path):
     """A running `targets report` whose two notebooks sleep in their kernels."""
@@ -243,6 +247,9 @@ def sleeping_report(tmp_path):
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # our own signals only, as a user's shell would send them
+        # A foreground command at a terminal, whatever started pytest: a shell without job
+        # control starts background jobs with SIGINT ignored, and a child inherits that.
+        preexec_fn=_sigint_as_at_a_terminal,
     )
     try:
         assert _wait_until(lambda: len(list(flags.iterdir())) == 2, 90), "kernels never started"
