@@ -15,7 +15,7 @@ from targets.assess import codec
 from targets.counts import goal as count_goal
 from targets.report import frontpage, tables
 from targets.sources.data import data_dir
-from targets.sources.vintage import open_vintage
+from targets.sources.vintage import GOAL_IDS_ENV, open_vintage
 
 ANNOUNCED = "2021-04-08"
 N = 500
@@ -124,8 +124,12 @@ def test_the_swing_threshold_row_decides_whether_the_band_is_shown(tmp_path, mon
     swing = abs(shown.band_high - shown.band_low)
     # The subset's words come from the goal's name, which is data: they reach pages escaped.
     assert shown.band_input == "the assumed share of <i>new</i> brands" and swing >= 0.3
+    # The scorecard of this goal alone (as `targets report --goal` gives it): the others
+    # would be computed afresh on this copied folder and tell nothing more here.
+    monkeypatch.setenv(GOAL_IDS_ENV, "new_brands_100m")
     v = open_vintage()
     card = assess.scorecard(vintage=v, n_samples=N)
+    assert list(card["goal"]) == ["new_brands_100m"]
     html = tables.scorecard(card, v.goals).to_html()
     assert "set by the assumed share of &lt;i&gt;new&lt;/i&gt; brands" in html
     assert "<i>new</i>" not in html

@@ -161,3 +161,15 @@ def test_richer_contract_fields_parse(data_copy):
     assert g.threshold_high == pytest.approx(1.2e12)
     assert g.ceiling.series.series_id == "nbs_physical_online_retail"
     assert g.met([0.9e12, 1.1e12]).tolist() == [False, True]
+
+
+def test_report_goal_narrows_the_goal_file_not_the_track_record(monkeypatch):
+    from targets.assess import track_record_vintage
+    from targets.sources.vintage import GOAL_IDS_ENV, open_vintage
+
+    monkeypatch.setenv(GOAL_IDS_ENV, "merchants_100m")
+    vintage = open_vintage()
+    assert [g.id for g in vintage.goals] == ["merchants_100m"]
+    # The pledges behind the calibration stay whole (they were once cut to the same ids).
+    pledges = track_record_vintage(vintage)
+    assert pledges is not None and len(pledges.goals) >= 100

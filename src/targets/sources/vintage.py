@@ -582,7 +582,9 @@ def open_vintage(
         if len(_OPENED) > 32:
             _OPENED.clear()
         _OPENED[key] = cached
-    return _only(cached, os.environ.get(GOAL_IDS_ENV, "")).at(as_of)
+    # ``targets report --goal`` narrows the user's goal file, never a file a caller names
+    # (the pledge track record, the count record).
+    return _only(cached, os.environ.get(GOAL_IDS_ENV, "") if goals is None else "").at(as_of)
 
 
 def _only(vintage: Vintage, ids_text: str) -> Vintage:
