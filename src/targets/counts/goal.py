@@ -131,16 +131,12 @@ def _middle(goal: Goal) -> pd.Timestamp:
     return start + (end - start) / 2
 
 
-def fit_goal(goal: Goal, vintage: Vintage, n: int, seed: int):
-    """Fit the size model for ``goal`` in a vintage: ``(fit, inputs, goal_gmv, driver)``."""
-    if goal.kind != "count" or goal.count_spec is None:
-        raise GoalError(
-            f"{goal.id}: a count goal needs platform, population, gmv_share and size_evidence "
-            "in goals.yaml"
-        )
+def _fit(goal: Goal, vintage: Vintage, n: int, seed: int, *, hindsight: bool):
+    """The size model fitted to the goal's evidence at the vintage's date (with the rows
+    published later marked, never fitted, when ``hindsight``): ``(fit, inputs, driver)``."""
     driver = goal_driver(goal, vintage)
     prior, inputs = size_prior(goal.count_spec, vintage)
-    evidence = evidence_frame(goal.count_spec, goal.entity or "", vintage)
+    evidence = evidence_frame(goal.count_spec, goal.entity or "", vintage, hindsight=hindsight)
     fit = countmodel.fit(
         evidence,
         prior,
@@ -150,6 +146,17 @@ def fit_goal(goal: Goal, vintage: Vintage, n: int, seed: int):
         seed=seed,
         reference=_middle(goal),
     )
+    return fit, inputs, driver
+
+
+def fit_goal(goal: Goal, vintage: Vintage, n: int, seed: int):
+    """Fit the size model for ``goal`` in a vintage: ``(fit, inputs, goal_gmv, driver)``."""
+    if goal.kind != "count" or goal.count_spec is None:
+        raise GoalError(
+            f"{goal.id}: a count goal needs platform, population, gmv_share and size_evidence "
+            "in goals.yaml"
+        )
+    fit, inputs, driver = _fit(goal, vintage, n, seed, hindsight=False)
     rng = np.random.default_rng(seed + 1)
     start, end = pd.Timestamp(goal.deadline_start), pd.Timestamp(goal.deadline_end)
     gmv = driver.totals(start, end, n, rng)
@@ -165,18 +172,7 @@ def hindsight_check(goal: Goal, vintage: Vintage, n: int = 2000, seed: int = 0) 
         The predictive table (``label, value, median, lo_80, hi_80, inside,
         note, published``) of the rows published after the vintage's date.
     """
-    driver = goal_driver(goal, vintage)
-    prior, _ = size_prior(goal.count_spec, vintage)
-    evidence = evidence_frame(goal.count_spec, goal.entity or "", vintage, hindsight=True)
-    fit = countmodel.fit(
-        evidence,
-        prior,
-        _sampler(driver),
-        n_prior=N_PRIOR,
-        n_draws=n,
-        seed=seed,
-        reference=_middle(goal),
-    )
+    fit, _, _ = _fit(goal, vintage, n, seed, hindsight=True)
     pred = fit.predictive
     return pred[pred["hindsight"].astype(bool)].reset_index(drop=True)
 
