@@ -240,8 +240,10 @@ def fit_sentence(a) -> str:
         )
         return f"The model cannot predict {which} published by then (the table below says why)."
     text = (
+        f"Fit check (these figures were used in the fit, so it is not a validation): "
         f"{len(checked) - len(missed)} of the {len(checked)} published size figures the model "
-        "can predict lie inside its 80% interval"
+        f"can predict lie inside its 80% interval, where about {0.8 * len(checked):.0f} would "
+        "for a model that fits them neither too tightly nor too loosely"
     )
     if len(missed):
         text += " (not reproduced: " + "; ".join(missed["label"]) + ")"

@@ -293,7 +293,9 @@ def show_goal(gid: str) -> None:
             fig,
             f"{name}: each published figure as a ratio to the model's median, with the model's "
             f"80% interval; {int(checked['inside'].fillna(False).astype(bool).sum())} of "
-            f"{len(checked)} figures lie inside it.",
+            f"{len(checked)} figures lie inside it (a fit check: the figures were used in the "
+            f"fit; about {0.8 * len(checked):.0f} would be inside for a model that fits them "
+            "neither too tightly nor too loosely).",
         )
     else:
         plots.no_data("size figure the model could check", as_of)

@@ -205,3 +205,19 @@ def test_concentration_statement_explains_a_subset_goals_rank():
     )
     assert "1,114th-largest of the brands (about 1,114 of all brands above" in text
     assert "so that 100 of them are in the counted subset" in text
+
+
+def test_growth_required_compares_the_gmv_needed_with_the_same_measure(merchants):
+    """The GMV a count goal needs is compared with the forecast of the same measure, and any
+    required growth is measured from a level of the platform's whole measure, never from a
+    narrower definition (a closed loop before third-party links were cut)."""
+    assert np.isfinite(merchants.growth["required_gmv"])
+    assert "times the median GMV forecast" in merchants.explanation
+    rows = merchants.rows_used
+    narrower = rows[rows["definition"].fillna("").astype(str).str.strip() != ""]
+    assert len(narrower), "the seed's GMV rows include narrower definitions"
+    current = merchants.growth["current"]
+    if np.isfinite(current):
+        year = int(merchants.growth["current_year"])
+        same_year = narrower[narrower["period_start"].dt.year == year]
+        assert current not in set(same_year["value_yuan"])

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from targets import formatting as fmt
 from targets.assess.base import _deadline, _summary
 from targets.assess.progress import _annual_levels, _growth, _growth_interval
 from targets.counts.goal import CountDetail, count_result, explanation, required_gmv
@@ -44,7 +45,13 @@ def _count(goal: Goal, vintage: Vintage, n: int, seed: int) -> dict:
     gmv_summary = _summary(f"{driver.name} over the goal year", driver.method, gmv, goal)
     gmv_summary["probability"] = np.nan
     rng = np.random.default_rng(seed)
-    levels = _annual_levels(driver.rows)
+    # Growth is required of the GMV the count rests on, the platform's whole measure:
+    # levels of a narrower definition (e.g. a closed loop before links were cut) are
+    # another quantity and are left out, so that like is compared with like.
+    rows = driver.rows
+    if "definition" in rows:
+        rows = rows[rows["definition"].fillna("").astype(str).str.strip() == ""]
+    levels = _annual_levels(rows)
     needed = required_gmv(goal, detail.draws)
     # Where no goal-year GMV brings the median count to the goal, no growth is "required".
     growth = _growth(levels if np.isfinite(needed) else levels.iloc[:0], needed, mid)
@@ -54,10 +61,14 @@ def _count(goal: Goal, vintage: Vintage, n: int, seed: int) -> dict:
     growth["required_gmv"] = needed
     notes = explanation(goal, detail, gmv)
     if np.isfinite(needed):
+        median_gmv = float(np.median(gmv))
         notes.insert(
             1,
-            f"At the fitted size distribution the goal needs goal-year GMV of about "
-            f"{format_yuan(needed)} for the median count to reach it.",
+            f"At the fitted size distribution the median count reaches the goal when "
+            f"goal-year GMV is about {format_yuan(needed)}: "
+            f"{needed / median_gmv:.2g} times the median GMV forecast of "
+            f"{format_yuan(median_gmv)}; {fmt.probability(float(np.mean(gmv >= needed)))} "
+            "of the forecast's paths reach it.",
         )
     return {
         "proxies": pd.DataFrame([summary, gmv_summary]),

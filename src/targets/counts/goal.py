@@ -329,7 +329,8 @@ def _concentration_statement(
         )
     return text + (
         f"The top {k:,.0f} would then hold at least {need:.1%} of goal-year sales ({k:,.0f} "
-        f"times {threshold}, over the median goal-year sales of {format_yuan(median_total)}); "
+        f"times {threshold}, over the median goal-year sales of all {entity}, "
+        f"{format_yuan(median_total)}); "
         f"{source} their share at {share[0]:.1%} (80%: {share[1]:.1%} to {share[2]:.1%}). "
         "Holding that share is necessary, not sufficient: a few very large "
         f"{entity} can hold it while the {_ordinal(k)}-largest sells less."
@@ -562,8 +563,10 @@ def explanation(goal: Goal, detail: CountDetail, gmv: np.ndarray) -> list[str]:
         used = pred[pred["fitted"].astype(bool)]
         inside = int(used["inside"].fillna(False).astype(bool).sum())
         parts.append(
-            f"The size model is fitted to {fitted} published rows; {inside} of them lie inside "
-            "the model's 80% predictive interval."
+            f"The size model is fitted to {fitted} published rows. As a fit check, not a "
+            f"validation (the rows were used in the fit), {inside} of them lie inside its 80% "
+            f"interval, where about {0.8 * len(used):.0f} would for a model that fits them "
+            "neither too tightly nor too loosely."
         )
     goal_inputs = detail.inputs[detail.inputs["input"].isin(INPUT_LABELS)]
     assumed = goal_inputs[goal_inputs["assumed"] & (goal_inputs["high"] != 1.0)]
