@@ -262,7 +262,18 @@ class Vintage:
         return frame.reset_index(drop=True).copy()
 
     def _series_rows(self, dataset: str, series_id: str) -> pd.DataFrame:
-        """The rows of one series (not a copy): the observations split once per vintage."""
+        """The rows of one series (not a copy): the observations split once per vintage.
+
+        A vintage cut from the full data (:meth:`at`) takes the full data's split of the
+        series and keeps the rows published by its date, one series at a time, so the
+        many cuts a binary search over publication dates makes never split all rows.
+        """
+        if self._all is not None and self.as_of is not None:
+            key = (dataset, series_id)
+            if key not in self._by_series:
+                rows = self._all._series_rows(dataset, series_id)
+                self._by_series[key] = rows[rows["published"] <= self.as_of]
+            return self._by_series[key]
         if not self._by_series:
             obs = self.observations
             for key, rows in obs.groupby(["dataset", "series_id"], sort=False):
