@@ -200,7 +200,7 @@ for model in models:
         tables.collapsible(
             fmt.table(
                 view,
-                {c: "text" for c in view.columns},
+                {c: "code" if c in ("qualifier", "measure") else "text" for c in view.columns},
                 headers={
                     "base": "compared with",
                     "published": "published figure",

@@ -152,7 +152,7 @@ else:
             {
                 "period": "text",
                 "figure": "text",
-                "kind": "text",
+                "kind": "code",
                 "publisher": "text",
                 "quote": "text",
             },

@@ -59,6 +59,26 @@ def test_assess_prints_a_scorecard_for_all_goals_as_of_the_announcement():
     ):
         assert goal_id in out.stdout
     assert "As of 2021-04-08, the probability that" in out.stdout
+    # A band an assumption decides is a short cell with a numbered note under the table,
+    # so the table stays readable in a terminal.
+    table = out.stdout.split("\n\n")[0].splitlines()
+    rows = [line for line in table if not line.startswith("[")]
+    notes = [line for line in table if line.startswith("[")]
+    assert max(len(line) for line in rows) <= 160, rows
+    for k, note in enumerate(notes, start=1):
+        assert note.startswith(f"[{k}] ") and "assumed" in note
+        assert any(f"[{k}]" in line for line in rows)
+
+
+def test_a_resolved_goal_shows_its_published_figure_not_a_forecast():
+    from targets.cli import scorecard_table
+    from targets.sources.vintage import open_vintage
+
+    table = scorecard_table(open_vintage())
+    done = table[table["met (hindsight)"].isin(["yes", "no"])]
+    assert len(done), "the seed's goal file has a resolved goal"
+    assert done["forecast (80%)"].str.startswith("published ").all()
+    assert (done["P(met)"] == "").all() and (done["progress"] == "").all()
 
 
 def test_assess_csv_has_one_row_per_goal():

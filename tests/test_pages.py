@@ -200,3 +200,27 @@ def test_the_track_record_has_one_point_per_goal_and_date_and_ends_on_the_scorec
         assert (pd.isna(expected) and pd.isna(row["probability"])) or row[
             "probability"
         ] == expected, goal
+
+
+#: The data appendix: the one page that names data files and series by their ids.
+APPENDIX = "07-data-sources.html"
+#: A snake_case word a reader would meet: an id of a goal, series, data set or assumption,
+#: or a code of the data files. A path or file name (``data/count_record.yaml``) is a
+#: reference to look up, not a word in a sentence, and passes.
+SNAKE = re.compile(r"(?<![/\w.])[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b(?!\.(?:csv|py|yaml|md|html)\b)")
+
+
+def test_no_internal_identifier_reaches_the_reader(rendered_reports):
+    """Series, goals and parameters appear under their names; ids stay in code and in the
+    data appendix (issue 23)."""
+    as_of, run = rendered_reports
+    found = {}
+    for name, raw in _pages(run).items():
+        if name == APPENDIX:
+            continue
+        for line in _Text(raw).lines():
+            for hit in SNAKE.finditer(line):
+                found.setdefault(name, set()).add(
+                    f"{hit.group(0)}: …{line[max(0, hit.start() - 50) : hit.end() + 30]}…"
+                )
+    assert not found, {page: sorted(words)[:8] for page, words in found.items()}

@@ -177,7 +177,8 @@ def scorecard_table(vintage) -> pd.DataFrame:
 
     columns = ["goal", "probability", "verdict", "median", "lo_80", "hi_80", "progress"]
     sc = scorecard(vintage=vintage)
-    sc = sc.reindex(columns=[*columns, "bound", "band", "met_in_hindsight"])
+    extra = ["bound", "band", "band_low", "band_high", "outcome", "realized", "met_in_hindsight"]
+    sc = sc.reindex(columns=[*columns, *extra])
     by_id = {g.id: g for g in vintage.goals}
 
     def fmt(goal: str, v: float) -> str:
@@ -193,33 +194,56 @@ def scorecard_table(vintage) -> pd.DataFrame:
             else g.describe_threshold(value_format(g))
         )
 
+    # A count goal an assumption decides shows its band, with a numbered note under the
+    # table saying which assumption (the full sentence would make the table unreadable).
+    notes: list[str] = []
+    chance, verdicts = [], []
+    for r in sc.itertuples(index=False):
+        if isinstance(r.band, str):
+            notes.append(f"[{len(notes) + 1}] {r.goal}: {r.band}.")
+            mark = f" [{len(notes)}]"
+            lo, hi = probability(r.band_low), probability(r.band_high)
+            chance.append((f"{lo}–{hi}" if lo != hi else lo) + mark)
+            verdicts.append(str(r.verdict).split(":")[0] + mark)
+            continue
+        # A goal judged on a part of its quantity: the labelled bound, not a chance.
+        chance.append(
+            r.bound
+            if isinstance(r.bound, str)
+            else ("" if r.probability != r.probability else probability(r.probability))
+        )
+        verdicts.append(r.verdict)
+    resolved = sc["outcome"].map(lambda o: isinstance(o, str))
     out = pd.DataFrame(
         {
             "goal": sc["goal"],
-            # A goal judged on a part of its quantity: the labelled bound, not a chance; a
-            # count goal an assumption decides: the band it spans.
-            "P(met)": [
-                b
-                if isinstance(b, str)
-                else w
-                if isinstance(w, str)
-                else ("" if p != p else probability(p))
-                for p, b, w in zip(sc["probability"], sc["bound"], sc["band"], strict=True)
-            ],
-            "verdict": sc["verdict"],
+            "P(met)": chance,
+            "verdict": verdicts,
+            # A resolved goal shows the published figure, not a forecast of it.
             "forecast (80%)": [
-                f"{fmt(g, m)} ({fmt(g, lo)}-{fmt(g, hi)})" if m == m else ""
-                for g, m, lo, hi in zip(
-                    sc["goal"], sc["median"], sc["lo_80"], sc["hi_80"], strict=True
+                f"published {fmt(g, v)}"
+                if done
+                else f"{fmt(g, m)} ({fmt(g, lo)}-{fmt(g, hi)})"
+                if m == m
+                else ""
+                for g, m, lo, hi, done, v in zip(
+                    sc["goal"],
+                    sc["median"],
+                    sc["lo_80"],
+                    sc["hi_80"],
+                    resolved,
+                    sc["realized"],
+                    strict=True,
                 )
             ],
             "goal threshold": [threshold(g) for g in sc["goal"]],
-            "progress": sc["progress"].fillna(""),
+            "progress": sc["progress"].fillna("").where(~resolved, ""),
             "met (hindsight)": sc["met_in_hindsight"].map(
                 lambda m: "no published figure" if m is None or m != m else ("yes" if m else "no")
             ),
         }
     )
+    out.attrs["notes"] = notes
     return out
 
 
@@ -257,7 +281,10 @@ def _cmd_assess(args: argparse.Namespace) -> int:
 
     v = _vintage(args)
     if args.format == "table":
-        _print_table(scorecard_table(v), "table")
+        table = scorecard_table(v)
+        _print_table(table, "table")
+        for note in table.attrs.get("notes", []):
+            print(note)
         if args.explain:
             card = scorecard(vintage=v, predictive=True)
             for g, e, rows in zip(
@@ -401,7 +428,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
         print(clean(line, lines=True))
     print(f"\nreports: {clean(run.output / 'index.html')}")
     print(f"\nGoal scorecard ({'as of ' + args.as_of if args.as_of else 'latest data'})")
-    _print_table(scorecard_table(_vintage(args)), "table")
+    table = scorecard_table(_vintage(args))
+    _print_table(table, "table")
+    for note in table.attrs.get("notes", []):
+        print(note)
     if not run.ok:
         print(
             f"\nerror: {sum(not r.ok for r in run.results)} notebook(s) failed; the previous "

@@ -32,7 +32,16 @@ from targets.sources.units import format_yuan
 MISSING = "—"
 
 Kind = Literal[
-    "probability", "percent", "yuan", "count", "approx_count", "ratio", "date", "text", "number"
+    "probability",
+    "percent",
+    "yuan",
+    "count",
+    "approx_count",
+    "ratio",
+    "date",
+    "text",
+    "number",
+    "code",
 ]
 
 
@@ -208,7 +217,44 @@ def md(value: Any) -> str:
     return html.escape(marked, quote=False)
 
 
+#: Codes the data files use (a row's ``kind``, ``qualifier``, ``definition``, a size row's
+#: role, an entity type) in the words a reader expects; any other code has its underscores
+#: read as spaces (:func:`code`).
+CODE_WORDS: dict[str, str] = {
+    "growth_multiple": "growth multiple",
+    "more_than": "more than",
+    "approx": "about",
+    "lower_bound": "lower bound",
+    "closed_loop": "closed loop",
+    "incl_third_party_links": "incl. third-party links",
+    "incl_product_cards": "incl. product cards",
+    "all_orders_incl_returns": "all orders incl. returns",
+    "live_only": "live streams only",
+    "shelf_only": "shelf only",
+    "percent_growth": "% growth",
+    "percent_share": "% share",
+    "third_party_forecast": "third-party forecast",
+    "company_target": "company target",
+    "internal_target": "internal target",
+}
+
+
+def code(value: Any) -> str:
+    """A code from the data files in reader words (:data:`CODE_WORDS`).
+
+    Examples
+    --------
+    >>> code("closed_loop"), code("live_streams"), code(None)
+    ('closed loop', 'live streams', '—')
+    """
+    shown = text(value)
+    if shown == MISSING:
+        return shown
+    return CODE_WORDS.get(shown, shown.replace("_", " "))
+
+
 FORMATTERS: dict[str, Callable[[Any], str]] = {
+    "code": code,
     "probability": probability,
     "percent": percent,
     "yuan": yuan,

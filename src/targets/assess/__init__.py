@@ -593,7 +593,8 @@ def track_record(
     Returns
     -------
     pandas.DataFrame
-        ``as_of, probability, bound, band, verdict, median, lo_80, hi_80, method, note,
+        ``as_of, probability, bound, band, band_low, band_high, verdict, median, lo_80,
+        hi_80, method, note,
         method_change``; dates with too little data have no probability and
         say why; a goal judged only on a bound has its label in ``bound`` and no
         probability; a count goal whose answer an assumption decides has its band in
@@ -629,6 +630,8 @@ def track_record(
                 ),
                 "bound": bound_label(a),
                 "band": band_label(a),
+                "band_low": a.band_low if band_label(a) is not None else np.nan,
+                "band_high": a.band_high if band_label(a) is not None else np.nan,
                 "verdict": a.verdict,
                 "median": head["median"],
                 "lo_80": head["lo_80"],
@@ -642,6 +645,8 @@ def track_record(
                 "probability": np.nan,
                 "bound": None,
                 "band": None,
+                "band_low": np.nan,
+                "band_high": np.nan,
                 "verdict": "no forecast",
                 "median": np.nan,
                 "lo_80": np.nan,

@@ -26,13 +26,31 @@ from targets.sources.vintage import Vintage
 COLUMNS = ["row", "dataset", "line", "published", "probability", "without", "change"]
 
 
-def _label(r: pd.Series) -> str:
+def _label(r: pd.Series, vintage: Vintage) -> str:
+    """A published row in reader words: the series' name, the period, the figure in
+    ``¥`` with B/T (or its unit), and the source."""
+    from targets.formatting import code, yuan
+
     period = f"{r['period_start'].date()} to {r['period_end'].date()}"
-    value = f"{r['value']:g} {r['unit']}"
     if r["kind"] == "growth_multiple":
-        value = f"{r['value']:g} {parse_unit(r['unit']).name} against {r['base_start'].date()}"
+        unit = parse_unit(r["unit"]).name
+        shown = {"multiple": "×", "percent_growth": "% growth"}.get(unit, f" {unit}")
+        base = f"{r['base_start'].date()} to {r['base_end'].date()}"
+        value = f"{r['value']:g}{shown} against {base}"
+    elif pd.notna(r.get("value_yuan")):
+        value = yuan(float(r["value_yuan"]))
+    else:
+        value = f"{r['value']:g} {r['unit']}"
+    if r.get("qualifier") == "more_than":
+        value = f"more than {value}"
+    elif r.get("qualifier") == "approx":
+        value = f"about {value}"
     source = f"{r['publisher']}, published {r['published'].date()}"
-    return f"{r['series_id']} {period}: {value} ({source})"
+    name = vintage.series_name(str(r["dataset"]), str(r["series_id"]))
+    definition = r.get("definition")
+    if isinstance(definition, str) and definition.strip():
+        name = f"{name} ({code(definition)})"
+    return f"{name}, {period}: {value} ({source})"
 
 
 def _probability(goal: Goal, fc: Forecast, vintage: Vintage, n: int, seed: int) -> float:
@@ -105,7 +123,7 @@ def influence(
             without = np.nan  # the rest of the rows support no forecast
         out.append(
             {
-                "row": _label(r),
+                "row": _label(r, vintage),
                 "dataset": r["dataset"],
                 "line": int(r["row"]),
                 "published": r["published"],

@@ -34,7 +34,7 @@ from targets.counts.model import EVIDENCE_COLUMNS, SizePrior
 from targets.engine.curvefit import NOISE_KINDS
 from targets.errors import DataError
 from targets.sources.countspec import CountSpec, EvidenceSpec
-from targets.sources.units import parse_unit
+from targets.sources.units import format_yuan, parse_unit
 from targets.sources.vintage import Vintage
 
 #: Entity words that name the same kind of seller (a brand sells through its stores).
@@ -239,15 +239,27 @@ def _context_value(context: Vintage, series, r, *, money: bool) -> float:
 
 
 def _label(r, stat: str, ev: EvidenceSpec) -> str:
+    """A size row in reader words: "177 live streams on Douyin above ¥10M, 1-18 Aug 2021"."""
+    from targets.formatting import code, number
+
     period = f"{r['period_start'].date()} to {r['period_end'].date()}"
     more = "more than " if r["qualifier"] == "more_than" else ""
+    entity, platform = code(r["entity"]), _platform_name(r["platform"])
     if stat == "top_total":
-        return f"top {ev.top_k:,.0f} {r['entity']} on {r['platform']}, sales {period}"
+        return f"top {ev.top_k:,.0f} {entity} on {platform}, sales {period}"
     if str(r["threshold_value"]).strip() not in ("", "nan", "None"):
-        from targets.formatting import number
-
-        t = f"{number(float(r['threshold_value']))} {r['threshold_unit']}"  # never 1e+06
-        return (
-            f"{more}{float(r['value']):,.0f} {r['entity']} on {r['platform']} above {t}, {period}"
+        unit = parse_unit(str(r["threshold_unit"]))
+        value = float(r["threshold_value"])
+        t = (
+            format_yuan(value * unit.factor)
+            if unit.dimension == "money" and unit.currency == "CNY"
+            else f"{number(value)} {r['threshold_unit']}"  # never 1e+06
         )
-    return f"{more}{float(r['value']):,.0f} {r['entity']} on {r['platform']}, {period}"
+        return f"{more}{float(r['value']):,.0f} {entity} on {platform} above {t}, {period}"
+    return f"{more}{float(r['value']):,.0f} {entity} on {platform}, {period}"
+
+
+def _platform_name(platform) -> str:
+    """A platform code as a name (``douyin`` -> ``Douyin``); names already capitalised stay."""
+    text = str(platform).replace("_", " ").strip()
+    return text[:1].upper() + text[1:] if text.islower() else text

@@ -546,9 +546,11 @@ def regime_model_rows(vintage: Vintage, model: SeriesModel) -> pd.DataFrame:
     )
     measure[is_also] = "closed"
     reason = pd.Series("", index=rows.index, dtype=object)
-    reason[measure.eq("")] = (
-        "definition " + definition[measure.eq("")] + " has no link to the model"
-    )
+    from targets.formatting import code
+
+    reason[measure.eq("")] = [
+        f"its definition ({code(d)}) has no link to the model" for d in definition[measure.eq("")]
+    ]
     reason[rows["kind"].isin(["target", "forecast"])] = "a target or forecast, not a measurement"
     reason[rows["value_usd"].notna()] = "stated in US dollars (never converted)"
     rows["measure"] = measure.where(reason.eq(""), "")

@@ -75,6 +75,8 @@ HISTORY_COLUMNS = [
     "probability",
     "bound",
     "band",
+    "band_low",
+    "band_high",
     "verdict",
     "median",
     "lo_80",
@@ -153,7 +155,8 @@ def sparkline(records: pd.DataFrame, goal) -> str:
     Parameters
     ----------
     records : pandas.DataFrame
-        ``as_of, probability`` rows of one goal.
+        ``as_of, probability`` rows of one goal, with ``band_low, band_high`` (shares)
+        where an assumption decides the answer: such dates are drawn as a bar.
     goal : targets.sources.goals.Goal
     """
     import matplotlib
@@ -164,7 +167,24 @@ def sparkline(records: pd.DataFrame, goal) -> str:
 
     fig, ax = plt.subplots(figsize=(2.2, 0.85), layout="constrained")
     pts = records.dropna(subset=["probability"])
-    ax.plot(pts["as_of"], pts["probability"], color="#4C72B0", marker="o", markersize=2.5, lw=1.4)
+    banded = (
+        records.dropna(subset=["band_low", "band_high"])
+        if {"band_low", "band_high"} <= set(records.columns)
+        else records.iloc[0:0]
+    )
+    # A date whose answer an assumption decides is drawn as its band (a vertical bar), not
+    # as a point: the point would look like an evidence-driven probability.
+    plain = pts[~pts["as_of"].isin(banded["as_of"])]
+    ax.plot(pts["as_of"], pts["probability"], color="#4C72B0", lw=1.0, alpha=0.5)
+    ax.plot(plain["as_of"], plain["probability"], color="#4C72B0", ls="", marker="o", ms=2.5)
+    ax.vlines(
+        banded["as_of"],
+        banded["band_low"],
+        banded["band_high"],
+        color="#4C72B0",
+        lw=2.2,
+        alpha=0.45,
+    )
     deadline = pd.Timestamp(goal.deadline_end)
     ax.axvline(deadline, color="#B03A2E", lw=1, ls="--")
     # No record (a goal not announced by the as-of date): the deadline alone.
@@ -288,7 +308,10 @@ def goal_rows(as_of: str | None = None) -> list[GoalRow]:
         alt = (
             f"Probability that {fmt.goal_name(goal)} is met, at as-of dates from "
             f"{fmt.date(pts['as_of'].min())} to {fmt.date(pts['as_of'].max())}: "
-            + ", ".join(fmt.probability(v) for v in pts["probability"])
+            + ", ".join(
+                b if isinstance(b, str) else fmt.probability(v)
+                for v, b in zip(pts["probability"], pts["band"], strict=True)
+            )
             + f"; deadline {fmt.date(goal.deadline_end)}."
             if len(pts)
             else f"No forecast could be made for {fmt.goal_name(goal)} at these dates."

@@ -150,9 +150,9 @@ def published_rows(rows: pd.DataFrame, columns: dict[str, str] | None = None) ->
     columns = columns or {
         "period": "text",
         "figure": "text",
-        "kind": "text",
+        "kind": "code",
         "status": "text",
-        "definition": "text",
+        "definition": "code",
         "publisher": "text",
         "published": "date",
     }
@@ -293,7 +293,7 @@ def predictive_check(rows: pd.DataFrame) -> Any:
     kinds = {
         **({"goal": "text"} if "goal" in rows.columns else {}),
         "label": "text",
-        "role": "text",
+        "role": "code",
         "value": "text",
         "median": "text",
         "lo_80": "text",
