@@ -35,6 +35,7 @@ from IPython.display import Markdown, display
 
 import targets
 from targets import assess, formatting
+from targets.counts import goal as count_goal
 from targets.errors import ForecastError
 from targets.report import pages, plots, plots_counts, tables
 
@@ -89,8 +90,8 @@ if results:
             rows.append(
                 {
                     "goal": names[gid],
-                    "input": r.input.replace("_", " "),
-                    "range": f"{formatting.number(r.low)} to {formatting.number(r.high)}",
+                    "input": count_goal.input_name(r.input),
+                    "range": count_goal.input_range(r.input, r.low, r.high),
                     "basis": r.basis,
                     "reasoning": r.reasoning,
                 }
@@ -144,8 +145,10 @@ if results:
                         lambda v: "assumption" if v else "published figure"
                     ),
                     range=[
-                        f"{formatting.number(lo)} to {formatting.number(hi)}"
-                        for lo, hi in zip(band_rows["low"], band_rows["high"], strict=True)
+                        count_goal.input_range(i, lo, hi)
+                        for i, lo, hi in zip(
+                            band_rows["input"], band_rows["low"], band_rows["high"], strict=True
+                        )
                     ],
                 ),
                 {

@@ -371,6 +371,50 @@ INPUT_LABELS = {
 }
 
 
+#: Every input of the size model in reader words, with how its values are written:
+#: ``share`` as percentages, ``count`` as whole numbers, ``shape`` with two decimals,
+#: ``rate`` as a percentage a year.
+INPUT_WORDS: dict[str, tuple[str, str]] = {
+    "alpha": ("upper tail index (lower = heavier tail)", "shape"),
+    "beta": ("lower tail index", "shape"),
+    "tau": ("width of the body (log scale)", "shape"),
+    "head_entities": ("share of entities in the head", "share"),
+    "head_sales": ("share of sales held by the head", "share"),
+    "population_growth": ("growth of the number of entities (log a year)", "rate"),
+    "population": ("number of active entities", "count"),
+    "gmv_share": ("their share of GMV", "share"),
+    "subset_share": ("the counted subset's share", "share"),
+}
+
+
+def input_name(name: str) -> str:
+    """A size-model input in reader words (``alpha`` -> ``upper tail index ...``)."""
+    return INPUT_WORDS.get(name, (name.replace("_", " "), ""))[0]
+
+
+def input_range(name: str, low: float, high: float) -> str:
+    """An input's documented range in its own units (``"3% to 15%"``, ``"1.05 to 3.50"``,
+    ``"1,000,000 to 3,000,000"``); a fixed value is written once (``"100%"``).
+
+    Examples
+    --------
+    >>> input_range("alpha", 1.05, 3.5), input_range("gmv_share", 1.0, 1.0)
+    ('1.05 to 3.50', '100% (fixed)')
+    """
+    style = INPUT_WORDS.get(name, ("", ""))[1]
+
+    def one(v: float) -> str:
+        if style == "share":
+            return f"{v:.1%}".replace(".0%", "%") if v < 0.1 else f"{v:.0%}"
+        if style == "rate":
+            return f"{v:.2f}"
+        if style == "shape":
+            return f"{v:.2f}"
+        return f"{v:,.0f}" if abs(v) >= 10 else f"{v:.3g}"
+
+    return f"{one(low)} (fixed)" if low == high else f"{one(low)} to {one(high)}"
+
+
 def range_text(low: float, high: float) -> str:
     """An input's range as the explanations write it (``"3% to 15%"``, ``"1,000 to 5,000"``)."""
     if high <= 1.0:

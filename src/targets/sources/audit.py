@@ -118,10 +118,20 @@ def _finding(check: str, file: str, r: pd.Series, detail: str) -> dict:
         "dataset": str(r["dataset"]),
         "series_id": str(r["series_id"]),
         "period": _period(r),
-        "value": f"{_figure(r['value'])} {r['unit']}",
+        "value": _as_written(r),
         "published": "" if pd.isna(r["published"]) else r["published"].date().isoformat(),
         "detail": detail,
     }
+
+
+def _as_written(r: pd.Series) -> str:
+    """A row's figure as its file writes it (to find the line), with the amount in yuan
+    beside a unit a reader may not know (``8,530.62 亿元 (¥853B)``)."""
+    text = f"{_figure(r['value'])} {r['unit']}"
+    value_yuan = r.get("value_yuan")
+    if value_yuan is not None and pd.notna(value_yuan) and str(r["unit"]) != "yuan":
+        text += f" ({format_yuan(float(value_yuan))})"
+    return text
 
 
 def _figure(value: float) -> str:
