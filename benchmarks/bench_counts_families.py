@@ -378,6 +378,7 @@ def judge_world(
     counts = countmodel.predict_counts(fit, GOAL_THRESHOLD, draw_gmv(start, end, 2000, rng), rng)
     lo, hi = np.quantile(counts, [0.1, 0.9])
     used = fit.predictive[fit.predictive["fitted"].astype(bool)]
+    held = used.loc[used["role"] != "lower_bound", "held_inside"]
     last = ev.loc[ev["role"] == "population", ["start", "threshold", "value"]]
     lag = GOAL_YEAR - last["start"].dt.year.max() if len(last) else np.nan
     last = last[last["threshold"] == GOAL_THRESHOLD].sort_values("start")
@@ -395,6 +396,10 @@ def judge_world(
         "above_80": true_count > hi,
         "rows": len(used),
         "rows_inside": int(used["inside"].fillna(False).astype(bool).sum()),
+        # The held-out check (each row predicted from the others), lower bounds excluded:
+        # they pass by construction.
+        "rows_held": int(held.notna().sum()),
+        "rows_held_inside": int(held.fillna(False).astype(bool).sum()),
         "ess": fit.ess,
     }
 
@@ -418,6 +423,9 @@ def summarise(out: pd.DataFrame) -> dict:
         "truth below": float(out["below_80"].mean()),
         "truth above": float(out["above_80"].mean()),
         "evidence inside 80%": float(out["rows_inside"].sum() / max(out["rows"].sum(), 1)),
+        "held out inside 80%": float(
+            out["rows_held_inside"].sum() / max(out["rows_held"].sum(), 1)
+        ),
         "rows (median)": float(out["rows"].median()),
     }
 
@@ -483,7 +491,14 @@ def main() -> None:
     )
     numbers = [c for c in table.columns if table[c].dtype == float]
     fmt = {c: "{:.2f}".format for c in numbers}
-    for c in ("share met", "80% coverage", "truth below", "truth above", "evidence inside 80%"):
+    for c in (
+        "share met",
+        "80% coverage",
+        "truth below",
+        "truth above",
+        "evidence inside 80%",
+        "held out inside 80%",
+    ):
         fmt[c] = "{:.0%}".format
     fmt["rows (median)"] = "{:.0f}".format
     cols = ["family", "population", *numbers]

@@ -226,6 +226,9 @@ else:
 counted = [a for a in assessments if a.count is not None]
 
 
+from targets.counts.goal import held_out_sentence
+
+
 def fit_sentence(a) -> str:
     """How many of the goal's published size figures the fitted model reproduces."""
     pred = a.count.predictive
@@ -252,7 +255,7 @@ def fit_sentence(a) -> str:
             f"; {unused} more {'is' if unused == 1 else 'are'} shown below with the reason "
             f"{'it is' if unused == 1 else 'they are'} not used"
         )
-    return text + "."
+    return f"{text}. {held_out_sentence(pred)}".strip()
 
 
 if counted:

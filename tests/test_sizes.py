@@ -138,3 +138,18 @@ def test_a_table_with_no_prediction_is_typed_and_warning_free():
     pred = countmodel.fit(rows, PRIOR, None, n_prior=500, seed=1).predictive
     assert all(pred[c].dtype == float for c in ("median", "lo_80", "hi_80"))
     assert pred["inside"].isna().all() and pred["note"].iloc[0] == "a count of something else"
+
+
+def test_the_held_out_check_can_fail_where_the_fit_check_passes():
+    """Three counts of one Pareto tail (slope 1.5 a decade) and a fourth that breaks it:
+    fitted together every row can sit inside its 80% interval, but the broken row, held
+    out and predicted from the other three, falls outside; a consistent row stays inside."""
+    thresholds = [1e7, 3e7, 1e8, 3e8]
+    tail = 1000.0 * (np.array(thresholds) / 1e7) ** -1.5
+    consistent = _evidence(np.array([]), thresholds).assign(role="tail", value=tail, noise_sd=0.1)
+    fit = countmodel.fit(consistent, PRIOR, None, n_prior=8000, seed=2)
+    assert fit.predictive["held_inside"].all()
+    broken = consistent.assign(value=np.where(np.arange(4) == 3, tail[3] * 12.0, tail))
+    held = countmodel.fit(broken, PRIOR, None, n_prior=8000, seed=2).predictive
+    assert not bool(held["held_inside"].iloc[3])
+    assert held["held_hi_80"].iloc[3] < broken["value"].iloc[3]

@@ -337,6 +337,35 @@ def _concentration_statement(
     )
 
 
+def held_out_sentence(pred: pd.DataFrame) -> str:
+    """The held-out check in words: each fitted row predicted by the fit to the others.
+
+    Lower bounds (a category count below the platform's) are met by construction and
+    are not counted as passes. Empty when no row could be held out.
+    """
+    if "held_inside" not in pred:
+        return ""
+    scored = pred[pred["held_inside"].notna()]
+    bounds = scored["role"] == "lower_bound"
+    rows = scored[~bounds]
+    if rows.empty:
+        return ""
+    inside = rows["held_inside"].astype(bool)
+    text = (
+        f"Held out one at a time and predicted from the rest of the evidence (a check that "
+        f"can fail), {int(inside.sum())} of {len(rows)} rows fall inside their 80% "
+        f"interval, about {0.8 * len(rows):.0f} expected"
+    )
+    if (~inside).any():
+        text += "; not predicted: " + "; ".join(rows.loc[~inside, "label"])
+    if bounds.any():
+        text += (
+            f". {int(bounds.sum())} lower bound{'s are' if bounds.sum() > 1 else ' is'} left "
+            "out of this count: any platform count above a bound passes it"
+        )
+    return text + "."
+
+
 def _analogs(fit, shape: tuple) -> pd.DataFrame:
     """Top shares of the fitted populations whose size and total are published."""
     ev = fit.evidence
@@ -612,6 +641,9 @@ def explanation(goal: Goal, detail: CountDetail, gmv: np.ndarray) -> list[str]:
             f"interval, where about {0.8 * len(used):.0f} would for a model that fits them "
             "neither too tightly nor too loosely."
         )
+        held = held_out_sentence(pred)
+        if held:
+            parts.append(held)
     goal_inputs = detail.inputs[detail.inputs["input"].isin(INPUT_LABELS)]
     assumed = goal_inputs[goal_inputs["assumed"] & (goal_inputs["high"] != 1.0)]
     if len(assumed):

@@ -283,8 +283,17 @@ def predictive_check(rows: pd.DataFrame) -> Any:
         figures are counts.
     """
     money = rows["stat"] == "top_total"
+    held = rows["held_inside"] if "held_inside" in rows else pd.Series(pd.NA, index=rows.index)
     shown = rows.assign(
         inside=rows["inside"].map(lambda v: fmt.MISSING if pd.isna(v) else ("yes" if v else "no")),
+        held_inside=[
+            fmt.MISSING
+            if pd.isna(v)
+            else ("yes (a bound)" if role == "lower_bound" else "yes")
+            if v
+            else "no"
+            for v, role in zip(held, rows["role"], strict=True)
+        ],
         **{
             c: [fmt.yuan(v) if m else fmt.number(v) for v, m in zip(rows[c], money, strict=True)]
             for c in ("value", "median", "lo_80", "hi_80")
@@ -299,6 +308,7 @@ def predictive_check(rows: pd.DataFrame) -> Any:
         "lo_80": "text",
         "hi_80": "text",
         "inside": "text",
+        "held_inside": "text",
         "note": "text",
     }
     return fmt.table(
@@ -311,7 +321,8 @@ def predictive_check(rows: pd.DataFrame) -> Any:
             "median": "model median",
             "lo_80": "80% low",
             "hi_80": "80% high",
-            "inside": "inside 80%",
+            "inside": "inside 80% (fit check)",
+            "held_inside": "inside 80% held out",
             "note": "why",
         },
     ).set_properties(  # figures right-aligned (counts and money share the columns)
