@@ -128,9 +128,13 @@ def test_the_installed_package_reads_its_own_files_not_the_repository(installed)
     )
 
 
-def test_data_assess_and_a_users_forecast_run_from_an_empty_folder(installed):
+def test_data_assess_and_a_users_forecast_run_from_an_empty_folder(installed, report_store):
     venv, env = installed
     work = Path(env["WORK"])
+    # The session's assessment store, as in the report test below: entries are keyed by the
+    # content of the data and the code, so the installed wheel reads only what the same
+    # data and code computed; the user's folder stays empty.
+    env = env | {"TARGETS_CACHE_DIR": str(report_store)}
     data = _run([str(venv / "bin" / "targets"), "data"], work, env).stdout
     assert "douyin_gmv" in data and "data sets" in data
     goals = _run([str(venv / "bin" / "targets"), "goals"], work, env).stdout
