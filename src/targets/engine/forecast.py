@@ -660,6 +660,7 @@ def forecast(
     # A refusal is fatal only when the one model asked for is a plain model; inside
     # an ensemble (asked for alone or not) the members that refuse are left out.
     strict = len(names) == 1 and names[0] != ENSEMBLE
+    settings = EnsembleSettings.load(members, assumptions)
     inputs: dict[str, Series] = {}
     for uid, y in series.items():
         cap = caps.get(uid)
@@ -669,6 +670,7 @@ def forecast(
             freq=freq,
             cap=cap,
             future_cap=None if cap is None else float(cap[-1]),
+            log_evidence=settings.log_evidence_ratio,
         )
     try:
         future = {uid: s.future_ds(h) for uid, s in inputs.items()}
@@ -677,7 +679,6 @@ def forecast(
             f"h={h} periods at freq {freq!r} run past the last date pandas can hold "
             f"({pd.Timestamp.max.date()}); ask for fewer periods"
         ) from None
-    settings = EnsembleSettings.load(members, assumptions)
     chunks = run_parallel(
         _forecast_chunk,
         [
