@@ -439,7 +439,7 @@ def _forecast_series(
     """Fit every member on one series; the requested models' paths and the refusals.
 
     Every model's paths are capped by :func:`targets.engine.models.ensemble.bound_paths`;
-    the ensemble averages the quantiles of the members that could be fitted
+    the ensemble combines the members that could be fitted
     (:func:`targets.engine.models.ensemble.ensemble_paths`).
 
     Raises
@@ -583,10 +583,11 @@ def forecast(
         and normalised, and ``ds`` may stamp periods by their last day.
         Results are stamped by period start.
     models : sequence of str
-        Model names (see :mod:`targets.engine.models`), plus ``"ensemble"``: a
-        weighted average of the quantiles of the other requested models that
-        could be fitted (of the default members when it is asked for alone), on
-        the scale (logs or levels) the series' own past says it grows on
+        Model names (see :mod:`targets.engine.models`), plus ``"ensemble"``:
+        the weighted average of the medians of the other requested models that
+        could be fitted (of the default members when it is asked for alone),
+        with the spread of their weighted mixture, on the scale (logs or
+        levels) the series' own past says it grows on
         (:mod:`targets.engine.models.ensemble`). Default: ``naive, drift, ets,
         theta`` and their ensemble. Every model's paths are capped at the growth
         the evidence allows (``engine_max_growth_per_year`` and
