@@ -640,3 +640,46 @@ def test_ensemble_leaves_out_the_member_bound_to_the_other_scale():
         paths, weights = ensemble_paths(s, fitted, None, settings, np.random.default_rng(1))
         assert weights[dropped] == 0.0 and paths.shape == (50, 2)
         assert grows_on_logs(y) == (dropped == "drift")
+
+
+def test_combination_stays_inside_the_members_envelope_and_spreads_as_they_disagree():
+    """Real fits of drift, ets and theta on one short series: at every step the
+    combined median lies between the members' medians, every combined quantile
+    between the members' smallest and largest samples, and the combined 95%
+    interval is at least as wide as the narrowest member's (disagreement widens it)."""
+    from targets.engine.forecast import _stable_seed
+    from targets.engine.models import MODELS, Series
+    from targets.engine.models.ensemble import combine
+
+    y = np.array([100.0, 112.0, 119.0, 135.0, 138.0, 151.0])
+    s = Series(ds=pd.date_range("2010", periods=6, freq="YS"), y=y, freq="YS")
+    fitted = {m: MODELS[m](s, 3, 400, _stable_seed(0, "env", m)) for m in ("drift", "ets", "theta")}
+    weights = {"drift": 0.5, "ets": 0.3, "theta": 0.2}
+    paths = combine(fitted, weights, on_logs=False, rng=np.random.default_rng(0))
+    assert paths.shape == (400, 3) and np.all(paths > 0)
+    medians = np.array([np.median(p, axis=0) for p in fitted.values()])
+    med = np.median(paths, axis=0)
+    assert np.all(med >= medians.min(axis=0) - 1e-9) and np.all(med <= medians.max(axis=0) + 1e-9)
+    low = np.min([p.min(axis=0) for p in fitted.values()], axis=0)
+    high = np.max([p.max(axis=0) for p in fitted.values()], axis=0)
+    assert np.all(paths >= low - 1e-9) and np.all(paths <= high + 1e-9)
+    width = np.diff(np.quantile(paths, [0.025, 0.975], axis=0), axis=0)[0]
+    member_widths = [
+        np.diff(np.quantile(p, [0.025, 0.975], axis=0), axis=0)[0] for p in fitted.values()
+    ]
+    assert np.all(width >= np.min(member_widths, axis=0) * 0.98)
+
+
+def test_the_log_scale_needs_clear_evidence_under_the_calibrated_ratio():
+    """A series whose log drift forecast its own past only slightly better than the
+    level drift stays on levels once the log drift must win by the ratio; a series
+    that multiplied steadily still grows on logs."""
+    from targets.engine.models.base import drift_point_errors, grows_on_logs
+    from targets.engine.models.ensemble import EnsembleSettings
+
+    ratio = EnsembleSettings.load(["naive", "drift"]).log_evidence_ratio
+    assert grows_on_logs(np.array([1.0, 2.0, 4.1, 7.9, 16.2, 31.8]), ratio)
+    y = np.array([100.0, 110.0, 122.0, 133.0, 147.0, 160.0])
+    e_log, e_lev = drift_point_errors(y)
+    share = e_log.sum() / e_lev.sum()
+    assert grows_on_logs(y, share * 1.01) and not grows_on_logs(y, share * 0.99)

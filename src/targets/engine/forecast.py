@@ -439,7 +439,7 @@ def _forecast_series(
     """Fit every member on one series; the requested models' paths and the refusals.
 
     Every model's paths are capped by :func:`targets.engine.models.ensemble.bound_paths`;
-    the ensemble averages the quantiles of the members that could be fitted
+    the ensemble combines the members that could be fitted
     (:func:`targets.engine.models.ensemble.ensemble_paths`).
 
     Raises
@@ -583,10 +583,11 @@ def forecast(
         and normalised, and ``ds`` may stamp periods by their last day.
         Results are stamped by period start.
     models : sequence of str
-        Model names (see :mod:`targets.engine.models`), plus ``"ensemble"``: a
-        weighted average of the quantiles of the other requested models that
-        could be fitted (of the default members when it is asked for alone), on
-        the scale (logs or levels) the series' own past says it grows on
+        Model names (see :mod:`targets.engine.models`), plus ``"ensemble"``:
+        the weighted average of the medians of the other requested models that
+        could be fitted (of the default members when it is asked for alone),
+        with the spread of their weighted mixture, on the scale (logs or
+        levels) the series' own past says it grows on
         (:mod:`targets.engine.models.ensemble`). Default: ``naive, drift, ets,
         theta`` and their ensemble. Every model's paths are capped at the growth
         the evidence allows (``engine_max_growth_per_year`` and
@@ -660,6 +661,7 @@ def forecast(
     # A refusal is fatal only when the one model asked for is a plain model; inside
     # an ensemble (asked for alone or not) the members that refuse are left out.
     strict = len(names) == 1 and names[0] != ENSEMBLE
+    settings = EnsembleSettings.load(members, assumptions)
     inputs: dict[str, Series] = {}
     for uid, y in series.items():
         cap = caps.get(uid)
@@ -669,6 +671,7 @@ def forecast(
             freq=freq,
             cap=cap,
             future_cap=None if cap is None else float(cap[-1]),
+            log_evidence=settings.log_evidence_ratio,
         )
     try:
         future = {uid: s.future_ds(h) for uid, s in inputs.items()}
@@ -677,7 +680,6 @@ def forecast(
             f"h={h} periods at freq {freq!r} run past the last date pandas can hold "
             f"({pd.Timestamp.max.date()}); ask for fewer periods"
         ) from None
-    settings = EnsembleSettings.load(members, assumptions)
     chunks = run_parallel(
         _forecast_chunk,
         [

@@ -14,7 +14,7 @@ exponential    3     exponential curve fitted to the period totals
 logistic       4     logistic curve (saturating)
 gompertz       4     Gompertz curve (saturating)
 bass           5     Bass diffusion curve (saturating)
-ensemble       --    weighted quantile average of the members (models.ensemble)
+ensemble       --    averaged members' medians, pooled spread (models.ensemble)
 =============  ====  ==========================================================
 """
 

@@ -39,6 +39,12 @@ class Series:
         Prophet's saturation level per observed period, if given.
     future_cap : float or None
         Saturation level for the forecast periods, if given.
+    log_evidence : float
+        Share of the level drift's out-of-sample errors that the log drift's
+        must stay below for the series to count as growing on logs
+        (:func:`grows_on_logs`); :func:`targets.engine.forecast.forecast` sets
+        it from ``engine_log_evidence_ratio`` in ``data/assumptions.csv``. The
+        default 1 is the plain comparison (the smaller errors win).
     """
 
     ds: pd.DatetimeIndex
@@ -46,6 +52,7 @@ class Series:
     freq: str
     cap: Array | None = None
     future_cap: float | None = None
+    log_evidence: float = 1.0
 
     @property
     def n(self) -> int:
@@ -186,12 +193,15 @@ def drift_point_errors(y: Array, first_origin: int = 3) -> tuple[Array, Array]:
     return np.concatenate(e_log), np.concatenate(e_lev)
 
 
-def grows_on_logs(y: Array) -> bool:
+def grows_on_logs(y: Array, ratio: float = 1.0) -> bool:
     """Whether the series' own past says it grows on logs (multiplies) rather than on levels.
 
     Evidence: out-of-sample forecasts of the series' own later points from
     every earlier origin (:func:`drift_point_errors`). The log scale is chosen
-    when the log drift's errors sum to less than the level drift's. Without
+    when the log drift's errors sum to less than ``ratio`` times the level
+    drift's (yuan): with ``ratio`` below one the compounding scale must win
+    clearly, since a wrong choice of logs compounds (the ensemble uses
+    ``engine_log_evidence_ratio``, chosen on simulated calibration series). Without
     evidence (fewer than four points) the level scale is kept: it does not
     compound, so it cannot explode; on 645 real six-point yearly series a
     random walk with drift on levels beat the one on logs (MASE 1.78 against
@@ -201,6 +211,9 @@ def grows_on_logs(y: Array) -> bool:
     ----------
     y : ndarray
         Positive totals per period (yuan).
+    ratio : float
+        Share of the level drift's summed errors the log drift's must stay
+        below (dimensionless; 1 is the plain comparison).
 
     Returns
     -------
@@ -214,4 +227,4 @@ def grows_on_logs(y: Array) -> bool:
     False
     """
     e_log, e_lev = drift_point_errors(np.asarray(y, dtype=float))
-    return bool(e_log.size) and float(e_log.sum()) < float(e_lev.sum())
+    return bool(e_log.size) and float(e_log.sum()) < ratio * float(e_lev.sum())

@@ -35,7 +35,7 @@ def work_scale(series: Series) -> tuple[Array, Any]:
     Returns the transformed observations and the function that turns
     transformed paths back into positive totals (yuan).
     """
-    if grows_on_logs(series.y):
+    if grows_on_logs(series.y, series.log_evidence):
         return np.log(series.y), np.exp
     floor = FLOOR_SHARE * float(series.y.min())
     return series.y.astype(float), lambda v: np.maximum(v, floor)
