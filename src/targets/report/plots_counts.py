@@ -38,20 +38,35 @@ def predictive_check(
         alpha=0.5,
         label="model 80% interval",
     )
-    colour = np.where(rows["hindsight"].astype(bool), "tab:orange", "black")
-    marker = np.where(rows["role"] == "lower_bound", ">", "o")
-    for yi, r, c, m in zip(y, ratio, colour, marker, strict=True):
-        ax.scatter([r], [yi], color=c, marker=m, zorder=3)
+    if "held_lo_80" in rows:  # the interval the rest of the evidence gives (held out)
+        held = rows["held_lo_80"].notna()
+        ax.hlines(
+            y[held] + 0.22,
+            rows.loc[held, "held_lo_80"] / rows.loc[held, "median"],
+            rows.loc[held, "held_hi_80"] / rows.loc[held, "median"],
+            color="dimgrey",
+            linewidth=1.2,
+            label="80% interval with the row held out",
+        )
+    later = rows["hindsight"].astype(bool).to_numpy()
+    bound = (rows["role"] == "lower_bound").to_numpy()
+    # One marker style per kind of row, each named in the legend only when it is drawn.
+    kinds = [
+        (~later & ~bound, "o", "black", "published figure (fitted)"),
+        (~later & bound, ">", "black", "published lower bound (fitted)"),
+        (later & ~bound, "o", "tab:orange", "published later (not fitted)"),
+        (later & bound, ">", "tab:orange", "lower bound published later (not fitted)"),
+    ]
+    for mask, marker, colour, label in kinds:
+        if mask.any():
+            ax.scatter(ratio[mask], y[mask], color=colour, marker=marker, zorder=3, label=label)
     ax.axvline(1.0, color="grey", linewidth=0.8)
     ax.set_xscale("log")
     plots.ratio_axis(ax, "x")
     # Wrapped, never cut: a label's end (the period) is part of what it says.
     ax.set_yticks(y, [textwrap.fill(str(s), 48) for s in rows["label"]], fontsize=8)
     ax.invert_yaxis()
-    ax.set_xlabel(
-        "published figure / model median (log scale; ● fitted, ● orange: published later, "
-        "> a lower bound)"
-    )
+    ax.set_xlabel("published figure / model median (log scale)")
     ax.set_title(title)
     ax.legend(fontsize="small", loc="lower right")
     ax.grid(True, axis="x", alpha=0.3)
