@@ -327,8 +327,11 @@ if counted:
         + " (median of the fit).",
     )
     fig = plots_counts.tornado_panels(
-        [(names[a.goal.id], a.count.tornado, a.probability) for a in counted],
-        title=f"Probability with one input at its 10th or 90th percentile ({as_of_text})",
+        [(names[a.goal.id], a.count.tornado, a.inside_probability) for a in counted],
+        title=(
+            "The size model's probability (before calibration) with one input at its 10th or "
+            f"90th percentile ({as_of_text})"
+        ),
     )
     plots.show(
         fig,

@@ -309,8 +309,12 @@ def show_goal(gid: str) -> None:
         f"{name}: Lorenz curve; the largest {1 / (len(c.lorenz) - 1):.1%} of {a.goal.entity} "
         f"hold about {top1:.0%} of sales (median of the fit).",
     )
+    # The inputs move the size model's own probability (the scenario table's), before the
+    # calibration with the track record; the headline's calibrated chance is not their base.
     fig = plots_counts.tornado(
-        c.tornado, a.probability, title=f"{name}: probability with one input held at an end"
+        c.tornado,
+        a.inside_probability,
+        title=f"{name}: the size model's probability with one input held at an end",
     )
     top = c.tornado.iloc[0]
     plots.show(

@@ -133,7 +133,7 @@ def tornado(
     ax.set_yticks(y, list(table["input"]))
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
-    ax.set_xlabel("probability that the goal is met")
+    ax.set_xlabel("size model's probability that the goal is met (before calibration)")
     ax.set_title(title)
     ax.legend(fontsize="small", loc="lower right")
     ax.grid(True, axis="x", alpha=0.3)
@@ -204,7 +204,10 @@ def tornado_panels(
         ax.set_xlabel("")
         ax.set_title(name, fontsize="medium")
         ax.get_legend().remove()  # one legend for all panels, under the last
-    axes[-1, 0].set_xlabel("probability that the goal is met (black line: every input drawn)")
+    axes[-1, 0].set_xlabel(
+        "size model's probability that the goal is met, before calibration (black line: "
+        "every input drawn)"
+    )
     handles, labels = axes[0, 0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncols=2, fontsize="small")
     fig.suptitle(title)
