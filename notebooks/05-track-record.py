@@ -51,14 +51,21 @@ first, last = records["as_of"].min(), records["as_of"].max()
 def movement(rows: pd.DataFrame) -> str:
     """One goal's record in words: its chance at the first and last dates with one, then the
     bound or the published outcome where the record ends on one."""
-    chances = rows["probability"].dropna()
-    words = []
-    if len(chances) > 1 and first != last:
-        words.append(
-            f"from {fmt.probability(chances.iloc[0])} to {fmt.probability(chances.iloc[-1])}"
+    kept = rows[rows["probability"].notna()]
+    # A date whose answer an assumption decides reads as its band, as on the front page.
+    said = [
+        f"{fmt.probability(lo)}–{fmt.probability(hi)} (set by an assumption)"
+        if isinstance(band, str)
+        else fmt.probability(p)
+        for p, band, lo, hi in zip(
+            kept["probability"], kept["band"], kept["band_low"], kept["band_high"], strict=True
         )
-    elif len(chances):
-        words.append(fmt.probability(chances.iloc[-1]))
+    ]
+    words = []
+    if len(said) > 1 and first != last:
+        words.append(f"from {said[0]} to {said[-1]}")
+    elif len(said):
+        words.append(said[-1])
     end_row = rows.iloc[-1]
     if end_row["verdict"] in ("met", "not met"):
         words.append(f"then the outcome: {end_row['verdict']}")

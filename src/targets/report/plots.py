@@ -605,6 +605,14 @@ def goal_distributions(assessments: list, *, title: str = "Forecast at the deadl
     return fig
 
 
+def _legend_items(ax: Axes) -> tuple[list, list]:
+    """The legend's handles and texts of ``ax`` (seaborn's hue legend)."""
+    legend = ax.get_legend()
+    if legend is None:
+        return [], []
+    return list(legend.legend_handles), list(legend.get_texts())
+
+
 def probability_over_time(
     records: pd.DataFrame,
     *,
@@ -617,7 +625,8 @@ def probability_over_time(
     Parameters
     ----------
     records : pandas.DataFrame
-        ``goal, as_of, probability`` (from :func:`targets.assess.track_record`).
+        ``goal, as_of, probability`` (from :func:`targets.assess.track_record`), with
+        ``band_low, band_high`` where an assumption decides the answer (drawn as bars).
     names : dict, optional
         Goal id -> the name shown (:func:`targets.formatting.goal_names`).
     """
@@ -628,6 +637,22 @@ def probability_over_time(
     names = names or {}
     data = records.assign(goal=records["goal"].map(lambda g: names.get(g, g)))
     sns.lineplot(data=data, x="as_of", y="probability", hue="goal", marker="o", ax=ax)
+    if {"band_low", "band_high"} <= set(data.columns):
+        # A date whose answer an assumption decides: the band it spans, as a bar in the
+        # goal's colour (the point alone would read like an evidence-driven chance).
+        colours = {t.get_text(): h.get_color() for h, t in zip(*_legend_items(ax), strict=False)}
+        banded = data.dropna(subset=["band_low", "band_high"])
+        for goal, rows in banded.groupby("goal", sort=False):
+            ax.vlines(
+                rows["as_of"],
+                rows["band_low"],
+                rows["band_high"],
+                lw=4,
+                alpha=0.35,
+                color=colours.get(goal, "grey"),
+            )
+        if len(banded):
+            ax.plot([], [], lw=4, alpha=0.35, color="grey", label="range an assumption spans")
     ax.set_ylim(-0.02, 1.02)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:.0%}"))
     ax.xaxis.set_major_locator(mdates.YearLocator())
