@@ -169,7 +169,11 @@ for model in models:
         Markdown(
             f"Of the {len(fitted)} rows fitted {as_of_text}: "
             + ("; ".join(parts) or "none")
-            + f". {len(check) - len(fitted)} rows are not fitted (reasons in the table)."
+            + (
+                f". {len(check) - len(fitted)} "
+                f"{'row is' if len(check) - len(fitted) == 1 else 'rows are'} not fitted "
+                "(reasons in the table)."
+            )
         )
     )
     view = check.assign(
