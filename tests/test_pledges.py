@@ -260,7 +260,10 @@ def test_influence_names_the_rows_a_verdict_hangs_on(use):
     table = influence(vintage.goal("usd_platform_2024"), vintage, n_samples=300)
     assert 1 <= len(table) <= 3
     assert (table["published"] <= pd.Timestamp("2023-03-01")).all()
-    assert table["row"].str.startswith("test_usd_platform").all()
+    # Named for the reader (the series' name, in words), in the row's own currency.
+    assert table["row"].str.startswith("test USD platform, ").all()
+    assert table["row"].str.contains(r": \$\d", regex=True).all()
+    assert not table["row"].str.contains("¥").any()
     changes = table["change"].abs().fillna(np.inf).to_numpy()
     assert (changes[:-1] >= changes[1:]).all()  # largest move first
     assert (table["without"].dropna().between(0, 1)).all()

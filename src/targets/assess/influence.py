@@ -37,6 +37,9 @@ def _label(r: pd.Series, vintage: Vintage) -> str:
         shown = {"multiple": "×", "percent_growth": "% growth"}.get(unit, f" {unit}")
         base = f"{r['base_start'].date()} to {r['base_end'].date()}"
         value = f"{r['value']:g}{shown} against {base}"
+    elif parse_unit(str(r["unit"])).currency == "USD":  # in dollars, never converted
+        amount = float(r["value"]) * parse_unit(str(r["unit"])).factor
+        value = f"${amount / 1e9:,.1f}B" if abs(amount) >= 1e9 else f"${amount:,.0f}"
     elif pd.notna(r.get("value_yuan")):
         value = yuan(float(r["value_yuan"]))
     else:
