@@ -221,3 +221,18 @@ def test_growth_required_compares_the_gmv_needed_with_the_same_measure(merchants
         year = int(merchants.growth["current_year"])
         same_year = narrower[narrower["period_start"].dt.year == year]
         assert current not in set(same_year["value_yuan"])
+
+
+def test_growth_compares_one_measure_and_never_a_part_with_the_whole():
+    from targets.assess.progress import one_measure
+
+    rows = pd.DataFrame({"definition": ["closed_loop", "", None, "incl_product_cards"]})
+    assert list(one_measure(rows).index) == [1, 2]  # mixed: the series' own measure only
+    same = pd.DataFrame({"definition": ["closed_loop", "closed_loop"]})
+    assert len(one_measure(same)) == 2  # one definition throughout: kept whole
+    # A goal judged on a proxy that only bounds its quantity (Douyin GMV for interest
+    # e-commerce) claims no growth "required" of the part to reach the whole's threshold.
+    a = assess.assess("interest_commerce_2023", ANNOUNCED, n_samples=500)
+    assert a.bound is not None
+    assert not np.isfinite(a.growth.get("required", np.nan))
+    assert "It requires growth" not in a.explanation

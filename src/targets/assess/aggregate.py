@@ -214,7 +214,10 @@ def _aggregate(goal: Goal, vintage: Vintage, n: int, seed: int) -> dict:
     head_proxy = next(p for p in proxies if p.name == headline)
     growth = {"category": "not computable", "ratio": np.nan, "required": np.nan}
     fc = forecasts[headline]
-    if goal.kind == "aggregate" and goal.judged_on == "total":
+    # Growth required of a proxy that only bounds the goal's quantity (a part of it) would
+    # compare the part with the whole's threshold: not computed.
+    bounded = head_proxy.stands_for != "equal"
+    if goal.kind == "aggregate" and goal.judged_on == "total" and not bounded:
         levels = _annual_levels(fc.rows) if len(fc.drivers) == 1 else pd.Series(dtype=float)
         growth = _growth(levels, goal.threshold, mid)
         rng = np.random.default_rng(seed)

@@ -47,11 +47,8 @@ def _count(goal: Goal, vintage: Vintage, n: int, seed: int) -> dict:
     rng = np.random.default_rng(seed)
     # Growth is required of the GMV the count rests on, the platform's whole measure:
     # levels of a narrower definition (e.g. a closed loop before links were cut) are
-    # another quantity and are left out, so that like is compared with like.
-    rows = driver.rows
-    if "definition" in rows:
-        rows = rows[rows["definition"].fillna("").astype(str).str.strip() == ""]
-    levels = _annual_levels(rows)
+    # another quantity and are left out (progress.one_measure), so like meets like.
+    levels = _annual_levels(driver.rows)
     needed = required_gmv(goal, detail.draws)
     # Where no goal-year GMV brings the median count to the goal, no growth is "required".
     growth = _growth(levels if np.isfinite(needed) else levels.iloc[:0], needed, mid)

@@ -37,9 +37,26 @@ def required_growth(current: float, target: float, years: float) -> float:
     return float((target / current) ** (1.0 / years) - 1.0)
 
 
+def one_measure(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows of one measure, so that growth compares like with like.
+
+    Rows whose ``definition`` says they cover something else (a closed loop before
+    third-party links were cut, product cards) are another quantity: where the rows mix
+    definitions, only those with none (the series' own measure) are kept; rows that all
+    share one definition are kept whole.
+    """
+    if "definition" not in rows or rows.empty:
+        return rows
+    definition = rows["definition"].fillna("").astype(str).str.strip()
+    if definition.nunique() <= 1:
+        return rows
+    return rows[definition == ""]
+
+
 def _annual_levels(rows: pd.DataFrame) -> pd.Series:
-    """Median of the published calendar-year levels per year (for growth rates)."""
-    lv = level_rows(rows)
+    """Median of the published calendar-year levels per year (for growth rates), of one
+    measure (:func:`one_measure`)."""
+    lv = level_rows(one_measure(rows))
     full = lv[
         (lv["period_start"].dt.day_of_year == 1)
         & (lv["period_end"] == lv["period_start"] + pd.offsets.YearEnd(0))
