@@ -301,11 +301,13 @@ def interval_rows(
     rows = rows[rows["value_yuan"].notna()]
     palette = plt.get_cmap("tab10")
     kinds = sorted(rows["kind"].unique())
+    rates = []
     for i, kind in enumerate(kinds):
         sub = rows[rows["kind"] == kind]
         for _, r in sub.iterrows():
             years = ((r["period_end"] - r["period_start"]).days + 1) / 365.25
             rate = r["value_yuan"] / years
+            rates.append(rate)
             ax.plot(
                 [r["period_start"], r["period_end"]],
                 [rate, rate],
@@ -327,6 +329,8 @@ def interval_rows(
         frameon=False,
     )
     ax.set_yscale("log")
+    if rates:  # a margin, so a segment at the extreme is not drawn on the frame, unlabelled
+        ax.set_ylim(min(rates) / 1.4, max(rates) * 1.4)
     yuan_axis(ax)
     ax.set_xlabel("period covered")
     ax.set_ylabel("annual rate over the interval (yuan per year, log scale)")
