@@ -201,8 +201,9 @@ def _context_scale(
     return None
 
 
-def _free_scale_loglik(rows: pd.DataFrame, alpha: np.ndarray) -> np.ndarray:
-    """Log-likelihood of a context's rows with its tail scale integrated out."""
+def _free_scale_terms(rows: pd.DataFrame, alpha: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Per row and draw (rows x draws): the tail's log-linear terms ``b + a log K`` of each
+    published figure, the figure itself and its log-sd (noise plus a Poisson term)."""
     kind = np.where(rows["stat"].to_numpy() == "count", 0, 1)
     b, a = sizes.tail_coefficients(
         kind[:, None],
@@ -215,6 +216,12 @@ def _free_scale_loglik(rows: pd.DataFrame, alpha: np.ndarray) -> np.ndarray:
         rows["noise_sd"].to_numpy(dtype=float)[:, None] ** 2
         + np.where(kind[:, None] == 0, 1.0 / np.maximum(value, 1.0), 0.0)
     )
+    return b, a, value, sd
+
+
+def _free_scale_loglik(rows: pd.DataFrame, alpha: np.ndarray) -> np.ndarray:
+    """Log-likelihood of a context's rows with its tail scale integrated out."""
+    b, a, value, sd = _free_scale_terms(rows, alpha)
     w = 1.0 / sd**2
     z = np.log(value) - b
     precision = np.sum(w * a**2, axis=0)
@@ -227,18 +234,7 @@ def _free_scale_predict(
     rows: pd.DataFrame, alpha: np.ndarray, rng: np.random.Generator
 ) -> np.ndarray:
     """Predictive draws of each row of a free-scale context (rows x draws, log scale)."""
-    kind = np.where(rows["stat"].to_numpy() == "count", 0, 1)
-    b, a = sizes.tail_coefficients(
-        kind[:, None],
-        rows["threshold"].fillna(1.0).to_numpy()[:, None],
-        rows["top_k"].fillna(1.0).to_numpy()[:, None],
-        alpha[None, :],
-    )
-    value = rows["value"].to_numpy(dtype=float)[:, None]
-    sd = np.sqrt(
-        rows["noise_sd"].to_numpy(dtype=float)[:, None] ** 2
-        + np.where(kind[:, None] == 0, 1.0 / np.maximum(value, 1.0), 0.0)
-    )
+    b, a, value, sd = _free_scale_terms(rows, alpha)
     w = 1.0 / sd**2
     z = np.log(value) - b
     precision = np.sum(w * a**2, axis=0)
@@ -433,18 +429,7 @@ def _free_scale_held_out(
 ) -> np.ndarray:
     """Predictive log draws of row ``idx`` of a free-scale context, its scale estimated
     from the context's other rows only."""
-    kind = np.where(rows["stat"].to_numpy() == "count", 0, 1)
-    b, a = sizes.tail_coefficients(
-        kind[:, None],
-        rows["threshold"].fillna(1.0).to_numpy()[:, None],
-        rows["top_k"].fillna(1.0).to_numpy()[:, None],
-        alpha[None, :],
-    )
-    value = rows["value"].to_numpy(dtype=float)[:, None]
-    sd = np.sqrt(
-        rows["noise_sd"].to_numpy(dtype=float)[:, None] ** 2
-        + np.where(kind[:, None] == 0, 1.0 / np.maximum(value, 1.0), 0.0)
-    )
+    b, a, value, sd = _free_scale_terms(rows, alpha)
     k = list(rows.index).index(idx)
     others = np.arange(len(rows)) != k
     w = 1.0 / sd[others] ** 2
