@@ -25,6 +25,13 @@ def _print_table(df: pd.DataFrame, fmt: str) -> None:
             print(df.map(_cell).to_string(index=False))
 
 
+def _print_scorecard(table: pd.DataFrame) -> None:
+    """:func:`scorecard_table` for a terminal: the table, then its numbered notes."""
+    _print_table(table, "table")
+    for note in table.attrs.get("notes", []):
+        print(note)
+
+
 def _plain_number(value: float) -> str:
     """A float for CSV: ten significant digits, positional (``9500000000000``), blank if
     missing."""
@@ -281,10 +288,7 @@ def _cmd_assess(args: argparse.Namespace) -> int:
 
     v = _vintage(args)
     if args.format == "table":
-        table = scorecard_table(v)
-        _print_table(table, "table")
-        for note in table.attrs.get("notes", []):
-            print(note)
+        _print_scorecard(scorecard_table(v))
         if args.explain:
             card = scorecard(vintage=v, predictive=True)
             for g, e, rows in zip(
@@ -428,10 +432,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         print(clean(line, lines=True))
     print(f"\nreports: {clean(run.output / 'index.html')}")
     print(f"\nGoal scorecard ({'as of ' + args.as_of if args.as_of else 'latest data'})")
-    table = scorecard_table(_vintage(args))
-    _print_table(table, "table")
-    for note in table.attrs.get("notes", []):
-        print(note)
+    _print_scorecard(scorecard_table(_vintage(args)))
     if not run.ok:
         print(
             f"\nerror: {sum(not r.ok for r in run.results)} notebook(s) failed; the previous "
