@@ -102,6 +102,20 @@ def yuan(value: float | None, digits: int = 2) -> str:
     return format_yuan(rounded, max(digits, 3))
 
 
+def usd(value: float | None) -> str:
+    """An amount in US dollars, in billions from a billion up (never converted to yuan).
+
+    Examples
+    --------
+    >>> usd(2.4e10), usd(5e8), usd(None)
+    ('$24.0B', '$500,000,000', '—')
+    """
+    if _missing(value):
+        return MISSING
+    v = float(value)  # type: ignore[arg-type]
+    return f"${v / 1e9:,.1f}B" if abs(v) >= 1e9 else f"${v:,.0f}"
+
+
 def count(value: float | None) -> str:
     """An exact count with thousands separators.
 

@@ -16,7 +16,7 @@ def value_format(goal: Goal):
         if goal.currency == "count":
             return fmt.approx_count
         if goal.currency == "USD":
-            return lambda v: f"${v / 1e9:,.1f}B" if abs(v) >= 1e9 else f"${v:,.0f}"
+            return fmt.usd
         return fmt.yuan
     if goal.kind == "growth":
         if goal.unit == "percent_growth":

@@ -29,7 +29,7 @@ COLUMNS = ["row", "dataset", "line", "published", "probability", "without", "cha
 def _label(r: pd.Series, vintage: Vintage) -> str:
     """A published row in reader words: the series' name, the period, the figure in
     ``¥`` with B/T (or its unit), and the source."""
-    from targets.formatting import code, yuan
+    from targets.formatting import code, usd, yuan
 
     period = f"{r['period_start'].date()} to {r['period_end'].date()}"
     if r["kind"] == "growth_multiple":
@@ -38,16 +38,13 @@ def _label(r: pd.Series, vintage: Vintage) -> str:
         base = f"{r['base_start'].date()} to {r['base_end'].date()}"
         value = f"{r['value']:g}{shown} against {base}"
     elif parse_unit(str(r["unit"])).currency == "USD":  # in dollars, never converted
-        amount = float(r["value"]) * parse_unit(str(r["unit"])).factor
-        value = f"${amount / 1e9:,.1f}B" if abs(amount) >= 1e9 else f"${amount:,.0f}"
+        value = usd(float(r["value"]) * parse_unit(str(r["unit"])).factor)
     elif pd.notna(r.get("value_yuan")):
         value = yuan(float(r["value_yuan"]))
     else:
         value = f"{r['value']:g} {r['unit']}"
-    if r.get("qualifier") == "more_than":
-        value = f"more than {value}"
-    elif r.get("qualifier") == "approx":
-        value = f"about {value}"
+    if r.get("qualifier") in ("more_than", "approx"):
+        value = f"{code(r['qualifier'])} {value}"
     source = f"{r['publisher']}, published {r['published'].date()}"
     name = vintage.series_name(str(r["dataset"]), str(r["series_id"]))
     definition = r.get("definition")
