@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import os
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 
@@ -66,11 +67,33 @@ def datasets() -> dict:
     return discover_datasets()
 
 
+def _session_store() -> Path:
+    """The store folder of this test run, shared by pytest-xdist's workers.
+
+    Workers of one run share the run's id (``PYTEST_XDIST_TESTRUNUID``, random per run), so
+    they share one folder, created private (0700) by whichever worker comes first; the store's
+    own per-entry locks keep two workers from computing the same entry twice. A path that is
+    not a private folder of this user (a planted link or file) is refused.
+    """
+    run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")
+    if not run_id.isalnum():
+        return Path(tempfile.mkdtemp(prefix="targets-test-store-"))
+    path = Path(tempfile.gettempdir()) / f"targets-test-store-{run_id}"
+    try:
+        path.mkdir(mode=0o700)
+    except FileExistsError:
+        pass
+    st = path.lstat()
+    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o077:
+        raise RuntimeError(f"{path}: expected a private folder of this user for the test store")
+    return path
+
+
 #: One store for the whole test session (``$TARGETS_CACHE_DIR``, inherited by every command
 #: and kernel the tests start): the pledge track record behind the calibrated probabilities
-#: and the assessments are computed once. Fresh for each session, so a run never reads results
+#: and the assessments are computed once. Fresh for each run, so a run never reads results
 #: left by an earlier one.
-SESSION_STORE = Path(tempfile.mkdtemp(prefix="targets-test-store-"))
+SESSION_STORE = _session_store()
 os.environ["TARGETS_CACHE_DIR"] = str(SESSION_STORE)
 
 
@@ -94,8 +117,29 @@ def rendered_reports(request, tmp_path_factory, report_store):
     from targets.report import render as report
     from targets.report.frontpage import goal_rows
 
-    out = tmp_path_factory.mktemp("reports") / "out"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("TARGETS_CACHE_DIR", str(report_store))
-        run = report.write_reports(out, as_of=request.param, progress=False, summary=goal_rows)
-    return request.param, run
+    if request.param not in _RENDERED:
+        out = tmp_path_factory.mktemp("reports") / "out"
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("TARGETS_CACHE_DIR", str(report_store))
+            run = report.write_reports(out, as_of=request.param, progress=False, summary=goal_rows)
+        _RENDERED[request.param] = run
+    return request.param, _RENDERED[request.param]
+
+
+#: The renders of this process, by as-of date: pytest tears a parametrized session fixture
+#: down whenever the next test wants the other date (an order pytest-xdist's workers do not
+#: keep), and a render is minutes of notebook execution.
+_RENDERED: dict = {}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Group tests for pytest-xdist's ``--dist loadgroup`` (``make test`` runs two workers).
+
+    Every test that reads the rendered reports runs on one worker, so the two renders happen
+    once; the other tests stay with their module, so a module's shared fixture (a cut data
+    folder, an extended pledge list) is built once.
+    """
+    for item in items:
+        reads_reports = "rendered_reports" in getattr(item, "fixturenames", ())
+        group = "rendered-reports" if reads_reports else item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group))
