@@ -106,7 +106,7 @@ for view in views:
     if fc is None:
         display(Markdown(f"*No forecast {as_of_text}: {fmt.md(reasons[view.name])}.*"))
         continue
-    observed = pages.observed_annual(fc.rows)
+    observed = pages.observed_totals(fc, vintage)
     first = int(observed["ds"].dt.year.min()) if len(observed) else view.last_year - 1
     years, samples = pages.annual_fan(fc, first, view.last_year, seed=1)
     if not len(years):

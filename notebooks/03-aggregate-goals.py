@@ -84,7 +84,7 @@ for g in goals:
     except ForecastError:
         fc = None
     if fc is not None and g.kind == "aggregate" and g.judged_on == "total":
-        observed = pages.observed_annual(fc.rows)
+        observed = pages.observed_totals(fc, vintage)
         first = int(observed["ds"].dt.year.min()) if len(observed) else end_year - 1
         years, samples = pages.annual_fan(fc, first, end_year, seed=2)
         if len(years):

@@ -50,27 +50,23 @@ for g in count_goals:
         results[g.id] = assess.assess(g.id, vintage=vintage)
     except ForecastError as exc:  # a goal with too little data says why, the others still show
         failed[g.id] = str(exc)
+answer = [
+    f"* {formatting.md(names[gid])}: "
+    + (
+        f"{formatting.md(assess.band_label(a))} ({a.verdict})"
+        if assess.band_label(a)
+        else f"{formatting.probability(a.probability)} ({a.verdict})"
+    )
+    for gid, a in results.items()
+] + [
+    f"* {formatting.md(names[gid])}: no forecast ({formatting.md(why)})"
+    for gid, why in failed.items()
+]
 display(
     Markdown(
-        f"**Answer ({as_of_text}).** "
-        + (
-            "; ".join(
-                f"{formatting.md(names[gid])}: "
-                + (
-                    f"{formatting.md(assess.band_label(a))} ({a.verdict})"
-                    if assess.band_label(a)
-                    else f"{formatting.probability(a.probability)} ({a.verdict})"
-                )
-                for gid, a in results.items()
-            )
-            + "."
-            + "".join(
-                f" {formatting.md(names[gid])}: no forecast ({formatting.md(why)})."
-                for gid, why in failed.items()
-            )
-            if count_goals
-            else "The goal file holds no count goal."
-        )
+        f"**Answer ({as_of_text}).**\n\n" + "\n".join(answer)
+        if count_goals
+        else f"**Answer ({as_of_text}).** The goal file holds no count goal."
     )
 )
 

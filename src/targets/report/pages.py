@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from targets.assess.series import Forecast, own_proxy
+from targets.assess.series import Forecast, own_proxy, realized
 from targets.errors import ForecastError
 from targets.sources.goals import Goal, Proxy
 from targets.sources.observations import level_rows
@@ -77,6 +77,27 @@ def observed_annual(rows: pd.DataFrame) -> pd.DataFrame:
         & (lv["period_end"] == lv["period_start"] + pd.offsets.YearEnd(0))
     ]
     return whole.rename(columns={"period_start": "ds", "value_yuan": "y"})[["ds", "y"]]
+
+
+def observed_totals(fc: Forecast, vintage: Vintage) -> pd.DataFrame:
+    """Published calendar-year levels of what a forecast forecasts, as ``ds, y``.
+
+    A proxy that sums several parts is drawn against the sum of its parts' figures, only for
+    the years where every part has one (:func:`targets.assess.series.realized`); the parts'
+    own figures are not totals of the same quantity. Other proxies: every source's figure.
+    """
+    if fc.proxy.how != "sum" or len(fc.proxy.parts) < 2:
+        return observed_annual(fc.rows)
+    years = sorted(set(observed_annual(fc.rows)["ds"].dt.year))
+    sums = []
+    for year in years:
+        start = pd.Timestamp(year=year, month=1, day=1)
+        total = realized(
+            fc.proxy.parts, "sum", start, start + pd.offsets.YearEnd(0), vintage, fc.currency
+        )
+        if total is not None:
+            sums.append({"ds": start, "y": total})
+    return pd.DataFrame(sums, columns=["ds", "y"])
 
 
 def annual_fan(
