@@ -43,7 +43,7 @@ from targets.report.output import (
     read_marker,
     write_file,
 )
-from targets.report.procs import die_with_parent
+from targets.report.procs import die_with_parent, kill_tree
 
 KERNEL_NAME = "targets"
 _TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -301,10 +301,9 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """Kill the pool's workers now (their kernels follow), without waiting for notebooks."""
+    """Kill the pool's workers and their kernels now, without waiting for notebooks."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
-    for proc in processes:
-        proc.kill()
+    kill_tree(proc.pid for proc in processes)
     pool.shutdown(wait=False, cancel_futures=True)
     for proc in processes:
         proc.join(timeout=5)
