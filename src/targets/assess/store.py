@@ -58,6 +58,7 @@ PRESENTATION = frozenset(
         "output.py",
         "reaper.py",
         "procs.py",
+        "toc.py",
         "cli.py",
         "__main__.py",
         "store.py",
