@@ -8,6 +8,7 @@ and the watchdog removes the staging folder and the lock file the parent left.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
@@ -23,7 +24,8 @@ def _remove_lock(path: str) -> None:
     if not os.path.lexists(path) or os.path.islink(path):
         return
     if not portable.OS_LOCKS:  # no lock to wait for: the file is the dead parent's
-        os.unlink(path)
+        with contextlib.suppress(OSError):
+            os.unlink(path)
         return
     # The dead parent's lock is released by the kernel promptly; a lock still held after
     # a few seconds is another run's, and its file is theirs.
