@@ -1,26 +1,32 @@
 """The few operating-system calls the package needs, on POSIX and on Windows.
 
-File locks use ``fcntl.flock`` where it exists (Linux, macOS) and
-``msvcrt.locking`` on Windows; where neither exists a lock is taken as granted
-(one process at a time is then the user's to ensure). Flags and ownership checks
-that only POSIX has (``O_NOFOLLOW``, ``O_CLOEXEC``, user ids) are no-ops
-elsewhere, so ``import targets`` and every forecast, assessment and report work
-on any operating system Python runs on.
+File locks come from :mod:`filelock` (``flock`` on POSIX, ``LockFileEx`` on
+Windows). Where the system has neither (:data:`OS_LOCKS` is false) a lock is
+taken as granted: one process at a time is then the user's to ensure. A
+``filelock.SoftFileLock`` is not used there on purpose: its marker, left by a
+run killed outright, would refuse every later run.
+
+What no library covers stays here: flags and ownership checks that only POSIX
+has (``O_NOFOLLOW``, ``O_CLOEXEC``, user ids) are no-ops elsewhere, and
+:func:`write_at` writes a whole buffer where ``os.pwrite`` is missing. So
+``import targets`` and every forecast, assessment and report work on any
+operating system Python runs on.
 """
 
 from __future__ import annotations
 
 import os
+import sys
+
+import filelock
 
 try:  # POSIX
     import fcntl
 except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
-try:  # Windows
-    import msvcrt
-except ImportError:  # POSIX
-    msvcrt = None  # type: ignore[assignment]
 
+#: Whether the system locks files: ``flock`` (POSIX) or ``LockFileEx`` (Windows).
+OS_LOCKS: bool = fcntl is not None or sys.platform == "win32"
 #: ``os.O_NOFOLLOW`` where the system has it (an open refuses a symbolic link), else 0.
 NOFOLLOW: int = getattr(os, "O_NOFOLLOW", 0)
 #: ``os.O_CLOEXEC`` where the system has it, else 0.
@@ -28,7 +34,7 @@ CLOEXEC: int = getattr(os, "O_CLOEXEC", 0)
 
 
 def lock(fd: int, *, blocking: bool = True) -> bool:
-    """Take the exclusive lock on the open file ``fd``.
+    """Take the exclusive lock on the open file ``fd``: the lock ``filelock.FileLock`` takes.
 
     Parameters
     ----------
@@ -40,40 +46,16 @@ def lock(fd: int, *, blocking: bool = True) -> bool:
     Returns
     -------
     bool
-        ``True`` once held; ``False`` when ``blocking`` is off and the lock is held elsewhere.
+        ``True`` once held (always, where the system has no file locks); ``False`` when
+        ``blocking`` is off and the lock is held elsewhere.
     """
-    if fcntl is not None:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
-        except BlockingIOError:
-            return False
-        except OSError as exc:
-            if blocking or exc.errno not in (11, 13):  # EAGAIN, EACCES: held elsewhere
-                raise
-            return False
-        return True
-    if msvcrt is not None:
-        os.lseek(fd, 0, os.SEEK_SET)
-        try:
-            msvcrt.locking(fd, msvcrt.LK_LOCK if blocking else msvcrt.LK_NBLCK, 1)
-        except OSError:
-            if blocking:
-                raise
-            return False
-        return True
-    return True
+    return filelock.lock_descriptor(fd, blocking=blocking) if OS_LOCKS else True
 
 
 def unlock(fd: int) -> None:
     """Release the lock :func:`lock` took on ``fd`` (closing ``fd`` releases it too)."""
-    if fcntl is not None:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-    elif msvcrt is not None:
-        os.lseek(fd, 0, os.SEEK_SET)
-        try:
-            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-        except OSError:
-            pass
+    if OS_LOCKS:
+        filelock.unlock_descriptor(fd)
 
 
 def owned_by_me(st: os.stat_result) -> bool:
@@ -81,14 +63,6 @@ def owned_by_me(st: os.stat_result) -> bool:
     user ids: Windows guards files by their folder's permissions instead)."""
     geteuid = getattr(os, "geteuid", None)
     return True if geteuid is None else st.st_uid == geteuid()
-
-
-def read_at(fd: int, size: int, offset: int) -> bytes:
-    """``os.pread`` where it exists, else a seek and a read."""
-    if hasattr(os, "pread"):
-        return os.pread(fd, size, offset)
-    os.lseek(fd, offset, os.SEEK_SET)
-    return os.read(fd, size)
 
 
 def write_at(fd: int, data: bytes, offset: int) -> None:

@@ -39,6 +39,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
+import filelock
+
 from targets import portable
 from targets.assess import codec
 from targets.errors import TargetsError
@@ -56,6 +58,7 @@ PRESENTATION = frozenset(
         "output.py",
         "reaper.py",
         "procs.py",
+        "toc.py",
         "cli.py",
         "__main__.py",
         "store.py",
@@ -158,18 +161,22 @@ def cached(
     _private_folder(path.parent)
     if not _private(path.parent):
         return _unwrap(_outcome(compute))  # a folder others can write to: never read from it
+    # None: the system has no file locks, so concurrent kernels may both compute (the
+    # rename into place still keeps every reader from seeing half a file).
+    lock = filelock.FileLock(path.with_suffix(".lock"), mode=0o600) if portable.OS_LOCKS else None
     try:
-        fd = os.open(path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT | portable.NOFOLLOW, 0o600)
-    except OSError:  # a symbolic link or no right to lock: compute without the store
+        if lock is not None:
+            lock.acquire()
+    except OSError:  # a symbolic link (filelock never follows one) or no right to lock
         return _unwrap(_outcome(compute))
     try:
-        portable.lock(fd)
         outcome = _read(path)
         if outcome is None:
             outcome = _outcome(compute)
             _write(path, outcome)
     finally:
-        os.close(fd)  # releases the lock
+        if lock is not None:
+            lock.release()
     return _unwrap(outcome)
 
 

@@ -18,8 +18,9 @@ The rules (issue 14), in one place:
   watchdog process (:mod:`targets.report.reaper`) when the parent is killed outright;
 * a lock file beside the output lets one report at a time write there: a second
   one is refused with the first one's process id. It is named after the resolved
-  output path (so two names of one folder share it) and opened without following
-  a symbolic link, refused if it is a hard link or another user's file.
+  output path (so two names of one folder share it); ``filelock`` takes it, after
+  an ``lstat`` refused a symbolic link, a hard link or another user's file there
+  (and the locked file is checked again before our process id is written to it).
 """
 
 from __future__ import annotations
@@ -33,9 +34,11 @@ import stat
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import filelock
 
 from targets import portable
 from targets.errors import TargetsError
@@ -305,74 +308,118 @@ def _check_replaceable(output: Path, names: Iterable[str]) -> None:
 @dataclass
 class _Lock:
     path: Path
-    fd: int
+    held: filelock.BaseFileLock | None  # None: the system has no file locks (granted)
 
     def release(self) -> None:
-        # Unlink while still holding the lock, so a waiter never locks a deleted file.
+        # Unlink while still holding the lock: a waiter that opened this file finds it
+        # unlinked once it gets the lock (filelock checks) and starts over on a new one.
         try:
             self.path.unlink()
         except OSError:
-            pass
-        os.close(self.fd)
+            pass  # Windows: an open file cannot be removed; filelock removes it on release
+        if self.held is not None:
+            self.held.release()
 
 
-def _open_lock(path: Path, output: Path) -> int:
-    """Open (creating it ``0600``) the lock file, never through a symbolic or hard link.
-
-    Raises
-    ------
-    OutputError
-        If ``path`` is a symbolic link, not a regular file, another user's file or
-        has other names (a hard link): writing our process id there would change
-        a file that is not ours.
-    """
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | portable.NOFOLLOW | portable.CLOEXEC, 0o600)
-    except OSError as exc:
-        if exc.errno != errno.ELOOP:
-            raise
-        raise OutputError(
+def _foreign_lock(path: Path, output: Path, st: os.stat_result) -> OutputError | None:
+    """The refusal for a lock file that is not a plain file of ours, or ``None``."""
+    if stat.S_ISLNK(st.st_mode):
+        return OutputError(
             f"--output {output}: the lock file {path} is a symbolic link; it was not followed. "
             "Remove it, then run the report again."
-        ) from None
-    st = os.fstat(fd)
+        )
     if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1 or not portable.owned_by_me(st):
-        os.close(fd)
-        raise OutputError(
+        return OutputError(
             f"--output {output}: the lock file {path} is not a plain file of yours (a link, "
             "a folder or another user's file); it was left untouched. Remove it, then run the "
             "report again."
         )
-    return fd
+    return None
+
+
+def _claim(path: Path, output: Path) -> Callable[[int], None]:
+    """What to do with the lock file once locked: check it again and write our process id.
+
+    The ``lstat`` before locking could race with a link planted meanwhile, so the file
+    actually opened (``filelock`` opens without following a symbolic link) is checked
+    before anything is written to it.
+    """
+
+    def claim(fd: int) -> None:
+        refusal = _foreign_lock(path, output, os.fstat(fd))
+        if refusal is not None:
+            raise refusal
+        try:
+            os.ftruncate(fd, 0)
+            portable.write_at(fd, str(os.getpid()).encode(), 0)
+        except OSError as exc:  # a full disk: leave no lock behind (we hold it: ours to remove)
+            path.unlink(missing_ok=True)
+            raise OutputError(
+                f"--output {output}: the lock file {path} could not be written "
+                f"({exc.strerror or exc}); nothing was written"
+            ) from None
+
+    return claim
+
+
+def _holder(path: Path) -> str | None:
+    """The process id a lock file names (``"?"`` if unreadable), ``None`` if it is gone."""
+    try:
+        fd = os.open(path, os.O_RDONLY | portable.NOFOLLOW | portable.CLOEXEC)
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return "?"
+    try:
+        return os.read(fd, 32).decode(errors="replace").strip() or "?"
+    except OSError:  # Windows: the locked byte cannot be read
+        return "?"
+    finally:
+        os.close(fd)
 
 
 def _lock(path: Path, output: Path) -> _Lock:
-    """Take the exclusive lock for ``output`` (refused, not waited for, when held)."""
-    while True:
-        fd = _open_lock(path, output)
-        if not portable.lock(fd, blocking=False):
-            holder = portable.read_at(fd, 32, 0).decode(errors="replace").strip() or "?"
+    """Take the exclusive lock for ``output`` (refused, not waited for, when held).
+
+    Raises
+    ------
+    OutputError
+        If another run holds it (naming its process id), or ``path`` is a symbolic
+        link, not a regular file, another user's file or has other names (a hard
+        link): writing our process id there would change a file that is not ours.
+    """
+    try:
+        refusal = _foreign_lock(path, output, os.lstat(path))
+    except FileNotFoundError:
+        refusal = None
+    if refusal is not None:
+        raise refusal
+    claim = _claim(path, output)
+    if not portable.OS_LOCKS:  # nothing to lock with: granted, and the id written all the same
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | portable.NOFOLLOW | portable.CLOEXEC, 0o600)
+        try:
+            claim(fd)
+        finally:
             os.close(fd)
+        return _Lock(path, None)
+    while True:
+        held = filelock.FileLock(path, mode=0o600, on_acquired=claim)
+        try:
+            held.acquire(blocking=False)
+        except filelock.Timeout:
+            holder = _holder(path)
+            if holder is None:
+                continue  # the holder finished between our open and our lock: try again
             raise OutputError(
                 f"--output {output}: another targets report (process {holder}) is writing "
                 "to this folder; wait for it to finish or choose another --output"
-            )
-        try:
-            same = os.stat(path, follow_symlinks=False).st_ino == os.fstat(fd).st_ino
-        except FileNotFoundError:
-            same = False
-        if same:
-            try:
-                os.ftruncate(fd, 0)
-                portable.write_at(fd, str(os.getpid()).encode(), 0)
-            except OSError as exc:  # a full disk: leave no lock behind
-                _Lock(path, fd).release()
-                raise OutputError(
-                    f"--output {output}: the lock file {path} could not be written "
-                    f"({exc.strerror or exc}); nothing was written"
-                ) from None
-            return _Lock(path, fd)
-        os.close(fd)  # the holder removed it between our open and flock: try again
+            ) from None
+        except OSError as exc:
+            if exc.errno != errno.ELOOP:
+                raise
+            refusal = _foreign_lock(path, output, os.lstat(path))  # a link planted since lstat
+            raise (refusal or exc) from None
+        return _Lock(path, held)
 
 
 @dataclass

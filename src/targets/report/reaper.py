@@ -8,33 +8,32 @@ and the watchdog removes the staging folder and the lock file the parent left.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
 import time
 
+import filelock
+
 from targets import portable
 
 
 def _remove_lock(path: str) -> None:
-    try:
-        fd = os.open(path, os.O_RDWR)
-    except OSError:
+    """Remove the lock file the dead parent left, unless another run holds it by now."""
+    if not os.path.lexists(path) or os.path.islink(path):
         return
+    if not portable.OS_LOCKS:  # no lock to wait for: the file is the dead parent's
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        return
+    # The dead parent's lock is released by the kernel promptly; a lock still held after
+    # a few seconds is another run's, and its file is theirs.
     try:
-        for _ in range(50):  # the dead parent's lock is released by the kernel promptly
-            if portable.lock(fd, blocking=False):
-                break
-            time.sleep(0.1)
-        else:
-            return  # another run holds it now: it is theirs
-        try:
-            if os.stat(path).st_ino == os.fstat(fd).st_ino:
-                os.unlink(path)
-        except OSError:
-            pass
-    finally:
-        os.close(fd)
+        with filelock.FileLock(path, timeout=5):
+            os.unlink(path)  # while held: a waiter finds it unlinked and starts over
+    except OSError:  # filelock.Timeout, or Windows (filelock removes it on release)
+        pass
 
 
 def main(argv: list[str]) -> int:

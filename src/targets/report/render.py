@@ -43,7 +43,8 @@ from targets.report.output import (
     read_marker,
     write_file,
 )
-from targets.report.procs import die_with_parent
+from targets.report.procs import die_with_parent, kill_tree
+from targets.report.toc import TocPreprocessor
 
 KERNEL_NAME = "targets"
 _TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -177,24 +178,6 @@ def execute(
     return nb, None, ""
 
 
-def _toc(body: str) -> str:
-    heads = re.findall(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', body, flags=re.S)
-    if not heads:
-        return ""
-    items = "\n".join(
-        f'<li class="level-{lvl}"><a href="#{anchor}">{_strip_tags(text)}</a></li>'
-        for lvl, anchor, text in heads
-    )
-    return (
-        '<nav class="targets-toc" aria-label="Contents"><strong>Contents</strong>'
-        f"<ul>\n{items}\n</ul></nav>"
-    )
-
-
-def _strip_tags(text: str) -> str:
-    return re.sub(r"<[^>]+>", "", text).replace("¶", "").strip()
-
-
 def render_html(nb: nbformat.NotebookNode, *, with_code: bool = False) -> str:
     """Render an executed notebook as self-contained HTML.
 
@@ -212,12 +195,8 @@ def render_html(nb: nbformat.NotebookNode, *, with_code: bool = False) -> str:
         exclude_output_prompt=True,
         embed_images=True,
     )
+    exporter.register_preprocessor(TocPreprocessor, enabled=True)
     body, _ = exporter.from_notebook_node(nb)
-    toc = _toc(body)
-    if toc:
-        match = re.search(r"</h1>", body)
-        at = match.end() if match else body.find("<main>") + len("<main>")
-        body = body[:at] + toc + body[at:]
     return body
 
 
@@ -301,10 +280,9 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """Kill the pool's workers now (their kernels follow), without waiting for notebooks."""
+    """Kill the pool's workers and their kernels now, without waiting for notebooks."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
-    for proc in processes:
-        proc.kill()
+    kill_tree(proc.pid for proc in processes)
     pool.shutdown(wait=False, cancel_futures=True)
     for proc in processes:
         proc.join(timeout=5)
