@@ -226,7 +226,7 @@ else:
 counted = [a for a in assessments if a.count is not None]
 
 
-from targets.counts.goal import held_out_sentence
+from targets.counts.goal import held_by_largest, held_out_sentence
 
 
 def fit_sentence(a) -> str:
@@ -314,14 +314,14 @@ if counted:
     for a in counted:
         curves.setdefault(a.goal.entity, a.count.lorenz)
     fig = plots_counts.lorenz_curves(
-        curves, title=f"Lorenz curves of goal-year sales ({as_of_text})"
+        curves, title=f"Share of goal-year sales held by the largest entities ({as_of_text})"
     )
     plots.show(
         fig,
-        "Lorenz curves of goal-year sales: "
+        "Share of goal-year sales held by the largest entities, on a log scale of their share: "
         + "; ".join(
-            f"the largest {1 - lz['entities_share'].iloc[-2]:.1%} of {entity} hold about "
-            f"{fmt.percent(1 - lz['sales_share'].iloc[-2])} of their sales"
+            f"the largest 1% of {entity} hold about "
+            f"{fmt.percent(held_by_largest(lz, 0.01))} of their sales"
             for entity, lz in curves.items()
         )
         + " (median of the fit).",

@@ -298,12 +298,15 @@ def show_goal(gid: str) -> None:
         )
     else:
         plots.no_data("size figure the model could check", as_of)
-    fig = plots_counts.lorenz_curve(c.lorenz, title=f"{name}: Lorenz curve of goal-year sales")
-    top1 = float(1 - c.lorenz["sales_share"].iloc[-2])
+    fig = plots_counts.lorenz_curve(
+        c.lorenz, title=f"{name}: share of goal-year sales held by the largest"
+    )
     plots.show(
         fig,
-        f"{name}: Lorenz curve; the largest {1 / (len(c.lorenz) - 1):.1%} of {a.goal.entity} "
-        f"hold about {top1:.0%} of sales (median of the fit).",
+        f"{name}: share of goal-year sales held by the largest {a.goal.entity}, on a log scale "
+        f"of their share; the largest 1% hold about "
+        f"{formatting.percent(count_goal.held_by_largest(c.lorenz, 0.01))} of sales (median "
+        "of the fit).",
     )
     # The inputs move the size model's own probability (the scenario table's), before the
     # calibration with the track record; the headline's calibrated chance is not their base.

@@ -54,8 +54,8 @@ def _explain(
     unit = value_format(goal)
     if outcome is not None:
         first = (
-            f"{when}, the outcome of '{goal.statement_en}' is published: {outcome} (the growth "
-            "forecasts below are what was expected)."
+            f"{when}, the outcome of '{goal.statement_en}' is published: {outcome}. No "
+            "forecast is shown: the data hold the outcome."
         )
     elif bound is not None:
         first = (
@@ -81,12 +81,16 @@ def _explain(
     parts = [first]
     if calibrated is not None and outcome is None:
         parts.append(calibrated.sentence())
-    parts += [
-        f"Growth forecast: {head['proxy']}: median {unit(head['median'])}, 80% interval "
-        f"{unit(head['lo_80'])} to {unit(head['hi_80'])}, against a goal of "
-        f"{goal.describe_threshold(unit)}; forecast by {head['method']}.",
-    ]
-    if goal.kind != "count" and len(proxies) > 1:
+    parts += (
+        []
+        if outcome is not None
+        else [
+            f"Growth forecast: {head['proxy']}: median {unit(head['median'])}, 80% interval "
+            f"{unit(head['lo_80'])} to {unit(head['hi_80'])}, against a goal of "
+            f"{goal.describe_threshold(unit)}; forecast by {head['method']}.",
+        ]
+    )
+    if goal.kind != "count" and len(proxies) > 1 and outcome is None:
         others = "; ".join(
             f"{r.proxy} {fmt.probability(r.probability)}"
             for r in proxies.itertuples()

@@ -56,7 +56,8 @@ class CountDetail:
         ``top, median, lo_80, hi_80``: implied shares of goal-year sales held by
         the top 100 / 1,000 / 10,000 entities.
     lorenz : pandas.DataFrame
-        ``entities_share, sales_share, lo_80, hi_80``.
+        ``entities_share, sales_share, lo_80, hi_80``: the Lorenz curve (entities smallest
+        first), on a grid dense near the largest entities.
     tornado : pandas.DataFrame
         ``input, low_label, high_label, p_low, p_high, swing``: the probability
         with one input held at its 10th and 90th posterior percentile.
@@ -269,10 +270,13 @@ def _detail(goal: Goal, fit, inputs, gmv: np.ndarray, rng) -> CountDetail:
         m, a, b = _quantiles(s)
         tops.append({"top": top, "median": m, "lo_80": a, "hi_80": b})
     sub = d.iloc[: min(len(d), 300)]
-    curves = sizes.mixture_lorenz(*_shape(sub), points=41)[1]
+    # Dense near the top: the largest 0.001% to 100% of entities, evenly on a log scale
+    # (a heavy tail puts most sales in a sliver an even grid would not resolve).
+    grid = np.r_[0.0, 1.0 - np.logspace(0.0, -5.0, 41)[1:], 1.0]
+    curves = sizes.mixture_lorenz(*_shape(sub), entities_share=grid)[1]
     lorenz = pd.DataFrame(
         {
-            "entities_share": np.linspace(0, 1, 41),
+            "entities_share": grid,
             "sales_share": np.median(curves, axis=0),
             "lo_80": np.quantile(curves, 0.1, axis=0),
             "hi_80": np.quantile(curves, 0.9, axis=0),
@@ -652,3 +656,22 @@ def explanation(goal: Goal, detail: CountDetail, gmv: np.ndarray) -> list[str]:
         )
         parts.append(f"Set without published evidence at this date: {names}.")
     return parts
+
+
+def held_by_largest(lorenz: pd.DataFrame, fraction: float, column: str = "sales_share") -> float:
+    """Share of sales held by the largest ``fraction`` of entities, read off a Lorenz frame.
+
+    Interpolated on the log of the fraction between the frame's grid points.
+
+    Examples
+    --------
+    >>> lz = pd.DataFrame({"entities_share": [0.0, 0.9, 0.99, 1.0],
+    ...                    "sales_share": [0.0, 0.5, 0.8, 1.0]})
+    >>> round(held_by_largest(lz, 0.1), 3)
+    0.5
+    """
+    top = 1.0 - lorenz["entities_share"].to_numpy(dtype=float)
+    held = 1.0 - lorenz[column].to_numpy(dtype=float)
+    keep = top > 0
+    order = np.argsort(top[keep])
+    return float(np.interp(np.log(fraction), np.log(top[keep][order]), held[keep][order]))

@@ -354,17 +354,24 @@ def mixture_lorenz(
     head_entities: ArrayLike,
     head_sales: ArrayLike,
     points: int = 101,
+    entities_share: ArrayLike | None = None,
 ) -> tuple[Array, Array]:
     """Lorenz curve of a population with a head: entity share (smallest first), sales share.
 
     Shape parameters may be arrays of ``m`` draws; the curve then has shape
-    ``(m, points)``.
+    ``(m, points)``. ``entities_share`` (ascending, in ``[0, 1]``) replaces the evenly
+    spaced grid of ``points`` shares, e.g. a grid dense near 1 to resolve the largest
+    entities, which hold most sales in a heavy tail.
     """
     a, b, t, h, s = (
         np.asarray(v, dtype=float)[..., None] for v in (alpha, beta, tau, head_entities, head_sales)
     )
     n, total = 1.0e6, 1.0e6
-    p = np.linspace(0.0, 1.0, points)
+    p = (
+        np.linspace(0.0, 1.0, points)
+        if entities_share is None
+        else np.asarray(entities_share, dtype=float)
+    )
     k = np.clip((1.0 - p) * n, 1e-9, n)
     top = mixture_top_total(k, total, n, a, b, t, h, s) / total
     top = np.where(p <= 0, 1.0, np.where(p >= 1, 0.0, top))

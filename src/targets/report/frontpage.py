@@ -226,6 +226,7 @@ class GoalRow:
     report: str
     reasons: list[str]
     probability: str = ""
+    resolved: bool = False
 
 
 def _report_for(goal) -> str:
@@ -300,9 +301,13 @@ def goal_rows(as_of: str | None = None) -> list[GoalRow]:
             now = _chance(
                 r.get("probability"), r.get("probability_lo_80"), r.get("probability_hi_80")
             )
+        resolved = isinstance(outcome, str)
+        # A resolved goal shows its outcome, not a forecast fitted to data that hold it.
         forecast = (
             f"{value(r['median'])} ({value(r['lo_80'])} to {value(r['hi_80'])})"
-            if pd.notna(r.get("median"))
+            if pd.notna(r.get("median")) and not resolved
+            else "none: resolved"
+            if resolved
             else fmt.MISSING
         )
         alt = (
@@ -334,6 +339,7 @@ def goal_rows(as_of: str | None = None) -> list[GoalRow]:
                 report=_report_for(goal),
                 reasons=reason_bullets(str(r.get("explanation", ""))),
                 probability=fmt.probability(r.get("probability")),
+                resolved=resolved,
             )
         )
     return rows

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from targets import formatting as fmt
 from targets.report import plots
@@ -74,23 +75,47 @@ def predictive_check(
 
 
 def _lorenz_frame(ax: Axes, title: str) -> None:
-    """The equal-sales diagonal, labels, legend and grid of a Lorenz chart."""
-    ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=0.8, label="equal sales")
-    ax.set_xlabel("share of entities, smallest first")
+    """Axes of a concentration chart: the largest entities (log scale) and the sales they hold.
+
+    A Lorenz curve turned around: on a log scale of the share of entities, largest first, the
+    few entities a heavy tail gives most sales are spread out instead of packed in a corner.
+    """
+    x = np.logspace(-5, 0, 50)
+    ax.plot(x, x, color="grey", linestyle="--", linewidth=0.8, label="equal sales")
+    ax.set_xscale("log")
+    ax.set_xlim(1e-5, 1)
+    ax.set_ylim(0, 1.02)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.percent(v)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.percent(v)))
+    ax.set_xlabel("share of entities, largest first (log scale)")
     ax.set_ylabel("share of sales they hold")
     ax.set_title(title)
     ax.legend(fontsize="small", loc="upper left")
     ax.grid(True, alpha=0.3)
 
 
+def _from_top(lorenz: pd.DataFrame) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """A Lorenz frame as (share of entities from the top, share of sales they hold)."""
+    keep = lorenz["entities_share"].to_numpy(dtype=float) < 1
+    top = 1.0 - lorenz["entities_share"].to_numpy(dtype=float)[keep]
+    held = {
+        c: 1.0 - lorenz[c].to_numpy(dtype=float)[keep] for c in ("sales_share", "lo_80", "hi_80")
+    }
+    return top, held
+
+
 def lorenz_curve(
-    lorenz: pd.DataFrame, *, ax: Axes | None = None, title: str = "Lorenz curve of sales"
+    lorenz: pd.DataFrame, *, ax: Axes | None = None, title: str = "Concentration of sales"
 ) -> Figure:
-    """Share of sales held by the smallest entities (median and 80% band of the fit)."""
+    """Share of sales held by the largest entities (median and 80% band of the fit).
+
+    ``lorenz`` is a Lorenz frame (``entities_share, sales_share, lo_80, hi_80``, smallest
+    first); it is drawn from the top, on a log scale of the share of entities.
+    """
     fig, ax = _axes(ax, figsize=(6, 5))
-    x = lorenz["entities_share"]
-    ax.fill_between(x, lorenz["lo_80"], lorenz["hi_80"], alpha=0.25, label="80% band")
-    ax.plot(x, lorenz["sales_share"], label="median")
+    top, held = _from_top(lorenz)
+    ax.fill_between(top, held["hi_80"], held["lo_80"], alpha=0.25, label="80% band")
+    ax.plot(top, held["sales_share"], label="median")
     _lorenz_frame(ax, title)
     return fig
 
@@ -144,27 +169,28 @@ def lorenz_curves(
     curves: dict[str, pd.DataFrame],
     *,
     ax: Axes | None = None,
-    title: str = "Lorenz curves of sales",
+    title: str = "Concentration of sales",
 ) -> Figure:
-    """Several Lorenz curves on one chart (median and 80% band of each fit).
+    """Several populations' concentration on one chart (median and 80% band of each fit).
 
     Parameters
     ----------
     curves : dict of str to pandas.DataFrame
         Legend label (the population, e.g. ``"merchants"``) to a
-        ``CountDetail.lorenz`` frame (``entities_share, sales_share, lo_80, hi_80``).
+        ``CountDetail.lorenz`` frame (``entities_share, sales_share, lo_80, hi_80``), drawn
+        as the share of sales held by the largest entities (log scale).
     """
     fig, ax = _axes(ax, figsize=(6.5, 5))
     styles = ["-", "--", "-.", ":"]
     for i, (label, lorenz) in enumerate(curves.items()):
         colour = f"C{i}"
-        x = lorenz["entities_share"]
-        # Bands drawn as outlines: filled bands of similar fits hide one another.
+        top, held = _from_top(lorenz)
+        # Bands drawn as thin dotted outlines: filled bands of similar fits hide one another.
         for edge in ("lo_80", "hi_80"):
-            ax.plot(x, lorenz[edge], color=colour, linewidth=0.8, alpha=0.5, linestyle=":")
+            ax.plot(top, held[edge], color=colour, linewidth=0.8, alpha=0.5, linestyle=":")
         ax.plot(
-            x,
-            lorenz["sales_share"],
+            top,
+            held["sales_share"],
             color=colour,
             linewidth=2,
             linestyle=styles[i % len(styles)],

@@ -207,7 +207,12 @@ def scorecard(card: pd.DataFrame, goals) -> Any:
     def value(gid: str, v: float) -> str:
         return value_format(registry[gid])(v)
 
+    def resolved(r: pd.Series) -> bool:
+        return isinstance(r.get("outcome"), str)
+
     def forecast(r: pd.Series) -> str:
+        if resolved(r):  # a resolved goal shows its outcome, not a forecast fitted to it
+            return "none: resolved"
         if pd.isna(r.get("median")):
             return fmt.MISSING
         gid = r["goal"]
@@ -244,9 +249,14 @@ def scorecard(card: pd.DataFrame, goals) -> Any:
     frame = card.assign(
         name=card["goal"].map(lambda g: fmt.goal_name(registry[g])),
         chance=[chance(r) for _, r in card.iterrows()],
-        inside=card["inside_probability"].map(fmt.probability)
-        if "inside_probability" in card
-        else fmt.MISSING,
+        inside=[
+            "none: resolved"
+            if resolved(r)
+            else fmt.probability(r["inside_probability"])
+            if "inside_probability" in card
+            else fmt.MISSING
+            for _, r in card.iterrows()
+        ],
         forecast=[forecast(r) for _, r in card.iterrows()],
         threshold_text=[threshold(g) for g in card["goal"]],
     )
