@@ -33,7 +33,7 @@ from IPython.display import Markdown, display
 
 import targets
 from targets import formatting as fmt
-from targets.assess.series import Forecast
+from targets.assess.aggregate import goal_forecast
 from targets.errors import ForecastError
 from targets.growth import drivers, reference
 from targets.report import pages, plots, tables
@@ -43,8 +43,10 @@ as_of_text = f"as of {as_of}" if as_of else "on the latest data"
 views = pages.series_views(vintage)
 forecasts, reasons = {}, {}
 for view in views:
+    # The assessment's own model: a goal's ceiling bounds a saturating series (page 03 too).
+    bounded = [g for g in view.goals if g.ceiling is not None] or list(view.goals)
     try:
-        forecasts[view.name] = Forecast(view.proxy, vintage)
+        forecasts[view.name] = goal_forecast(bounded[0], view.proxy, vintage)
     except ForecastError as exc:
         reasons[view.name] = str(exc).removeprefix("no forecast: ")
 answer = []
@@ -98,8 +100,7 @@ for view in views:
         display(
             tables.collapsible(
                 tables.published_rows(rows),
-                f"All {len(rows)} figures of {fmt.md(view.name)} published by then, with "
-                "their sources",
+                f"All {len(rows)} figures of {view.name} published by then, with their sources",
             )
         )
     fc = forecasts.get(view.name)
@@ -231,7 +232,7 @@ for model in models:
 # %%
 analogs = reference.analog_series(vintage)
 young = [
-    (view.name, pages.observed_annual(forecasts[view.name].rows))
+    (view.name, pages.observed_totals(forecasts[view.name], vintage))
     for view in views
     if view.name in forecasts
     and (

@@ -31,7 +31,7 @@ from IPython.display import Markdown, display
 import targets
 from targets import assess
 from targets import formatting as fmt
-from targets.assess.series import Forecast
+from targets.assess.aggregate import goal_forecast
 from targets.errors import ForecastError
 from targets.report import frontpage, pages, plots, tables
 
@@ -75,15 +75,16 @@ for g in goals:
         display(Markdown(f"*No forecast {as_of_text}: {fmt.md(reasons[g.id])}, so no chart yet.*"))
         continue
     display(Markdown("\n".join(f"* {fmt.md(s)}" for s in frontpage.reason_bullets(a.explanation))))
-    display(tables.proxies(a))
+    if a.outcome is None:  # a resolved goal shows its outcome, not a forecast fitted to it
+        display(tables.proxies(a))
     head = assess.headline(a)
     proxy = next(p for p in pages.goal_proxies(g) if p.name == head["proxy"])
     end_year = int(g.deadline_end.year)
     try:
-        fc = Forecast(proxy, vintage)
+        fc = goal_forecast(g, proxy, vintage)  # the assessment's own model, ceiling included
     except ForecastError:
         fc = None
-    if fc is not None and g.kind == "aggregate" and g.judged_on == "total":
+    if fc is not None and a.outcome is None and g.kind == "aggregate" and g.judged_on == "total":
         observed = pages.observed_totals(fc, vintage)
         first = int(observed["ds"].dt.year.min()) if len(observed) else end_year - 1
         years, samples = pages.annual_fan(fc, first, end_year, seed=2)

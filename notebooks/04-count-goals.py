@@ -37,7 +37,7 @@ import targets
 from targets import assess, formatting
 from targets.counts import goal as count_goal
 from targets.errors import ForecastError
-from targets.report import pages, plots, plots_counts, tables
+from targets.report import frontpage, pages, plots, plots_counts, tables
 
 vintage = targets.open_vintage(as_of=as_of)
 as_of_text = f"as of {as_of}" if as_of else "on the latest data"
@@ -335,7 +335,12 @@ def show_goal(gid: str) -> None:
             },
         )
     )
-    display(Markdown(f"**{formatting.md(name)}**: {formatting.md(a.explanation)}"))
+    display(
+        Markdown(
+            f"**Why {formatting.md(name)} gets this answer:**\n\n"
+            + "\n".join(f"* {formatting.md(s)}" for s in frontpage.reason_bullets(a.explanation))
+        )
+    )
 
 
 for gid in results:
@@ -369,21 +374,7 @@ for gid, a in results.items():
             "with the reason they cannot be predicted)."
         )
     )
-    display(
-        formatting.table(
-            checks,
-            {
-                "label": "text",
-                "published": "date",
-                "value": "number",
-                "median": "number",
-                "lo_80": "number",
-                "hi_80": "number",
-                "note": "text",
-            },
-            headers={"label": "figure published later", "value": "published value"},
-        )
-    )
+    display(tables.size_hindsight(checks))
 if not shown_any:
     display(
         Markdown(

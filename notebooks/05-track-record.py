@@ -62,8 +62,16 @@ def movement(rows: pd.DataFrame) -> str:
         )
     ]
     words = []
+    start = rows.iloc[0]
+    if isinstance(start["bound"], str):  # the record opens on a bound, not a chance
+        words.append(f"{start['bound']} (a bound) on {start['as_of'].date()}")
+    since = (  # a chance that starts later than the record says when
+        f" on {kept['as_of'].iloc[0].date()}"
+        if len(kept) and kept["as_of"].iloc[0] != start["as_of"]
+        else ""
+    )
     if len(said) > 1 and first != last:
-        words.append(f"from {said[0]} to {said[-1]}")
+        words.append(f"from {said[0]}{since} to {said[-1]}")
     elif len(said):
         words.append(said[-1])
     end_row = rows.iloc[-1]

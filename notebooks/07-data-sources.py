@@ -71,9 +71,18 @@ else:
 # %% [markdown]
 # ## The data sets
 
+
 # %%
+def _few_names(description: str, shown: int = 6) -> str:
+    """A long list of series names cut to its first few, saying how many more there are."""
+    names = [n for n in str(description).split("; ") if n]
+    if len(names) <= shown + 2:
+        return description
+    return "; ".join(names[:shown]) + f"; and {len(names) - shown} more"
+
+
 fmt.table(
-    catalog,
+    catalog.assign(description=catalog["description"].map(_few_names)),
     {
         "name": "text",
         "rows": "count",

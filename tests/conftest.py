@@ -109,37 +109,57 @@ def report_store() -> Path:
 
 
 @pytest.fixture(scope="session", params=[None, "2021-04-08"], ids=["latest", "as-of-2021-04-08"])
-def rendered_reports(request, tmp_path_factory, report_store):
+def rendered_reports(request, report_store):
     """Every notebook rendered once per as-of date, shared by the report and page-text tests.
 
     Returns ``(as_of, ReportRun)``.
     """
-    from targets.report import render as report
-    from targets.report.frontpage import goal_rows
-
-    if request.param not in _RENDERED:
-        out = tmp_path_factory.mktemp("reports") / "out"
-        with pytest.MonkeyPatch.context() as mp:
-            mp.setenv("TARGETS_CACHE_DIR", str(report_store))
-            run = report.write_reports(out, as_of=request.param, progress=False, summary=goal_rows)
-        _RENDERED[request.param] = run
-    return request.param, _RENDERED[request.param]
+    return request.param, _render_once(request.param, report_store)
 
 
 #: The renders of this process, by as-of date: pytest tears a parametrized session fixture
-#: down whenever the next test wants the other date (an order pytest-xdist's workers do not
-#: keep), and a render is minutes of notebook execution.
+#: down whenever the next test wants the other date, and a render is minutes of notebook
+#: execution.
 _RENDERED: dict = {}
 
 
-def pytest_collection_modifyitems(config, items) -> None:
-    """Group tests for pytest-xdist's ``--dist loadgroup`` (``make test`` runs two workers).
+def _render_once(as_of: str | None, report_store: Path):
+    """Render every notebook once per as-of date for the whole run, across xdist's workers.
 
-    Every test that reads the rendered reports runs on one worker, so the two renders happen
-    once; the other tests stay with their module, so a module's shared fixture (a cut data
-    folder, an extended pledge list) is built once.
+    The first worker to need a date renders it into a folder beside the session store (private
+    to this run, see :func:`_session_store`) and writes what the run returned as JSON; a worker
+    that needs it meanwhile waits on the date's lock and reads that JSON (never a pickle).
     """
-    for item in items:
-        reads_reports = "rendered_reports" in getattr(item, "fixturenames", ())
-        group = "rendered-reports" if reads_reports else item.nodeid.split("::")[0]
-        item.add_marker(pytest.mark.xdist_group(group))
+    import json
+    from dataclasses import asdict
+
+    from filelock import FileLock
+
+    from targets.report import render as report
+    from targets.report.frontpage import goal_rows
+
+    key = as_of or "latest"
+    if key in _RENDERED:
+        return _RENDERED[key]
+    folder = SESSION_STORE.with_name(SESSION_STORE.name + "-reports")
+    folder.mkdir(mode=0o700, exist_ok=True)
+    st = folder.lstat()
+    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o077:
+        raise RuntimeError(f"{folder}: expected a private folder of this user for the renders")
+    done = folder / f"{key}.json"
+    with FileLock(str(folder / f"{key}.lock")):
+        if done.exists():
+            meta = json.loads(done.read_text(encoding="utf-8"))
+            run = report.ReportRun(
+                Path(meta["output"]), [report.NotebookResult(**r) for r in meta["results"]]
+            )
+        else:
+            with pytest.MonkeyPatch.context() as mp:
+                mp.setenv("TARGETS_CACHE_DIR", str(report_store))
+                run = report.write_reports(
+                    folder / key / "out", as_of=as_of, progress=False, summary=goal_rows
+                )
+            meta = {"output": str(run.output), "results": [asdict(r) for r in run.results]}
+            done.write_text(json.dumps(meta), encoding="utf-8")
+    _RENDERED[key] = run
+    return run

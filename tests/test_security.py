@@ -410,3 +410,12 @@ def test_clean_drops_every_terminal_control_character():
     controls = "".join(map(chr, [*range(0, 32), *range(127, 160)]))
     assert clean("a" + controls + "b") == "a" + " " * len(controls) + "b"
     assert clean("a\nb\tc\x1b", lines=True) == "a\nb\tc "
+
+
+def test_a_folded_tables_summary_is_escaped():
+    """A summary naming a series from the data reaches the page as text, never as markup."""
+    from targets.report import tables
+
+    folded = tables.collapsible("<table></table>", "All 3 figures of <img src=x onerror=alert(1)>")
+    assert "<img" not in folded.data
+    assert "All 3 figures of &lt;img src=x onerror=alert(1)&gt;" in folded.data

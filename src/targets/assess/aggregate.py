@@ -121,6 +121,17 @@ def _saturation(goal: Goal, proxy: Proxy, vintage: Vintage, n: int, seed: int):
     return (low, high)
 
 
+def goal_forecast(
+    goal: Goal, proxy: Proxy, vintage: Vintage, n: int = 4000, seed: int = 0
+) -> Forecast:
+    """The forecast of ``proxy`` the assessment of ``goal`` uses (its ceiling's saturation too).
+
+    Pages that draw a goal's proxy use this, so the chart and the probability come from the
+    same model; ``n`` and ``seed`` should be the assessment's (they draw the ceiling).
+    """
+    return Forecast(proxy, vintage, _saturation(goal, proxy, vintage, n, seed))
+
+
 def _ceiling_frame(goal: Goal, vintage: Vintage, n: int, seed: int) -> pd.DataFrame | None:
     if goal.ceiling is None or goal.kind != "aggregate" or goal.currency != "CNY":
         return None

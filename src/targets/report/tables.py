@@ -160,11 +160,16 @@ def published_rows(rows: pd.DataFrame, columns: dict[str, str] | None = None) ->
 
 
 def collapsible(styled: Any, summary: str) -> Any:
-    """A long table folded under a one-line summary (HTML ``<details>``)."""
+    """A long table folded under a one-line summary (HTML ``<details>``).
+
+    ``summary`` is plain text (it may name a series or a goal from the data): it is escaped.
+    """
+    import html as html_lib
+
     from IPython.display import HTML
 
     html = styled.to_html() if hasattr(styled, "to_html") else str(styled)
-    return HTML(f"<details><summary>{summary}</summary>{html}</details>")
+    return HTML(f"<details><summary>{html_lib.escape(summary)}</summary>{html}</details>")
 
 
 def backtest_summary(summary: pd.DataFrame) -> Any:
@@ -280,6 +285,43 @@ def scorecard(card: pd.DataFrame, goals) -> Any:
     )
 
 
+def _size_values(rows: pd.DataFrame) -> dict[str, list[str]]:
+    """The figure and interval columns of size rows, formatted: a top total (``stat ==
+    "top_total"``) is money (yuan), the other figures are counts."""
+    money = rows["stat"] == "top_total"
+    return {
+        c: [fmt.yuan(v) if m else fmt.number(v) for v, m in zip(rows[c], money, strict=True)]
+        for c in ("value", "median", "lo_80", "hi_80")
+    }
+
+
+def size_hindsight(checks: pd.DataFrame) -> Any:
+    """Size figures published after a goal's announcement beside that day's model.
+
+    ``checks`` is :func:`targets.counts.goal.hindsight_check`'s frame (``label, stat,
+    published, value, median, lo_80, hi_80, note``).
+    """
+    return fmt.table(
+        checks.assign(**_size_values(checks)),
+        {
+            "label": "text",
+            "published": "date",
+            "value": "text",
+            "median": "text",
+            "lo_80": "text",
+            "hi_80": "text",
+            "note": "text",
+        },
+        headers={
+            "label": "figure published later",
+            "value": "published figure",
+            "median": "model median",
+            "lo_80": "80% low",
+            "hi_80": "80% high",
+        },
+    )
+
+
 def predictive_check(rows: pd.DataFrame) -> Any:
     """A count goal's posterior predictive table: each published size figure beside the
     fitted model's median and 80% interval.
@@ -292,7 +334,6 @@ def predictive_check(rows: pd.DataFrame) -> Any:
         A total of the top entities (``stat == "top_total"``) is money (yuan); the other
         figures are counts.
     """
-    money = rows["stat"] == "top_total"
     held = rows["held_inside"] if "held_inside" in rows else pd.Series(pd.NA, index=rows.index)
     shown = rows.assign(
         inside=rows["inside"].map(lambda v: fmt.MISSING if pd.isna(v) else ("yes" if v else "no")),
@@ -304,10 +345,7 @@ def predictive_check(rows: pd.DataFrame) -> Any:
             else "no"
             for v, role in zip(held, rows["role"], strict=True)
         ],
-        **{
-            c: [fmt.yuan(v) if m else fmt.number(v) for v, m in zip(rows[c], money, strict=True)]
-            for c in ("value", "median", "lo_80", "hi_80")
-        },
+        **_size_values(rows),
     )
     kinds = {
         **({"goal": "text"} if "goal" in rows.columns else {}),
