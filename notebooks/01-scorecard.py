@@ -263,8 +263,13 @@ if counted:
         Markdown(
             "\n".join(
                 f"* **{fmt.md(names[a.goal.id])}** "
-                f"({fmt.md(assess.band_label(a) or fmt.probability(a.probability))}): "
-                f"{a.count.concentration['statement']} {fit_sentence(a)}"
+                f"({fmt.md(assess.band_label(a) or fmt.probability(a.probability))}):\n"
+                + "\n".join(
+                    f"    * {fmt.md(s)}"
+                    for s in frontpage.reason_bullets(
+                        f"{a.count.concentration['statement']} {fit_sentence(a)}"
+                    )
+                )
                 for a in counted
             )
         )

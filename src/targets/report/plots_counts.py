@@ -85,7 +85,8 @@ def _lorenz_frame(ax: Axes, title: str) -> None:
     ax.set_xscale("log")
     ax.set_xlim(1e-5, 1)
     ax.set_ylim(0, 1.02)
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.percent(v)))
+    # Shares down to 0.001%: printed with as many decimals as they need, never "0%".
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v * 100:g}%"))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.percent(v)))
     ax.set_xlabel("share of entities, largest first (log scale)")
     ax.set_ylabel("share of sales they hold")

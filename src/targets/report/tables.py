@@ -55,9 +55,16 @@ def proxies(a) -> Any:
 
 
 def ceiling(a) -> Any:
-    """The goal's threshold as a share of wider totals (physical-goods online, all retail)."""
+    """The goal's threshold as a share of wider totals (physical-goods online, all retail).
+
+    A share of a published total has no interval: its interval cells are left blank rather
+    than repeating the share.
+    """
+    frame = a.ceiling.copy()
+    published = frame["lo_80"].eq(frame["hi_80"]) & frame["lo_80"].eq(frame["median_share"])
+    frame.loc[published, ["lo_80", "hi_80"]] = float("nan")
     return fmt.table(
-        a.ceiling,
+        frame,
         {"denominator": "text", "median_share": "percent", "lo_80": "percent", "hi_80": "percent"},
         headers={
             "denominator": "share of",
