@@ -77,7 +77,7 @@ def movement(rows: pd.DataFrame) -> str:
     end_row = rows.iloc[-1]
     if end_row["verdict"] in ("met", "not met"):
         words.append(f"then the outcome: {end_row['verdict']}")
-    elif isinstance(end_row["bound"], str):
+    elif isinstance(end_row["bound"], str) and len(rows) > 1:
         words.append(f"{end_row['bound']} at the last date (a bound, not a chance)")
     return ", ".join(words) or "no forecast"
 
