@@ -26,6 +26,7 @@ as_of = None  # a date "YYYY-MM-DD" to see only what was published by then; None
 
 # %%
 import numpy as np
+import pandas as pd
 from IPython.display import Markdown, display
 
 import targets
@@ -102,6 +103,38 @@ for g in goals:
                 f"Fan chart of {proxy.name} {years.year.min()}-{years.year.max()} with the "
                 f"goal's threshold {fmt.yuan(g.threshold)}; {fc.method}.",
             )
+    elif fc is not None and g.kind == "aggregate" and g.judged_on == "total":
+        # Resolved: what was published, against the forecast made at the announcement (if
+        # the series supported one then), never a forecast fitted to the outcome.
+        observed = pages.observed_totals(fc, vintage)
+        announced = pd.Timestamp(g.announced)
+        try:
+            then_fc = goal_forecast(g, proxy, vintage.at(announced))
+            years, samples = pages.annual_fan(then_fc, announced.year, end_year, seed=2)
+        except ForecastError:
+            years, samples = pd.DatetimeIndex([]), None
+        # Drawn only if it reached the deadline: a forecast that stopped short judged nothing.
+        reached = len(years) and years[-1].year == end_year
+        fan = {f"forecast made on {announced.date()}": samples} if reached else {}
+        fig = plots.fan_chart(
+            years,
+            fan,
+            observed=observed,
+            goal=g.threshold,
+            goal_label=fmt.goal_name(g),
+            title=f"{proxy.name}: what was published ({as_of_text})",
+        )
+        plots.show(
+            fig,
+            f"Published calendar-year figures of {proxy.name} against the goal's threshold "
+            f"{fmt.yuan(g.threshold)}"
+            + (
+                f", beside the forecast made on {announced.date()}."
+                if fan
+                else f"; on {announced.date()} the series supported no forecast as far as "
+                f"{end_year}."
+            ),
+        )
     if a.ceiling is not None and len(a.ceiling):
         display(tables.ceiling(a))
     growth = a.growth
