@@ -48,7 +48,7 @@ test: $(STAMP) browser fonts
 	$(BIN)/ruff check src tests benchmarks notebooks
 	$(BIN)/ruff format --check src tests benchmarks notebooks
 	$(BIN)/deptry src
-	$(BIN)/python -m pytest -n auto --maxprocesses=4 --dist loadfile
+	$(BIN)/python -m pytest -n auto --maxprocesses=4 --dist worksteal
 
 $(LAB_SETTINGS)/overrides.json: etc/jupyterlab-overrides.json | $(STAMP)
 	mkdir -p $(LAB_SETTINGS) && cp etc/jupyterlab-overrides.json $@
