@@ -198,7 +198,7 @@ def _aggregate(goal: Goal, vintage: Vintage, n: int, seed: int) -> dict:
     table, samples, mets, rows_used, forecasts, first_error = [], {}, {}, [], {}, None
     for proxy in proxies:
         try:
-            fc = Forecast(proxy, vintage, _saturation(goal, proxy, vintage, n, seed))
+            fc = goal_forecast(goal, proxy, vintage, n, seed)
             values, met = measure(goal, fc, vintage, n, seed)
             method = fc.method
             if goal.kind == "aggregate" and fc.currency != goal.currency:

@@ -304,10 +304,10 @@ def goal_rows(as_of: str | None = None) -> list[GoalRow]:
         resolved = isinstance(outcome, str)
         # A resolved goal shows its outcome, not a forecast fitted to data that hold it.
         forecast = (
-            f"{value(r['median'])} ({value(r['lo_80'])} to {value(r['hi_80'])})"
-            if pd.notna(r.get("median")) and not resolved
-            else "none: resolved"
+            "none: resolved"
             if resolved
+            else f"{value(r['median'])} ({value(r['lo_80'])} to {value(r['hi_80'])})"
+            if pd.notna(r.get("median"))
             else fmt.MISSING
         )
         alt = (
