@@ -27,7 +27,10 @@ import pandas as pd
 
 from targets.counts import model as countmodel
 from targets.counts import sizes
+from targets.sources.vintage import open_vintage
 
+#: The model's error on any count it predicts (data/assumptions.csv), as real goals use it.
+MODEL_ERROR_SD = open_vintage().assumption("count_model_error_sd").value
 GMV_FORECAST_SD = 0.15  # log-sd of the year-2 GMV forecast
 REPORT_SD = 0.10  # log-sd of reporting noise on published counts
 
@@ -121,6 +124,7 @@ def run(n_platforms: int = 40, seed: int = 0) -> dict:
             head_sales=(0.1, 0.9),
             population=(truth["n"] / 2, truth["n"] * 2),
             gmv_share=(1.0, 1.0),
+            model_error_sd=MODEL_ERROR_SD,
         )
         fit = countmodel.fit(ev, prior, gmv, n_prior=8000, n_draws=2000, seed=k)
         coverage.extend(fit.predictive["inside"].astype(bool).tolist())

@@ -83,6 +83,8 @@ SHAPE_PRIOR = {  # the rows of data/assumptions.csv a real goal uses
 }
 #: The model's prior on the growth of the number of entities (data/assumptions.csv).
 POPULATION_GROWTH = open_vintage().assumption("count_population_growth").bounds
+#: The model's error on any count it predicts, evidence rows and the goal year alike.
+MODEL_ERROR_SD = open_vintage().assumption("count_model_error_sd").value
 TARGETS = {"brier": 0.16, "separation": 0.4, "coverage": (0.70, 0.90)}
 
 Family = Callable[[np.random.Generator, np.ndarray, np.ndarray], list[np.ndarray]]
@@ -362,6 +364,7 @@ def judge_world(
         population=population_prior(float(n[-1]), n_known, rng),
         gmv_share=(1.0, 1.0),
         population_growth=population_growth,
+        model_error_sd=MODEL_ERROR_SD,
     )
     start, end = _year_dates(GOAL_YEAR)
     fit = countmodel.fit(

@@ -112,6 +112,36 @@ def test_a_world_built_to_meet_the_goal_gets_a_high_probability(head, head_sales
     assert probability > 0.8 if meets else probability < 0.2
 
 
+def test_the_goal_year_count_carries_the_model_error_of_the_evidence_rows():
+    """The rows' likelihood has a model error (a smooth distribution does not reproduce a
+    count exactly); the goal-year count must carry it too. Same evidence and seed, with and
+    without it: the median stays, the 80% interval widens, by about what a log-sd of 0.3
+    adds in quadrature to the fit's own spread."""
+    from dataclasses import replace
+
+    rng = np.random.default_rng(4)
+    year1 = _world(200_000, 100e9, 0.005, 0.8, 2.0, rng)
+
+    def gmv(start, end, n, rng):
+        return 100e9 * np.exp(rng.normal(0, 0.05, n))
+
+    def log_spread(prior):
+        fit = countmodel.fit(_evidence(year1, [3e7, 1e8]), prior, gmv, n_prior=8000, seed=0)
+        assert "model_error" in fit.draws
+        counts = countmodel.predict_counts(
+            fit, 1e8, gmv(pd.Timestamp("2021-01-01"), None, 4000, rng), rng
+        )
+        lo, med, hi = np.quantile(np.log(counts + 1), [0.1, 0.5, 0.9])
+        return med, hi - lo
+
+    med_0, width_0 = log_spread(PRIOR)
+    med_e, width_e = log_spread(replace(PRIOR, model_error_sd=0.3))
+    assert abs(med_e - med_0) < 0.1
+    expected = np.hypot(width_0, 2 * 1.2816 * 0.3)
+    assert width_e > width_0 + 0.1
+    assert width_e == pytest.approx(expected, rel=0.25)
+
+
 def test_free_scale_context_recovers_the_tail_index():
     # Counts at two thresholds of a Pareto tail, population and total unknown.
     rows = _evidence(np.array([]), [1e7, 1e8]).assign(

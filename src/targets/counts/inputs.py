@@ -121,7 +121,8 @@ def size_prior(spec: CountSpec, vintage: Vintage) -> tuple[SizePrior, list[Input
         resolve("subset_share", spec.subset_share, vintage),
     ]
     by = {i.name: (i.low, i.high) for i in inputs}
-    return SizePrior(**by), inputs
+    model_error_sd = vintage.assumption("count_model_error_sd").value
+    return SizePrior(**by, model_error_sd=model_error_sd), inputs
 
 
 def _yuan(value: float, unit: str) -> float:

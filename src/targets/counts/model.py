@@ -91,6 +91,12 @@ class SizePrior:
         (uniform; ``(0, 0)``: a fixed population whose entities grow larger). A
         population row of an earlier period has ``population * exp(-growth * years)``
         entities, ``years`` before the goal period's middle.
+    model_error_sd : float
+        Log standard deviation of the model's error on a count it predicts
+        (``count_model_error_sd``). Every evidence row carries it in its noise; the
+        predicted count of the goal period carries it too, as the factor
+        ``model_error`` of each draw (log-normal, median 1), since a smooth size
+        distribution does not reproduce the goal year's count exactly either.
     """
 
     alpha: tuple[float, float]
@@ -102,6 +108,7 @@ class SizePrior:
     gmv_share: tuple[float, float]
     subset_share: tuple[float, float] = (1.0, 1.0)
     population_growth: tuple[float, float] = (0.0, 0.0)
+    model_error_sd: float = 0.0
 
     def draw(self, n: int, rng: np.random.Generator) -> pd.DataFrame:
         """``n`` draws of every input, one row each."""
@@ -125,6 +132,7 @@ class SizePrior:
                 "gmv_share": uni(self.gmv_share),
                 "subset_share": uni(self.subset_share),
                 "population_growth": uni(self.population_growth),
+                "model_error": np.exp(rng.normal(0.0, self.model_error_sd, n)),
             }
         )
 
@@ -545,15 +553,21 @@ def predict_counts(
 
 
 def expected_counts(d: pd.DataFrame, threshold: float, gmv: np.ndarray) -> np.ndarray:
-    """Expected counts of the goal's entities above ``threshold`` per draw of ``d``."""
+    """Expected counts of the goal's entities above ``threshold`` per draw of ``d``, times
+    the draw's model error (``model_error``; 1 where ``d`` has no such column)."""
     total = gmv * d["gmv_share"].to_numpy()
-    return d["subset_share"].to_numpy() * sizes.mixture_count_above(
-        total,
-        d["population"].to_numpy(),
-        threshold,
-        d["alpha"].to_numpy(),
-        d["beta"].to_numpy(),
-        d["tau"].to_numpy(),
-        d["head_entities"].to_numpy(),
-        d["head_sales"].to_numpy(),
+    error = d["model_error"].to_numpy() if "model_error" in d else 1.0
+    return (
+        error
+        * d["subset_share"].to_numpy()
+        * sizes.mixture_count_above(
+            total,
+            d["population"].to_numpy(),
+            threshold,
+            d["alpha"].to_numpy(),
+            d["beta"].to_numpy(),
+            d["tau"].to_numpy(),
+            d["head_entities"].to_numpy(),
+            d["head_sales"].to_numpy(),
+        )
     )
