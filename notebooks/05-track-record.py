@@ -338,6 +338,34 @@ if record is not None and len(record["scores"]):
         )
     )
     display(
+        Markdown(
+            "The calibration learns only from outcomes published before each statement, so "
+            "the first statements got mostly its prior. By how many earlier outcomes it had "
+            "learned from:"
+        )
+    )
+    display(
+        fmt.table(
+            record["by_learning"],
+            {
+                "learned_from": "text",
+                "n": "count",
+                "share_met": "percent",
+                "brier": "number",
+                "brier_inside": "number",
+                "brier_base_then": "number",
+            },
+            headers={
+                "learned_from": "earlier outcomes learned from",
+                "n": "statements scored",
+                "share_met": "share met",
+                "brier": "Brier score, calibrated",
+                "brier_inside": "Brier score, growth forecast alone",
+                "brier_base_then": "Brier score, base rate then",
+            },
+        )
+    )
+    display(
         fmt.table(
             record["by_type"].assign(kind=record["by_type"]["type"].str.replace("_", " ")),
             {

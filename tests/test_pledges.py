@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from targets import assess
-from targets.assess.pledges import backtest_goals, reliability, scores
+from targets.assess.pledges import backtest_goals, by_learning, reliability, scores
 from targets.errors import ForecastError
 from targets.sources import goals
 from targets.sources.vintage import open_vintage
@@ -222,6 +222,28 @@ def test_scores_and_reliability_on_hand_checkable_numbers():
     assert r.loc["80%-100%", "n"] == 1 and r.loc["40%-60%", "share_met"] == 1.0
 
 
+def test_scores_by_how_much_the_calibration_had_learned_on_hand_checkable_numbers():
+    """Groups by earlier outcomes learned from: every scored statement in exactly one group,
+    unscored ones in none, and each group's Brier scores recomputable by hand."""
+    table = pd.DataFrame(
+        {
+            "probability": [0.9, 0.2, 0.6, 0.7, np.nan, 0.4],
+            "p_inside": [np.nan, 0.1, 0.9, 0.5, 0.5, 0.2],
+            "base_rate_then": [np.nan, 1.0, 0.5, 0.6, 0.5, 0.5],
+            "met": [True, False, True, False, True, None],
+            "n_resolved": [0, 9, 10, 75, 12, 80],
+        }
+    )
+    g = by_learning(table).set_index("learned_from")
+    assert list(g.index) == ["0-9", "10-29", "60 or more"]  # no statement learned from 30-59
+    assert g["n"].sum() == 4 and list(g["n"]) == [2, 1, 1]
+    assert g.loc["0-9", "share_met"] == 0.5
+    assert g.loc["0-9", "brier"] == pytest.approx((0.01 + 0.04) / 2)
+    assert g.loc["0-9", "brier_inside"] == pytest.approx((0.25 + 0.01) / 2)  # none: 50%
+    assert g.loc["0-9", "brier_base_then"] == pytest.approx((0.25 + 1.0) / 2)
+    assert g.loc["60 or more", "brier"] == pytest.approx(0.49)
+
+
 @pytest.mark.slow
 def test_backtest_goals_on_the_shipped_pledges():
     result = backtest_goals(open_vintage().pledges(), n_samples=300)
@@ -238,6 +260,7 @@ def test_backtest_goals_on_the_shipped_pledges():
     assert s["n"].nunique() == 1  # every forecaster scored on the same statements
     assert s["brier"].between(0, 1).all() and (s["log_score"] <= 0).all()
     assert result["reliability"]["n"].sum() == s["n"].iloc[0]
+    assert result["by_learning"]["n"].sum() == s["n"].iloc[0]
 
 
 @pytest.mark.slow
@@ -249,7 +272,14 @@ def test_backtest_goals_command_prints_the_scores():
         timeout=900,
     )
     assert out.returncode == 0, out.stderr
-    for text in ("Brier", "constant 50%", "base rate", "Reliability", "alibaba_fy2020_6t"):
+    for text in (
+        "Brier",
+        "constant 50%",
+        "base rate",
+        "Reliability",
+        "earlier outcomes",
+        "alibaba_fy2020_6t",
+    ):
         assert text in out.stdout
 
 

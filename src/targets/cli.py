@@ -392,6 +392,26 @@ def _cmd_backtest_goals(args: argparse.Namespace) -> int:
         ),
         "table",
     )
+    print(
+        "\nBy how many earlier outcomes the calibration had learned from (Brier; the "
+        "growth forecast alone and the base rate then as in the scores)"
+    )
+    bl = result["by_learning"]
+    _print_table(
+        bl.assign(
+            share_met=bl["share_met"].map(probability),
+            **{c: bl[c].map(lambda v: f"{v:.3f}") for c in ("brier", "brier_inside")},
+            brier_base_then=bl["brier_base_then"].map(lambda v: f"{v:.3f}"),
+        ).rename(
+            columns={
+                "learned_from": "earlier outcomes",
+                "brier": "targets",
+                "brier_inside": "growth forecast alone",
+                "brier_base_then": "base rate then",
+            }
+        ),
+        "table",
+    )
     missing = table[table["p_inside"].isna()]
     if len(missing):
         print(

@@ -33,6 +33,9 @@ from targets.sources.vintage import Vintage
 BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 #: Bootstrap resamples for the score intervals (a precision setting, not a model constant).
 N_BOOTSTRAP = 2000
+#: Groups of scored statements by how many earlier outcomes their calibration had learned
+#: from: lower edges (a display grouping; it moves no probability).
+LEARNED_FROM = (0, 10, 30, 60)
 #: The columns of :func:`records`.
 RECORD_COLUMNS = [
     "id",
@@ -324,6 +327,46 @@ def reliability(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def by_learning(table: pd.DataFrame) -> pd.DataFrame:
+    """Scores of the statements grouped by how many earlier outcomes the calibration had.
+
+    An out-of-time calibration starts from its prior and learns as outcomes are published;
+    its early probabilities are mostly prior. Per group of :data:`LEARNED_FROM`: the
+    statements scored, the share met, and the Brier scores of the calibrated probability, the
+    growth forecast alone (50% without one) and the base rate then (50% with none resolved).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``learned_from, n, share_met, brier, brier_inside, brier_base_then`` (one row per
+        group with statements; ``learned_from`` reads like ``"10-29"`` or ``"60 or more"``).
+    """
+    scored = table[table["met"].notna() & table["probability"].notna()]
+    columns = ["learned_from", "n", "share_met", "brier", "brier_inside", "brier_base_then"]
+    rows = []
+    edges = [*LEARNED_FROM, np.inf]
+    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+        part = scored[(scored["n_resolved"] >= lo) & (scored["n_resolved"] < hi)]
+        if part.empty:
+            continue
+        y = part["met"].astype(bool).to_numpy(float)
+
+        def brier(q: pd.Series, y: np.ndarray = y) -> float:
+            return float(np.mean((q.fillna(0.5).to_numpy(float) - y) ** 2))
+
+        rows.append(
+            {
+                "learned_from": f"{lo}-{int(hi) - 1}" if np.isfinite(hi) else f"{lo} or more",
+                "n": len(part),
+                "share_met": float(y.mean()),
+                "brier": brier(part["probability"]),
+                "brier_inside": brier(part["p_inside"]),
+                "brier_base_then": brier(part["base_rate_then"]),
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)
+
+
 def backtest_goals(
     pledges: Vintage,
     *,
@@ -332,7 +375,8 @@ def backtest_goals(
     table: pd.DataFrame | None = None,
     as_of: pd.Timestamp | None = None,
 ) -> dict:
-    """The whole track record, out of time: ``{"pledges", "scores", "reliability", "by_type"}``.
+    """The whole track record, out of time: ``{"pledges", "scores", "reliability", "by_type",
+    "by_learning"}`` (:func:`by_learning`).
 
     ``pledges`` are :func:`records` with the calibrated, out-of-time
     probabilities of :func:`out_of_time`; ``by_type`` gives per kind of
@@ -364,4 +408,5 @@ def backtest_goals(
         "scores": scores(table, seed),
         "reliability": reliability(table),
         "by_type": by_type,
+        "by_learning": by_learning(table),
     }
