@@ -351,9 +351,9 @@ if record is not None and len(record["scores"]):
                 "learned_from": "text",
                 "n": "count",
                 "share_met": "percent",
-                "brier": "number",
-                "brier_inside": "number",
-                "brier_base_then": "number",
+                "brier": "score",
+                "brier_inside": "score",
+                "brier_base_then": "score",
             },
             headers={
                 "learned_from": "earlier outcomes learned from",

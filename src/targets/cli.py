@@ -331,7 +331,7 @@ def _cmd_backtest_goals(args: argparse.Namespace) -> int:
             )
         )
         return 0
-    from targets.formatting import probability
+    from targets.formatting import probability, score
 
     table = result["pledges"]
     shown = pd.DataFrame(
@@ -400,8 +400,7 @@ def _cmd_backtest_goals(args: argparse.Namespace) -> int:
     _print_table(
         bl.assign(
             share_met=bl["share_met"].map(probability),
-            **{c: bl[c].map(lambda v: f"{v:.3f}") for c in ("brier", "brier_inside")},
-            brier_base_then=bl["brier_base_then"].map(lambda v: f"{v:.3f}"),
+            **{c: bl[c].map(score) for c in ("brier", "brier_inside", "brier_base_then")},
         ).rename(
             columns={
                 "learned_from": "earlier outcomes",

@@ -38,6 +38,7 @@ Kind = Literal[
     "count",
     "approx_count",
     "ratio",
+    "score",
     "date",
     "text",
     "number",
@@ -189,6 +190,19 @@ def number(value: float | None) -> str:
     return f"{rounded:g}" if "e" not in f"{rounded:g}" else f"{rounded:f}".rstrip("0").rstrip(".")
 
 
+def score(value: float | None) -> str:
+    """A score (Brier, log score) to three decimals, so a column of them lines up.
+
+    Examples
+    --------
+    >>> score(0.25), score(0.22857), score(None)
+    ('0.250', '0.229', '—')
+    """
+    if _missing(value):
+        return MISSING
+    return f"{float(value):.3f}"  # type: ignore[arg-type]
+
+
 def date(value: Any) -> str:
     """A date as ``YYYY-MM-DD`` (no time of day).
 
@@ -278,6 +292,7 @@ FORMATTERS: dict[str, Callable[[Any], str]] = {
     "date": date,
     "text": text,
     "number": number,
+    "score": score,
 }
 
 _CSS = [
@@ -299,7 +314,16 @@ _CSS = [
     },
     {"selector": "caption", "props": "caption-side: top; text-align: left; color: #555;"},
 ]
-_NUMERIC = {"probability", "percent", "yuan", "count", "approx_count", "ratio", "number"}
+_NUMERIC = {
+    "probability",
+    "percent",
+    "yuan",
+    "count",
+    "approx_count",
+    "ratio",
+    "number",
+    "score",
+}
 
 
 def table(
