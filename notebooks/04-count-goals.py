@@ -22,9 +22,11 @@
 # per entity follow a size distribution with a heavy upper tail whose index is estimated (a
 # double Pareto-log-normal with a head of large sellers), fitted in one likelihood to every
 # size figure the goal names in the goal file, and its total over the goal year is the
-# forecast of the goal's series times the entities' share of it. Each goal below shows whether
-# the model reproduces the published figures, how concentrated sales would have to be for the
-# goal to be met, and which input decides it.
+# forecast of the goal's series times the entities' share of it. The goal year's count carries
+# the same model error as every published figure the model is fitted to: a smooth size
+# distribution reproduces no count exactly. Each goal below shows whether the model reproduces
+# the published figures, how concentrated sales would have to be for the goal to be met, and
+# which input decides it.
 
 # %% tags=["parameters"]
 as_of = None  # a date "YYYY-MM-DD" to see only what was published by then; None: the latest data
