@@ -104,11 +104,36 @@ def test_rows_in_the_other_currency_are_left_out_not_converted():
     assert own["value_usd"].isna().all()
 
 
-def test_a_us_dollar_series_without_a_curve_says_why_it_cannot_use_the_reference_class():
+def test_a_us_dollar_series_without_a_curve_is_grown_along_the_analogs_at_its_yuan_scale(
+    tmp_path,
+):
+    """Too few dollar levels for a curve: the reference class (yuan series) is matched at the
+    series' scale in yuan, at a published rate the method names, and the paths stay in dollars,
+    from the base year's dollar level. Without an exchange rate the error says so."""
     rows = data.load("other_platforms_gmv")
     rows = rows[rows["series_id"] == "tiktok_shop_gmv"]
-    with pytest.raises(ForecastError, match="cannot be used for a series in USD"):
-        drivers.series_driver("TikTok Shop GMV", rows, open_vintage())
+    vintage = open_vintage()
+    driver = drivers.series_driver("TikTok Shop GMV", rows, vintage)
+    assert driver.currency == "USD"
+    assert driver.method.startswith("reference class") and "yuan per dollar" in driver.method
+    base = rows[(rows["period_start"] == "2024-01-01") & (rows["kind"] == "estimate")]
+    level = float(np.median(base["value"])) * 1e9  # USD billion
+    totals = driver.totals(
+        pd.Timestamp("2025-01-01"), pd.Timestamp("2025-12-31"), 4000, np.random.default_rng(0)
+    )
+    # A year of analog growth from the dollar level (never the yuan figure, 7 times larger).
+    assert level < np.median(totals) < 4 * level
+    goals_file = data.data_dir() / "goals.yaml"
+    text = goals_file.read_text(encoding="utf-8")
+    assert "\nexchange_rate:" in text
+    no_rate = tmp_path / "goals.yaml"
+    no_rate.write_text(
+        "\n".join(x for x in text.splitlines() if not x.startswith("exchange_rate:")),
+        encoding="utf-8",
+    )
+    without = vintage.with_goals(no_rate)
+    with pytest.raises(ForecastError, match="names no exchange_rate series"):
+        drivers.series_driver("TikTok Shop GMV", rows, without)
 
 
 def test_reference_class_never_crosses_a_gap_nor_uses_unit_suspect_rows():

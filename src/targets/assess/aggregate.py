@@ -16,12 +16,12 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from targets.assess import currency
 from targets.assess.base import _deadline, _summary
 from targets.assess.progress import _annual_levels, _growth, _growth_interval
 from targets.assess.series import Forecast, own_proxy, realized, rows_for
 from targets.engine.curvefit import FitNoise
 from targets.errors import ForecastError
+from targets.sources import currency
 from targets.sources.goals import Goal, Proxy, SeriesRef
 from targets.sources.observations import level_rows
 from targets.sources.vintage import Vintage

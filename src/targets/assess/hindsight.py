@@ -51,9 +51,9 @@ def _realized(goal: Goal, proxy: Proxy, vintage: Vintage) -> tuple[float | None,
 
 def _in_goal_currency(goal: Goal, proxy: Proxy, value: float, vintage, start, end):
     """A realized amount in the goal's currency (at the published rate of its year), or None."""
-    from targets.assess.currency import convert
     from targets.assess.series import rows_for
     from targets.growth.drivers import in_own_currency
+    from targets.sources.currency import convert
 
     rows = pd.concat([rows_for(r, vintage) for r in proxy.parts], ignore_index=True)
     if rows.empty:
@@ -66,7 +66,7 @@ def _in_goal_currency(goal: Goal, proxy: Proxy, value: float, vintage, start, en
     except ForecastError:
         return None
     year = (pd.Timestamp(start) + (pd.Timestamp(end) - pd.Timestamp(start)) / 2).year
-    from targets.assess.currency import _annual_rates
+    from targets.sources.currency import _annual_rates
 
     # An outcome is read at the published rate of its year, never at a forecast rate.
     return float(converted) if year in _annual_rates(vintage).index else None

@@ -50,6 +50,7 @@ import pandas as pd
 from targets.engine.curvefit import FitNoise, fit_curve, prepare_rows
 from targets.errors import ForecastError
 from targets.growth import reference
+from targets.sources import currency as fx
 from targets.sources.goals import SeriesModel, SeriesRef
 from targets.sources.observations import contiguous_tail, level_rows, to_regular
 from targets.sources.vintage import Vintage
@@ -299,11 +300,17 @@ def _ensemble_driver(
 
 
 def _reference_driver(name: str, rows: pd.DataFrame, vintage: Vintage, currency: str) -> Driver:
-    if currency != "CNY":
+    """The series' latest calendar-year level grown along the analog platforms from its scale.
+
+    The analogs are yuan series. A dollar series is matched to them at its scale in yuan (the
+    base year's published exchange rate, or the latest one published), grown along their
+    growth in yuan, and its paths carry the exchange rate's own drift (``fx_annual_log_sd``
+    a year, a random walk), since a dollar total also moves with the rate.
+    """
+    if currency not in ("CNY", "USD"):
         raise ForecastError(
             f"{name}: too few rows to fit a curve {_when(vintage)}, and the reference class "
-            f"(analog platforms in yuan) cannot be used for a series in {currency} without "
-            "converting it"
+            f"(analog platforms' sales) cannot stand for a series of {currency}"
         )
     levels = level_rows(rows)
     years = levels[
@@ -324,8 +331,24 @@ def _reference_driver(name: str, rows: pd.DataFrame, vintage: Vintage, currency:
     mid = np.sqrt(base["value_yuan"] * base["value_high_yuan"].fillna(base["value_yuan"]))
     noise = FitNoise.from_assumptions(vintage)
     sigma = np.where(base["status"] == "official", noise.official, noise.reported)
+    to_yuan, fx_sd, fx_text = 1.0, 0.0, ""
+    if currency == "USD":
+        try:
+            to_yuan, rate_text = fx.known_rate(vintage, base_year)
+        except ForecastError as exc:
+            raise ForecastError(
+                f"{name}: too few rows to fit a curve {_when(vintage)}, and its scale in yuan "
+                f"for the reference class (analog platforms in yuan) is unknown: {exc}"
+            ) from exc
+        fx_sd = float(vintage.assumption("fx_annual_log_sd").value)
+        fx_text = (
+            f"; its {base_year} level matched to the analogs in yuan at {rate_text}, and the "
+            f"dollar paths given the exchange rate's drift ({fx_sd:.0%} a year)"
+        )
     rates = reference.growth_after_scale(
-        reference.analog_series(vintage), float(np.median(mid)), reference.scale_factor(vintage)
+        reference.analog_series(vintage),
+        float(np.median(mid)) * to_yuan,
+        reference.scale_factor(vintage),
     )
     analog_noise = reference.analog_noise(vintage)
     if not rates:
@@ -342,6 +365,8 @@ def _reference_driver(name: str, rows: pd.DataFrame, vintage: Vintage, currency:
         pick = rng.integers(0, len(base), size=n)
         level0 = np.log(mid.to_numpy()[pick]) + rng.normal(0, 1, n) * sigma[pick]
         growth = reference.sample_growth_paths(rates, horizon, n, rng, analog_noise)
+        if fx_sd > 0:
+            growth = growth + np.cumsum(rng.normal(0.0, fx_sd, growth.shape), axis=1)
         annual = np.exp(level0[:, None] + np.concatenate([np.zeros((n, 1)), growth], axis=1))
         total = np.zeros(n)
         for k, year in enumerate(range(base_year, last_year + 1)):
@@ -361,7 +386,8 @@ def _reference_driver(name: str, rows: pd.DataFrame, vintage: Vintage, currency:
     return Driver(
         name,
         f"reference class: the {base_year} level grown along analog platforms "
-        f"({', '.join(sorted(rates))}) from the same scale; analogs with a record {counts}",
+        f"({', '.join(sorted(rates))}) from the same scale; analogs with a record {counts}"
+        f"{fx_text}",
         rows,
         sampler,
         currency,

@@ -51,6 +51,40 @@ def _annual_rates(vintage: Vintage) -> pd.Series:
     return values.groupby(whole["period_start"].dt.year).median()
 
 
+def _published_rates(vintage: Vintage) -> pd.Series:
+    """:func:`_annual_rates`, or a clear error when there is none to convert with."""
+    if vintage.exchange_rate is None:
+        raise ForecastError(
+            "amounts in two currencies meet, and the goal file names no exchange_rate series "
+            "to convert with"
+        )
+    rates = _annual_rates(vintage)
+    if rates.empty:
+        raise ForecastError(f"no exchange rate had been published {vintage.when}")
+    return rates
+
+
+def known_rate(vintage: Vintage, year: int) -> tuple[float, str]:
+    """The yuan-per-dollar rate of ``year`` as the vintage knows it, without spread: the
+    published average of that year, else of the latest year published (for a scale, not a
+    conversion of amounts: :func:`rate_for` carries the rate's uncertainty).
+
+    Returns
+    -------
+    (float, str)
+        The rate and a sentence naming it.
+
+    Raises
+    ------
+    ForecastError
+        When the goal file names no exchange-rate series, or none was published yet.
+    """
+    rates = _published_rates(vintage)
+    used = year if year in rates.index else int(rates.index.max())
+    value = float(rates.loc[used])
+    return value, f"the published {used} average, {value:.2f} yuan per dollar"
+
+
 def rate_for(vintage: Vintage, year: int, n: int, seed: int) -> Conversion:
     """Samples of the yuan-per-dollar rate of calendar ``year`` as known in the vintage.
 
@@ -60,14 +94,7 @@ def rate_for(vintage: Vintage, year: int, n: int, seed: int) -> Conversion:
         When the goal file names no exchange-rate series, or none of its rates
         was published by the vintage's date.
     """
-    rates = _annual_rates(vintage)
-    if vintage.exchange_rate is None:
-        raise ForecastError(
-            "the goal and its series are in different currencies, and the goal file names no "
-            "exchange_rate series to convert with"
-        )
-    if rates.empty:
-        raise ForecastError(f"no exchange rate had been published {vintage.when}")
+    rates = _published_rates(vintage)
     if year in rates.index:
         value = float(rates.loc[year])
         return Conversion(
