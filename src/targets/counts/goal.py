@@ -417,6 +417,7 @@ INPUT_WORDS: dict[str, tuple[str, str]] = {
     "population": ("number of active entities", "count"),
     "gmv_share": ("their share of GMV", "share"),
     "subset_share": ("the counted subset's share", "share"),
+    "model_error_sd": ("model error of any count (log standard deviation)", "shape"),
 }
 
 

@@ -121,8 +121,9 @@ def size_prior(spec: CountSpec, vintage: Vintage) -> tuple[SizePrior, list[Input
         resolve("subset_share", spec.subset_share, vintage),
     ]
     by = {i.name: (i.low, i.high) for i in inputs}
-    model_error_sd = vintage.assumption("count_model_error_sd").value
-    return SizePrior(**by, model_error_sd=model_error_sd), inputs
+    # Not a range drawn per draw but one value: the error of any count the model predicts.
+    model_error = resolve("model_error_sd", "count_model_error_sd", vintage)
+    return SizePrior(**by, model_error_sd=model_error.low), [*inputs, model_error]
 
 
 def _yuan(value: float, unit: str) -> float:
